@@ -1,0 +1,161 @@
+"""The Prefect flow for one consultation round: thin tasks around the pure stages in `consult`.
+
+Run it with `consult run ROUND` (or `python flows/consultation_round.py ROUND`). Without
+PREFECT_API_URL it runs on Prefect's temporary local server; with it, it reports to that server.
+"""
+
+from __future__ import annotations
+
+from consult.runtime import configure_environment
+
+configure_environment()  # before Prefect is imported: offline, no analytics, project-local home
+
+import logging  # noqa: E402
+import time  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+from prefect import flow, get_run_logger, task  # noqa: E402
+from prefect.cache_policies import NO_CACHE  # noqa: E402
+
+from consult import schema as S  # noqa: E402
+from consult.config import ConsultConfig  # noqa: E402
+from consult.schema import RawFile  # noqa: E402
+from consult.workspace import RoundLock, RoundPaths  # noqa: E402
+from flows import steps  # noqa: E402
+
+log = logging.getLogger(__name__)
+
+
+def _logger():
+    try:
+        return get_run_logger()
+    except Exception:  # outside a run context (unit tests of the helpers)
+        return log
+
+
+# Tasks pass DataFrames and arrays around in memory: hashing them for Prefect's cache would cost
+# more than the work, so caching is done by `flows.steps` on file content and configuration.
+@task(name="collect uploads", cache_policy=NO_CACHE)
+def collect_task(paths: RoundPaths, config: ConsultConfig) -> list[RawFile]:
+    return steps.collect(paths, config)
+
+
+@task(name="ingest file", cache_policy=NO_CACHE, task_run_name="ingest {raw.relpath}")
+def ingest_file_task(raw: RawFile, round_name: str, config: ConsultConfig, manifest: dict,
+                     cache_dir: Path):
+    return steps.ingest_one(raw, round_name, config, manifest, cache_dir)
+
+
+@task(name="ingest", cache_policy=NO_CACHE)
+def combine_task(files: list[RawFile], parts: list, round_name: str, config: ConsultConfig):
+    t = time.perf_counter()
+    result = steps.combine(files, parts, round_name, config)
+    _logger().info("ingest: %d files, %d passages, %d rejected items in %.1fs",
+                   len(result.files), len(result.passages), len(result.rejected),
+                   time.perf_counter() - t)
+    return result
+
+
+@task(name="prepare", cache_policy=NO_CACHE)
+def prepare_task(ingested, config: ConsultConfig):
+    t = time.perf_counter()
+    out = steps.prepare(ingested, config)
+    _logger().info("prepare: %d passages kept, %d rejected in %.1fs", len(out.passages),
+                   len(out.rejected), time.perf_counter() - t)
+    return out
+
+
+@task(name="embed chunk", cache_policy=NO_CACHE)
+def embed_chunk_task(texts: list[str], config: ConsultConfig) -> np.ndarray:
+    return steps.embed_chunk(texts, config)
+
+
+@task(name="tag", cache_policy=NO_CACHE)
+def tag_task(passages: pd.DataFrame, embeddings: np.ndarray, config: ConsultConfig,
+             outputs_dir: Path, round_name: str):
+    t = time.perf_counter()
+    out = steps.tag(passages, embeddings, config, outputs_dir, round_name)
+    counts = out.tags[S.TAG_STATUS].value_counts().to_dict()
+    _logger().info("tag: %d passages %s in %.1fs", len(out.tags), counts, time.perf_counter() - t)
+    return out
+
+
+@task(name="discover themes", cache_policy=NO_CACHE)
+def themes_task(passages: pd.DataFrame, embeddings: np.ndarray, scores: pd.DataFrame, codebook,
+                config: ConsultConfig, cache_dir: Path):
+    t = time.perf_counter()
+    out = steps.themes(passages, embeddings, scores, codebook, config, cache_dir)
+    n_emerging = int(out.themes[S.THEME_EMERGING].sum()) if len(out.themes) else 0
+    _logger().info("themes: %d themes (%d emerging) in %.1fs", len(out.themes), n_emerging,
+                   time.perf_counter() - t)
+    return out
+
+
+@task(name="write workbook", cache_policy=NO_CACHE)
+def report_task(paths: RoundPaths, bundle: dict, config: ConsultConfig) -> dict:
+    t = time.perf_counter()
+    out = steps.report(paths, bundle, config)
+    _logger().info("workbook: %s in %.1fs", out["workbook"], time.perf_counter() - t)
+    return out
+
+
+@flow(name="consultation-round", log_prints=False)
+def consultation_round(
+    round_name: str = "sample-round",
+    raw_dir: str = "raw",
+    outputs_dir: str = "outputs",
+    config: ConsultConfig = ConsultConfig(),
+) -> str:
+    """Ingest, prepare, embed, tag, discover themes and write the reviewer workbook for a round."""
+    paths = RoundPaths.for_round(round_name, raw_dir, outputs_dir)
+    paths.require_raw()
+    logger = _logger()
+    timings: dict[str, float] = {}
+    started = time.time()
+    with RoundLock(paths.lock):
+        t = time.perf_counter()
+        files = collect_task(paths, config)
+        manifest = steps.manifest_rows(files, config)
+        futures = ingest_file_task.map(
+            files, round_name=round_name, config=config, manifest=manifest,
+            cache_dir=paths.cache / "ingest",
+        )
+        parts = [f.result() for f in futures]
+        ingested = combine_task(files, parts, round_name, config)
+        prepared = prepare_task(ingested, config)
+        timings["ingest+prepare"] = time.perf_counter() - t
+
+        t = time.perf_counter()
+        passages = prepared.passages
+        texts = passages[S.TEXT].astype(str).tolist()
+        embeddings = steps.embed_all(
+            texts, config, Path(outputs_dir) / ".cache",
+            lambda chunks: [f.result() for f in embed_chunk_task.map(chunks, config=config)],
+            logger,
+        )
+        timings["embed"] = time.perf_counter() - t
+
+        t = time.perf_counter()
+        tagged = tag_task(passages, embeddings, config, Path(outputs_dir), round_name)
+        timings["tag"] = time.perf_counter() - t
+
+        t = time.perf_counter()
+        themed = themes_task(passages, embeddings, tagged.scores, tagged.codebook, config,
+                             paths.cache)
+        timings["themes"] = time.perf_counter() - t
+
+        t = time.perf_counter()
+        bundle = steps.bundle(paths, prepared, embeddings, tagged, themed, config, timings, started)
+        out = report_task(paths, bundle, config)
+        timings["report"] = time.perf_counter() - t
+        steps.publish_artifacts(paths, out, logger)
+    logger.info("Round %s done in %.1fs: %s", round_name, time.time() - started, out["workbook"])
+    return str(out["workbook"])
+
+
+if __name__ == "__main__":  # pragma: no cover
+    import sys
+
+    consultation_round(round_name=sys.argv[1] if len(sys.argv) > 1 else "sample-round")

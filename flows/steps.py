@@ -1,0 +1,315 @@
+"""Glue between the flow's tasks and the pure stages: file I/O, on-disk caches, bookkeeping.
+
+Kept apart from the @task wrappers so each piece can be tested without Prefect.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import pickle
+import time
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Callable
+
+import numpy as np
+import pandas as pd
+
+import consult
+from consult import schema as S
+from consult.config import ConsultConfig
+from consult.embed import EmbeddingCache, LazyEmbedder
+from consult.schema import RawFile
+from consult.workspace import RoundPaths
+
+log = logging.getLogger(__name__)
+
+EMBED_CHUNK = 2048  # texts per embedding task: large enough to batch well, small enough to spread
+INGEST_SECTIONS = ("surveys", "ingest", "transcripts", "privacy")
+
+
+# ---- small on-disk cache -------------------------------------------------------------------
+def _key(*parts: Any) -> str:
+    h = hashlib.sha256()
+    for p in parts:
+        h.update(p if isinstance(p, bytes) else json.dumps(p, sort_keys=True, default=str).encode())
+        h.update(b"\x00")
+    return h.hexdigest()[:24]
+
+
+def _cache_get(folder: Path, key: str):
+    path = folder / f"{key}.pkl"
+    if not path.is_file():
+        return None
+    try:
+        with path.open("rb") as fh:
+            return pickle.load(fh)
+    except Exception as exc:  # stale or broken entries are recomputed
+        log.warning("Ignoring unreadable cache entry %s: %s", path, exc)
+        return None
+
+
+def _cache_put(folder: Path, key: str, value) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    tmp = folder / f".{key}.{os.getpid()}.tmp"
+    with tmp.open("wb") as fh:
+        pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(tmp, folder / f"{key}.pkl")
+
+
+# ---- ingest --------------------------------------------------------------------------------
+def collect(paths: RoundPaths, config: ConsultConfig) -> list[RawFile]:
+    from consult.ingest.files import collect_round
+
+    return collect_round(paths.raw_dir, config)
+
+
+def manifest_rows(files: list[RawFile], config: ConsultConfig) -> dict:
+    from consult.ingest import read_manifest
+
+    return read_manifest(files, config)
+
+
+def ingest_one(raw: RawFile, round_name: str, config: ConsultConfig, manifest: dict,
+               cache_dir: Path):
+    """Parse one file, reusing the parse of an unchanged file with unchanged settings."""
+    from consult.ingest import ingest_file
+
+    key = _key("ingest", consult.__version__, raw.sha256, raw.relpath, round_name,
+               config.section_hash(*INGEST_SECTIONS), manifest)
+    hit = _cache_get(cache_dir, key)
+    if hit is not None:
+        return hit
+    part = ingest_file(raw, round_name, config, manifest)
+    _cache_put(cache_dir, key, part)
+    return part
+
+
+def combine(files: list[RawFile], parts: list, round_name: str, config: ConsultConfig):
+    from consult.ingest import combine_files
+
+    return combine_files(files, parts, round_name, config)
+
+
+@dataclass
+class Prepared:
+    passages: pd.DataFrame
+    rejected: pd.DataFrame
+    files: pd.DataFrame
+
+
+def prepare(ingested, config: ConsultConfig) -> Prepared:
+    from consult.prepare import account, prepare_passages
+
+    res = prepare_passages(ingested.passages, config)
+    rejected = pd.concat([ingested.rejected, res.rejected], ignore_index=True)
+    files = account(ingested.files, rejected, res.table)
+    return Prepared(res.table.reset_index(drop=True), rejected, files)
+
+
+# ---- embed ---------------------------------------------------------------------------------
+def embed_chunk(texts: list[str], config: ConsultConfig) -> np.ndarray:
+    return LazyEmbedder(config.embedding).encode(texts)
+
+
+def embed_all(texts: list[str], config: ConsultConfig, cache_root: Path,
+              run_chunks: Callable[[list[list[str]]], list[np.ndarray]], logger) -> np.ndarray:
+    """Embed each distinct text once per model; cached vectors are reused across runs and rounds."""
+    lazy = LazyEmbedder(config.embedding)
+    cache = EmbeddingCache(cache_root / "embeddings" if config.embedding.cache else None)
+    todo = cache.missing(texts, lazy.name)
+    t = time.perf_counter()
+    if todo:
+        chunks = [todo[i:i + EMBED_CHUNK] for i in range(0, len(todo), EMBED_CHUNK)]
+        logger.info("embed: %d new texts in %d chunk(s) with %s (%d cached)", len(todo),
+                    len(chunks), lazy.name, len(set(texts)) - len(todo))
+        vecs = np.concatenate(run_chunks(chunks)) if chunks else np.zeros((0, 1), np.float32)
+        cache.add(lazy.name, todo, vecs)
+        logger.info("embed: %.0f texts/s", len(todo) / max(time.perf_counter() - t, 1e-9))
+    else:
+        logger.info("embed: all %d texts cached for %s", len(texts), lazy.name)
+    if not texts:
+        return np.zeros((0, 384), np.float32)
+    return cache.get(texts, lazy.name)
+
+
+# ---- tag -----------------------------------------------------------------------------------
+@dataclass
+class Tagged:
+    tags: pd.DataFrame
+    scores: pd.DataFrame
+    codebook: Any
+    n_labelled: int
+
+
+def labelled_from_other_rounds(outputs_dir: Path, round_name: str) -> pd.DataFrame | None:
+    """Reviewer-confirmed decisions of earlier rounds, as examples for the tagger."""
+    from consult.reviews import labelled_examples, load_store
+
+    frames = []
+    for store_path in sorted(outputs_dir.glob("*/reviews.csv")):
+        if store_path.parent.name == round_name:
+            continue
+        frames.append(labelled_examples(load_store(store_path)))
+    frames = [f for f in frames if f is not None and len(f)]
+    return pd.concat(frames, ignore_index=True) if frames else None
+
+
+def tag(passages: pd.DataFrame, embeddings: np.ndarray, config: ConsultConfig,
+        outputs_dir: Path, round_name: str) -> Tagged:
+    from consult.codebook import load_codebook
+    from consult.tag import tag_passages
+
+    codebook = load_codebook(config.tagging.codebook)
+    labelled = labelled_from_other_rounds(outputs_dir, round_name)
+    cache = EmbeddingCache(outputs_dir / ".cache" / "embeddings" if config.embedding.cache else None)
+    res = tag_passages(passages[S.TEXT].astype(str).tolist(), embeddings, codebook,
+                       LazyEmbedder(config.embedding), config.tagging, labelled=labelled,
+                       cache=cache)
+    return Tagged(res.tags.reset_index(drop=True), res.scores.reset_index(drop=True), codebook,
+                  0 if labelled is None else len(labelled))
+
+
+# ---- themes --------------------------------------------------------------------------------
+def themes(passages: pd.DataFrame, embeddings: np.ndarray, scores: pd.DataFrame, codebook,
+           config: ConsultConfig, cache_dir: Path):
+    """Fit themes, reusing the fitted result when texts, vectors, scores and settings are unchanged."""
+    from consult.topics import discover_themes
+
+    texts = passages[S.TEXT].astype(str).tolist()
+    mask = passages[S.IS_STAKEHOLDER_INPUT].fillna(True).astype(bool).to_numpy()
+    key = _key("themes", consult.__version__, hashlib.sha256(embeddings.tobytes()).hexdigest(),
+               texts, mask.tolist(), pd.util.hash_pandas_object(scores, index=False).sum(),
+               config.section_hash("topics"), codebook.sha256)
+    hit = _cache_get(cache_dir / "themes", key)
+    if hit is not None:
+        return hit
+    res = discover_themes(texts, embeddings, scores, codebook, config.topics, fit_mask=mask)
+    _cache_put(cache_dir / "themes", key, res)
+    return res
+
+
+# ---- report --------------------------------------------------------------------------------
+def bundle(paths: RoundPaths, prepared: Prepared, embeddings: np.ndarray, tagged: Tagged, themed,
+           config: ConsultConfig, timings: dict, started: float) -> dict:
+    passages = pd.concat([prepared.passages, tagged.tags, themed.assignments], axis=1)
+    run_info = {
+        "consult version": consult.__version__,
+        "round": paths.round,
+        "started": datetime.fromtimestamp(started, timezone.utc).isoformat(timespec="seconds"),
+        "configuration": config.model_dump_json(indent=None),
+        "codebook": tagged.codebook.name,
+        "codebook sha256": tagged.codebook.sha256,
+        "embedding model": LazyEmbedder(config.embedding).name,
+        "embedding device": config.embedding.device,
+        "labelled examples from earlier rounds": tagged.n_labelled,
+        "input files": {r[S.SOURCE_FILE]: r[S.FILE_SHA256] for _, r in prepared.files.iterrows()},
+        "stage seconds": {k: round(v, 2) for k, v in timings.items()},
+    }
+    return {
+        "passages": passages, "scores": tagged.scores, "embeddings": embeddings,
+        "themes": themed.themes, "rejected": prepared.rejected, "files": prepared.files,
+        "codebook": tagged.codebook, "run_info": run_info, "started": started,
+    }
+
+
+def report(paths: RoundPaths, b: dict, config: ConsultConfig) -> dict:
+    """Carry reviewer edits forward, keep the previous workbook, then write the new outputs."""
+    from consult import reviews
+    from consult.quotes import representative
+    from consult.report import ReportData, write_tables, write_workbook
+    from consult.workspace import keep_previous
+
+    paths.out_dir.mkdir(parents=True, exist_ok=True)
+    codebook, passages = b["codebook"], b["passages"]
+    store = reviews.load_store(paths.reviews) if paths.reviews.is_file() else None
+    problems: list[str] = []
+    if paths.workbook.is_file():
+        edits = reviews.read_reviewer_edits(paths.workbook)
+        stamp = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        store, problems = reviews.merge_reviews(store, edits, codebook, stamp)
+        if store is not None:
+            reviews.save_store(store, paths.reviews)  # durable before anything is overwritten
+        keep_previous(paths.workbook, paths.history)
+    if store is None:
+        store = reviews.empty_store() if hasattr(reviews, "empty_store") else None
+    passages = reviews.apply_reviews(passages, store)
+    orphaned = reviews.orphaned(passages, store)
+    agreement = reviews.agreement(passages, codebook)
+
+    counted = passages[S.IS_STAKEHOLDER_INPUT].fillna(True).astype(bool).to_numpy()
+    groups: dict[str, list[int]] = {p.id: [] for p in codebook.priorities}
+    for i, (final, ok) in enumerate(zip(passages[S.FINAL_PRIORITIES].fillna(""), counted)):
+        if not ok:
+            continue
+        for pid in [x for x in str(final).split(";") if x]:
+            groups.setdefault(pid, []).append(i)
+    priority_quotes = representative(b["embeddings"], groups, config.report.quotes_per_priority)
+
+    data = ReportData(
+        round=paths.round, passages=passages, scores=b["scores"], themes=b["themes"],
+        codebook=codebook, rejected=b["rejected"], files=b["files"], run_info=b["run_info"],
+        priority_quotes=priority_quotes, orphaned=orphaned, agreement=agreement,
+        review_problems=problems, started=b["started"], config=config.report,
+    )
+    workbook = write_workbook(paths.workbook, data)
+    tables = write_tables(paths.out_dir, passages, b["scores"])
+    return {
+        "workbook": workbook, "tables": tables, "passages": passages, "themes": b["themes"],
+        "rejected": b["rejected"], "files": b["files"], "codebook": codebook,
+        "n_reviewed": int((passages[S.FINAL_SOURCE] == "reviewer").sum()),
+        "review_problems": problems,
+    }
+
+
+def summary_markdown(paths: RoundPaths, out: dict) -> str:
+    """The run summary shown as a Prefect artifact."""
+    p, themes_df, files = out["passages"], out["themes"], out["files"]
+    counted = p[p[S.IS_STAKEHOLDER_INPUT].fillna(True).astype(bool)]
+    n = max(len(counted), 1)
+    labels = {x.id: x.label for x in out["codebook"].priorities}
+    share = (counted[S.FINAL_PRIORITIES].fillna("").str.split(";").explode()
+             .loc[lambda s: s != ""].value_counts())
+    lines = [
+        f"# Consultation round `{paths.round}`", "",
+        f"Workbook: `{Path(out['workbook']).resolve()}`", "",
+        f"- Files: {len(files)} ({int((files[S.FILE_STATUS] != 'read').sum())} not read)",
+        f"- Passages: {len(p)} ({len(counted)} stakeholder input); rejected items: "
+        f"{len(out['rejected'])}",
+        f"- Reviewed passages: {out['n_reviewed']}", "", "## Top priorities", "",
+        "| Priority | Passages | Share |", "|---|---:|---:|",
+    ]
+    for pid, c in share.head(8).items():
+        lines.append(f"| {pid} {labels.get(pid, '')} | {c} | {c / n:.0%} |")
+    emerging = themes_df[themes_df[S.THEME_EMERGING].astype(bool)] if len(themes_df) else themes_df
+    lines += ["", "## Emerging themes", ""]
+    if len(emerging):
+        for _, t in emerging.sort_values(S.THEME_SIZE, ascending=False).head(8).iterrows():
+            lines.append(f"- **{t[S.THEME_LABEL]}** ({t[S.THEME_SIZE]} passages): {t[S.THEME_KEYWORDS]}")
+    else:
+        lines.append("- none: every theme overlaps a priority of the codebook")
+    return "\n".join(lines)
+
+
+def publish_artifacts(paths: RoundPaths, out: dict, logger) -> None:
+    """Markdown summary and a table of rejected files and items, visible in the Prefect UI."""
+    try:
+        from prefect.artifacts import create_markdown_artifact, create_table_artifact
+
+        key = "".join(c if c.isalnum() else "-" for c in paths.round.lower()).strip("-") or "round"
+        create_markdown_artifact(markdown=summary_markdown(paths, out), key=f"{key}-summary",
+                                 description=f"Summary of round {paths.round}")
+        files = out["files"]
+        bad_files = files[files[S.FILE_STATUS] != "read"]
+        rows = [{"file": r[S.SOURCE_FILE], "location": "(whole file)", "reason": r[S.REASON]}
+                for _, r in bad_files.iterrows()]
+        rows += [{"file": r[S.SOURCE_FILE], "location": r[S.LOCATION], "reason": r[S.REASON]}
+                 for _, r in out["rejected"].head(5000).iterrows()]
+        create_table_artifact(table=rows or [{"file": "", "location": "", "reason": "nothing rejected"}],
+                              key=f"{key}-rejected", description=f"Rejected files and items of {paths.round}")
+    except Exception as exc:  # artifacts are a view; never fail a round over them
+        logger.warning("Could not publish Prefect artifacts: %s", exc)

@@ -1,0 +1,164 @@
+"""The `consult` command: what facilitators, drafters and analysts type."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+EXAMPLES = """\
+examples:
+  consult demo                                  run the bundled sample round (raw/sample-round)
+  consult check round-3                         validate the uploads in raw/round-3 (no modelling)
+  consult run round-3                           run the round; writes outputs/round-3/consultation-summary-round-3.xlsx
+  consult run round-3 --config consult.toml     ... with your settings
+  consult run round-3 --raw /data/raw --outputs /data/outputs
+  consult run round-3 --task-runner dask        ingest and embed in parallel on a local Dask cluster
+  consult tag codebook.yaml comments.xlsx --text-column Comment --output tagged.csv
+  consult watch round-3                         re-run the round whenever files land in raw/round-3
+  consult serve                                 serve the flow as a Prefect deployment (trigger it from the UI)
+"""
+
+
+def _add_round_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--raw", default="raw", help="folder that holds one sub-folder per round (default: raw)")
+    p.add_argument("--config", default=None, help="consult.toml (default: ./consult.toml if present)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="consult",
+        description="Turn a stakeholder consultation round (surveys, workshop notes, transcripts) into "
+        "tagged, traceable evidence and an Excel summary workbook. Runs offline.",
+        epilog=EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="more log output")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    run = sub.add_parser("run", help="run the Prefect flow for raw/ROUND and write the workbook",
+                         epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter)
+    run.add_argument("round", metavar="ROUND", help="round name: the folder under raw/")
+    _add_round_args(run)
+    run.add_argument("--outputs", default="outputs", help="where outputs/ROUND is written (default: outputs)")
+    run.add_argument("--task-runner", choices=["default", "dask"], default="default",
+                     help="'dask' runs ingestion and embedding on a Dask cluster (prefect-dask)")
+    run.add_argument("--dask-address", default=None,
+                     help="scheduler address such as tcp://10.0.0.5:8786; default: a local cluster")
+    run.add_argument("--embedding-model", default=None, help="override embedding.model")
+    run.add_argument("--codebook", default=None, help="override tagging.codebook (a YAML file)")
+
+    check = sub.add_parser("check", help="validate the uploads of a round without modelling")
+    check.add_argument("round", metavar="ROUND")
+    _add_round_args(check)
+
+    demo = sub.add_parser("demo", help="run the bundled sample round (raw/sample-round)")
+    demo.add_argument("--outputs", default="outputs")
+    demo.add_argument("--config", default=None)
+
+    tag = sub.add_parser("tag", help="tag any table of texts against a codebook",
+                         epilog="example:\n  consult tag codebook.yaml old-consultation.csv "
+                         "--text-column answer --id-column id --output tagged.csv",
+                         formatter_class=argparse.RawDescriptionHelpFormatter)
+    tag.add_argument("taxonomy", metavar="TAXONOMY.yaml")
+    tag.add_argument("input", metavar="INPUT", help="a .csv or .xlsx file")
+    tag.add_argument("--text-column", required=True)
+    tag.add_argument("--id-column", default=None)
+    tag.add_argument("--output", required=True)
+    tag.add_argument("--config", default=None)
+
+    watch = sub.add_parser("watch", help="run the round whenever files land in raw/ROUND (debounced)")
+    watch.add_argument("round", metavar="ROUND")
+    _add_round_args(watch)
+    watch.add_argument("--outputs", default="outputs")
+    watch.add_argument("--debounce", type=float, default=10.0, help="seconds of quiet before a run")
+
+    serve = sub.add_parser("serve", help="serve the flow as a Prefect deployment")
+    serve.add_argument("--name", default="consultation-round")
+    return parser
+
+
+def _config(path: str | None):
+    from consult.config import DEFAULT_CONFIG_NAME, load_config
+
+    if path is None and Path(DEFAULT_CONFIG_NAME).is_file():
+        path = DEFAULT_CONFIG_NAME
+    return load_config(path)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not args.command:
+        parser.print_help()
+        return 0
+    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s", datefmt="%H:%M:%S")
+    from consult.runtime import configure_environment
+
+    configure_environment()
+    from consult.codebook import CodebookError
+    from consult.config import ConfigError
+    from consult.workspace import RoundError
+
+    try:
+        return _dispatch(args)
+    except (ConfigError, RoundError, CodebookError, FileNotFoundError, ValueError) as exc:
+        print(f"consult: {exc}", file=sys.stderr)
+        return 2
+
+
+def _dispatch(args) -> int:
+    if args.command == "check":
+        from consult.commands import check_round
+
+        report, ok = check_round(args.round, args.raw, _config(args.config))
+        print(report)
+        return 0 if ok else 1
+    if args.command in ("run", "demo"):
+        from consult.commands import run_round
+
+        cfg = _config(args.config)
+        if args.command == "demo":
+            raw, rnd, runner, address = _sample_raw(), "sample-round", "default", None
+        else:
+            raw, rnd, runner, address = args.raw, args.round, args.task_runner, args.dask_address
+            if args.embedding_model:
+                cfg.embedding.model = args.embedding_model
+            if args.codebook:
+                cfg.tagging.codebook = args.codebook
+        workbook = run_round(rnd, raw, args.outputs, cfg, task_runner=runner, dask_address=address)
+        print(f"Workbook written: {Path(workbook).resolve()}")
+        return 0
+    if args.command == "tag":
+        from consult.tabletag import run_table_tag
+
+        out = run_table_tag(Path(args.taxonomy), Path(args.input), args.text_column, args.id_column,
+                            Path(args.output), _config(args.config))
+        print(f"Tagged table written: {Path(out).resolve()}")
+        return 0
+    if args.command == "watch":
+        from consult.commands import watch_round
+
+        watch_round(args.round, args.raw, args.outputs, _config(args.config), args.debounce)
+        return 0
+    if args.command == "serve":
+        from consult.commands import serve
+
+        serve(args.name)
+        return 0
+    raise AssertionError(args.command)
+
+
+def _sample_raw() -> str:
+    """raw/ of the checkout when run from it, so `consult demo` works from the project root."""
+    here = Path("raw") / "sample-round"
+    if here.is_dir():
+        return "raw"
+    repo = Path(__file__).resolve().parents[2] / "raw"
+    return str(repo)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

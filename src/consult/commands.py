@@ -1,0 +1,94 @@
+"""What the CLI subcommands do, apart from argument parsing."""
+
+from __future__ import annotations
+
+import logging
+import time
+from pathlib import Path
+
+import pandas as pd
+
+from consult.config import ConsultConfig
+from consult.runtime import configure_environment
+from consult.workspace import RoundPaths
+
+log = logging.getLogger(__name__)
+
+
+def check_round(round_name: str, raw: str, config: ConsultConfig) -> tuple[str, bool]:
+    """Ingest without modelling, so a facilitator can fix an upload before drafters run."""
+    from consult.ingest import format_check_report, ingest_round
+    from consult.ingest.files import collect_round
+    from consult.prepare import account, prepare_passages
+
+    paths = RoundPaths.for_round(round_name, raw)
+    paths.require_raw()
+    files = collect_round(paths.raw_dir, config)
+    result = ingest_round(files, round_name, config)
+    prepared = prepare_passages(result.passages, config)
+    result.rejected = pd.concat([result.rejected, prepared.rejected], ignore_index=True)
+    result.files = account(result.files, result.rejected, prepared.table)
+    result.passages = prepared.table
+    ok = bool((result.files["status"] == "read").all()) if len(result.files) else False
+    return format_check_report(result), ok
+
+
+def make_task_runner(kind: str, address: str | None):
+    if kind == "dask":
+        from prefect_dask import DaskTaskRunner
+
+        if address:
+            return DaskTaskRunner(address=address)
+        return DaskTaskRunner(cluster_kwargs={"n_workers": 2, "threads_per_worker": 1,
+                                              "processes": True, "dashboard_address": None})
+    return None
+
+
+def run_round(round_name: str, raw: str, outputs: str, config: ConsultConfig,
+              task_runner: str = "default", dask_address: str | None = None) -> str:
+    """Run the Prefect flow for one round and return the workbook path."""
+    configure_environment()
+    from flows.consultation_round import consultation_round
+
+    flow = consultation_round
+    runner = make_task_runner(task_runner, dask_address)
+    if runner is not None:
+        flow = flow.with_options(task_runner=runner)
+    return flow(round_name=round_name, raw_dir=str(raw), outputs_dir=str(outputs), config=config)
+
+
+def watch_round(round_name: str, raw: str, outputs: str, config: ConsultConfig,
+                debounce: float = 10.0, max_runs: int | None = None) -> int:
+    """Re-run the round each time uploads settle (no change for `debounce` seconds)."""
+    from watchfiles import watch
+
+    paths = RoundPaths.for_round(round_name, raw, outputs)
+    paths.require_raw()
+    runs = 0
+    log.info("Watching %s; a run starts %.0fs after the last change (Ctrl+C to stop)",
+             paths.raw_dir, debounce)
+    for changes in watch(paths.raw_dir, debounce=int(debounce * 1000), step=200,
+                         rust_timeout=0, yield_on_timeout=False):
+        names = sorted({Path(p).name for _, p in changes})
+        log.info("Change in %s: %s; running the round", paths.raw_dir, ", ".join(names[:5]))
+        try:
+            workbook = run_round(round_name, raw, outputs, config)
+            log.info("Workbook written: %s", workbook)
+        except Exception as exc:  # a failed run must not stop the watcher
+            log.error("Run failed: %s", exc)
+        runs += 1
+        if max_runs is not None and runs >= max_runs:
+            break
+        time.sleep(0.1)
+    return runs
+
+
+def serve(name: str = "consultation-round") -> None:
+    """Serve the flow so drafters can trigger a round from the Prefect UI."""
+    configure_environment()
+    from flows.consultation_round import consultation_round
+
+    log.info("Serving deployment '%s/%s'; start a run from the Prefect UI with a round name",
+             "consultation-round", name)
+    consultation_round.serve(name=name, tags=["consult"],
+                             description="Run a consultation round: pick the round folder name.")

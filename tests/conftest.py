@@ -1,0 +1,23 @@
+"""Test-wide settings: an isolated, offline Prefect home for the whole session."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE_RAW = ROOT / "raw"
+SHARED = ROOT.parent / "shared"
+
+os.environ.setdefault("PREFECT_HOME", tempfile.mkdtemp(prefix="consult-prefect-"))
+from consult.runtime import configure_environment  # noqa: E402
+
+configure_environment()
+
+
+@pytest.fixture
+def root() -> Path:
+    return ROOT
