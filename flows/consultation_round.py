@@ -16,7 +16,7 @@ from pathlib import Path  # noqa: E402
 
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
-from prefect import flow, get_run_logger, task  # noqa: E402
+from prefect import flow, get_run_logger, task, unmapped  # noqa: E402
 from prefect.cache_policies import NO_CACHE  # noqa: E402
 
 from consult import schema as S  # noqa: E402
@@ -42,16 +42,15 @@ def collect_task(paths: RoundPaths, config: ConsultConfig) -> list[RawFile]:
     return steps.collect(paths, config)
 
 
-@task(name="ingest file", cache_policy=NO_CACHE, task_run_name="ingest {raw.relpath}")
-def ingest_file_task(raw: RawFile, round_name: str, config: ConsultConfig, manifest: dict,
-                     cache_dir: Path):
-    return steps.ingest_one(raw, round_name, config, manifest, cache_dir)
+@task(name="read file", cache_policy=NO_CACHE, task_run_name="read {item.rel}")
+def read_file_task(item, round_name: str, config: ConsultConfig, manifest: dict, cache_dir: Path):
+    return steps.read_one(item, round_name, config, manifest, cache_dir)
 
 
 @task(name="ingest", cache_policy=NO_CACHE)
-def combine_task(files: list[RawFile], parts: list, round_name: str, config: ConsultConfig):
+def combine_task(plan, outcomes: list, round_name: str, config: ConsultConfig):
     t = time.perf_counter()
-    result = steps.combine(files, parts, round_name, config)
+    result = steps.combine(plan, outcomes, round_name, config)
     _logger().info("ingest: %d files, %d passages, %d rejected items in %.1fs",
                    len(result.files), len(result.passages), len(result.rejected),
                    time.perf_counter() - t)
@@ -117,13 +116,13 @@ def consultation_round(
     with RoundLock(paths.lock):
         t = time.perf_counter()
         files = collect_task(paths, config)
-        manifest = steps.manifest_rows(files, config)
-        futures = ingest_file_task.map(
-            files, round_name=round_name, config=config, manifest=manifest,
-            cache_dir=paths.cache / "ingest",
+        plan = steps.plan(files, round_name, config)
+        futures = read_file_task.map(
+            plan.files, round_name=unmapped(round_name), config=unmapped(config),
+            manifest=unmapped(plan.manifest), cache_dir=unmapped(paths.private_cache / "parsed"),
         )
-        parts = [f.result() for f in futures]
-        ingested = combine_task(files, parts, round_name, config)
+        outcomes = [f.result() for f in futures]
+        ingested = combine_task(plan, outcomes, round_name, config)
         prepared = prepare_task(ingested, config)
         timings["ingest+prepare"] = time.perf_counter() - t
 
@@ -132,7 +131,7 @@ def consultation_round(
         texts = passages[S.TEXT].astype(str).tolist()
         embeddings = steps.embed_all(
             texts, config, Path(outputs_dir) / ".cache",
-            lambda chunks: [f.result() for f in embed_chunk_task.map(chunks, config=config)],
+            lambda chunks: [f.result() for f in embed_chunk_task.map(chunks, config=unmapped(config))],
             logger,
         )
         timings["embed"] = time.perf_counter() - t

@@ -68,31 +68,36 @@ def collect(paths: RoundPaths, config: ConsultConfig) -> list[RawFile]:
     return collect_round(paths.raw_dir, config)
 
 
-def manifest_rows(files: list[RawFile], config: ConsultConfig) -> dict:
-    from consult.ingest import read_manifest
+def plan(files: list[RawFile], round_name: str, config: ConsultConfig):
+    from consult.ingest.round import plan_round
 
-    return read_manifest(files, config)
+    return plan_round(files, round_name, config)
 
 
-def ingest_one(raw: RawFile, round_name: str, config: ConsultConfig, manifest: dict,
-               cache_dir: Path):
-    """Parse one file, reusing the parse of an unchanged file with unchanged settings."""
-    from consult.ingest import ingest_file
+def read_one(item, round_name: str, config: ConsultConfig, manifest: dict, cache_dir: Path):
+    """Parse one file, reusing the parse of an unchanged file with unchanged settings.
 
-    key = _key("ingest", consult.__version__, raw.sha256, raw.relpath, round_name,
-               config.section_hash(*INGEST_SECTIONS), manifest)
+    The parse is not yet redacted, so `cache_dir` must be the private cache beside raw/.
+    """
+    from consult.ingest.manifest import manifest_for
+    from consult.ingest.round import read_planned
+
+    if item.status != "to-read":
+        return None
+    key = _key("read", consult.__version__, item.raw.sha256, item.rel, round_name,
+               config.section_hash(*INGEST_SECTIONS), manifest_for(item.rel, manifest))
     hit = _cache_get(cache_dir, key)
     if hit is not None:
         return hit
-    part = ingest_file(raw, round_name, config, manifest)
-    _cache_put(cache_dir, key, part)
-    return part
+    outcome = read_planned(item, round_name, config, manifest)
+    _cache_put(cache_dir, key, outcome)
+    return outcome
 
 
-def combine(files: list[RawFile], parts: list, round_name: str, config: ConsultConfig):
-    from consult.ingest import combine_files
+def combine(plan, outcomes: list, round_name: str, config: ConsultConfig):
+    from consult.ingest.round import assemble_round
 
-    return combine_files(files, parts, round_name, config)
+    return assemble_round(plan, outcomes, round_name, config)
 
 
 @dataclass
@@ -224,6 +229,7 @@ def report(paths: RoundPaths, b: dict, config: ConsultConfig) -> dict:
     from consult.report import ReportData, write_tables, write_workbook
     from consult.workspace import keep_previous
 
+    t0 = time.perf_counter()
     paths.out_dir.mkdir(parents=True, exist_ok=True)
     codebook, passages = b["codebook"], b["passages"]
     store = reviews.load_store(paths.reviews) if paths.reviews.is_file() else None
@@ -258,6 +264,11 @@ def report(paths: RoundPaths, b: dict, config: ConsultConfig) -> dict:
     )
     workbook = write_workbook(paths.workbook, data)
     tables = write_tables(paths.out_dir, passages, b["scores"])
+    info = dict(b["run_info"], passages=len(passages), workbook=str(workbook))
+    info["stage seconds"] = dict(info["stage seconds"], report=round(time.perf_counter() - t0, 2))
+    tmp = paths.out_dir / ".run-info.json.tmp"
+    tmp.write_text(json.dumps(info, indent=1, default=str), encoding="utf-8")
+    os.replace(tmp, paths.out_dir / "run-info.json")
     return {
         "workbook": workbook, "tables": tables, "passages": passages, "themes": b["themes"],
         "rejected": b["rejected"], "files": b["files"], "codebook": codebook,

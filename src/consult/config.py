@@ -69,6 +69,8 @@ class IngestConfig(_Section):
 
 
 class TranscriptsConfig(_Section):
+    """How speaker turns in transcripts are attributed (names become pseudonyms either way)."""
+
     facilitator_roles: list[str] = Field(
         default_factory=lambda: [
             "facilitator", "moderator", "chair", "chairperson", "host", "interviewer",
@@ -113,7 +115,7 @@ class TaggingConfig(_Section):
     # Defaults below were tuned on the CAP benchmark (benchmarks/eval_cap.py) for the mean
     # per-priority accuracy, which punishes a wrong tag as much as a missed one.
     item_weight: float = Field(
-        0.3, ge=0.0, le=1.0,
+        0.5, ge=0.0, le=1.0,
         description="Weight of the best-matching single phrase of a description (vs. the whole).",
     )
     temperature: float = Field(
@@ -124,10 +126,10 @@ class TaggingConfig(_Section):
         description="Probability that some priority applies below which a passage is no-fit.",
     )
     no_fit_margin: float = Field(
-        0.05, description="Centred cosine a passage must beat to fit any priority.",
+        0.0, description="Centred cosine a passage must beat to fit any priority.",
     )
     relative_threshold: float = Field(
-        0.6, ge=0.0, le=1.0,
+        0.8, ge=0.0, le=1.0,
         description="Further priorities are assigned when their score is at least this share of "
         "the best one's.",
     )
@@ -139,19 +141,20 @@ class TaggingConfig(_Section):
         True, description="Remove each priority's mean similarity over the batch (bias).",
     )
     centre_min_passages: int = Field(
-        20, ge=1, description="Batches this size give centring full weight; smaller ones less.",
+        50, ge=1, description="Batches of this size give centring half weight; larger more.",
     )
     refine_rounds: int = Field(
         2, ge=0, description="Rounds moving each priority's prototype towards its passages.",
     )
     refine_weight: float = Field(
-        0.5, ge=0.0, description="How far a refinement round moves a prototype.",
+        1.0, ge=0.0, description="How far a refinement round moves a prototype.",
     )
     keyword_bonus: float = Field(
-        0.05, ge=0.0, description="Cosine bonus when a passage contains a priority keyword.",
+        0.1, ge=0.0, description="Cosine bonus when a passage contains a priority keyword.",
     )
     labelled_weight: float = Field(
-        1.0, ge=0.0, description="Weight of reviewer-confirmed passages in a prototype.",
+        0.5, ge=0.0,
+        description="Weight of reviewer-confirmed passages (nearest-neighbour evidence).",
     )
 
 
@@ -183,12 +186,26 @@ class TopicsConfig(_Section):
         0.3, description="... or when at least this share of its passages score >= strong_score."
     )
     strong_score: float = Field(0.5, description="Score at which a passage counts as on-priority.")
+    n_quotes: int = Field(5, ge=0, description="Representative passages kept per theme.")
 
 
 class ReportConfig(_Section):
+    """The reviewer's workbook and the tables beside it."""
+
     quotes_per_priority: int = 3
     quotes_per_theme: int = 3
-    low_confidence: float = 0.5
+    low_confidence: float = Field(
+        0.5, description="Passages rows with a lower confidence (or status 'uncertain') are "
+        "highlighted for review."
+    )
+    quote_max_chars: int = Field(
+        600, description="Longer quotes are shortened to a verbatim excerpt marked '(excerpt)'."
+    )
+    top_emerging_themes: int = Field(5, description="Emerging themes listed on the Overview.")
+    csv_neutralize_formulas: bool = Field(
+        True, description="Prefix CSV text starting with = + - @ tab or CR with an apostrophe so "
+        "Excel never runs it; the Parquet file always keeps the exact text."
+    )
 
 
 class ConsultConfig(_Section):

@@ -51,6 +51,11 @@ class RoundPaths:
         return self.out_dir / ".cache"
 
     @property
+    def private_cache(self) -> Path:
+        """Parsed-but-unredacted uploads: personal data, so kept beside raw/, never in outputs."""
+        return self.raw_dir.parent / ".consult-cache" / self.round
+
+    @property
     def lock(self) -> Path:
         return self.out_dir / ".run.lock"
 

@@ -1,0 +1,70 @@
+"""Respondent attributes: canonical names through aliases, and ASEAN country codes."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_ASEAN = {
+    "BRN": ["brunei", "brunei darussalam", "negara brunei darussalam", "bn", "brn"],
+    "KHM": ["cambodia", "kingdom of cambodia", "kampuchea", "kh", "khm"],
+    "IDN": ["indonesia", "republic of indonesia", "republik indonesia", "id", "idn", "ri"],
+    "LAO": ["laos", "lao", "lao pdr", "lao p d r", "lao people s democratic republic",
+            "lao peoples democratic republic", "la", "lao people s dem rep"],
+    "MYS": ["malaysia", "my", "mys"],
+    "MMR": ["myanmar", "burma", "republic of the union of myanmar", "mm", "mmr"],
+    "PHL": ["philippines", "philippine", "republic of the philippines", "pilipinas", "ph", "phl"],
+    "SGP": ["singapore", "republic of singapore", "sg", "sgp"],
+    "THA": ["thailand", "kingdom of thailand", "prathet thai", "th", "tha"],
+    "VNM": ["vietnam", "viet nam", "socialist republic of viet nam",
+            "socialist republic of vietnam", "vn", "vnm"],
+}
+ASEAN_CODES = tuple(_ASEAN)
+
+
+def _key(value: str) -> str:
+    s = unicodedata.normalize("NFKD", value)
+    s = "".join(ch for ch in s if not unicodedata.combining(ch)).replace("đ", "d")
+    s = re.sub(r"[^a-z0-9]+", " ", s.lower()).strip()
+    return re.sub(r"^the ", "", s)
+
+
+_LOOKUP = {_key(alias): code for code, aliases in _ASEAN.items() for alias in aliases}
+
+
+def normalise_country(value: object) -> object:
+    """ISO 3166 alpha-3 for the ten ASEAN Member States; anything else is kept as given."""
+    if not isinstance(value, str) or not value.strip():
+        return value if value not in ("",) else None
+    return _LOOKUP.get(_key(value), value.strip())
+
+
+def header_key(header: str) -> str:
+    """Lower-case words of a column header, without punctuation, for alias matching."""
+    return re.sub(r"[\W_]+", " ", header.lower()).strip()
+
+
+def match_alias(header: str, aliases: dict[str, list[str]]) -> str | None:
+    """Canonical attribute name a column header means, or None.
+
+    Exact (case-insensitive) matches win; otherwise a short header containing an alias as whole
+    words ("Your country", "Country of organisation") matches. Two-or-three letter aliases
+    ("AMS") only match exactly.
+    """
+    key = header_key(header)
+    if not key:
+        return None
+    last = header_key(re.split(r"[/.]", header)[-1])  # Kobo group/question paths
+    for canonical, names in aliases.items():
+        for alias in names:
+            a = header_key(alias)
+            if a and (key == a or last == a):
+                return canonical
+    if len(key.split()) > 6:
+        return None
+    for canonical, names in aliases.items():
+        for alias in names:
+            a = header_key(alias)
+            if len(a) > 3 and re.search(rf"(?<!\w){re.escape(a)}(?!\w)", key):
+                return canonical
+    return None

@@ -1,0 +1,319 @@
+"""Ingest a whole round: dispatch each file to its reader, redact, account for every unit.
+
+The round never stops for one bad file: every reader failure rejects that file whole with a
+reason, and the per-file table says units == passages + rejected for every file.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+import pandas as pd
+
+from consult import schema as S
+from consult.config import ConsultConfig
+from consult.ids import passage_id, sha256_bytes
+from consult.ingest.attributes import normalise_country
+from consult.ingest.base import ReadContext, ReadResult, UnreadableFile
+from consult.ingest.files import normalise_relpath
+from consult.ingest.manifest import is_manifest, manifest_for, read_manifest
+from consult.redact import Redactor
+from consult.schema import RawFile
+
+log = logging.getLogger(__name__)
+
+WHOLE_FILE = "whole file"
+_KIND_FOLDERS = {
+    "survey": "survey", "surveys": "survey", "workshop": "workshop", "workshops": "workshop",
+    "workshop notes": "workshop", "notes": "workshop", "transcript": "transcript",
+    "transcripts": "transcript",
+}
+_EXT_KIND = {"csv": "survey", "xlsx": "survey", "xlsm": "survey", "tsv": "survey",
+             "vtt": "transcript", "srt": "transcript", "md": "workshop", "pdf": "workshop"}
+_NOT_REDACTED = {S.PASSAGE_ID, S.ROUND, S.SOURCE_KIND, S.SOURCE_FILE, S.FILE_SHA256,
+                 S.N_WORDS, S.IS_STAKEHOLDER_INPUT, S.DUPLICATE_OF, S.LANGUAGE}
+
+
+@dataclass
+class IngestResult:
+    passages: pd.DataFrame  # exactly S.PASSAGE_COLUMNS
+    rejected: pd.DataFrame  # exactly S.REJECTED_COLUMNS
+    files: pd.DataFrame  # exactly S.FILE_COLUMNS
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def source_kind(relpath: str) -> str | None:
+    """survey / workshop / transcript from the top folder, else from an unambiguous extension."""
+    parts = relpath.split("/")
+    for folder in parts[:-1]:  # the top-most folder that names a kind ("week1/surveys/x.csv")
+        kind = _KIND_FOLDERS.get(folder.strip().lower().replace("_", " ").replace("-", " "))
+        if kind:
+            return kind
+    ext = relpath.rsplit(".", 1)[-1].lower() if "." in parts[-1] else ""
+    return _EXT_KIND.get(ext)
+
+
+def _reader(kind: str) -> Callable[[RawFile, ReadContext], ReadResult]:
+    if kind == "survey":
+        from consult.ingest.surveys import read_survey
+
+        return read_survey
+    try:
+        if kind == "workshop":
+            from consult.ingest.workshops import read_workshop as fn
+        else:
+            from consult.ingest.transcripts import read_transcript as fn
+    except ImportError as exc:
+        raise UnreadableFile(f"no reader for {kind} files is installed ({exc})") from exc
+    return fn
+
+
+def non_answer_reason(text: Any, non_answers: set[str]) -> str | None:
+    """Why a text is not an answer ("empty answer", "non-answer ('N/A')"), or None."""
+    if not isinstance(text, str) or not text.strip():
+        return "empty answer"
+    t = text.strip()
+    key = re.sub(r"\s+", " ", t.casefold()).rstrip("!. ") or t.casefold()
+    if key in non_answers or t.casefold() in non_answers:
+        return f"non-answer ('{t[:40]}')"
+    if not any(ch.isalpha() for ch in t):
+        return f"answer has no words ('{t[:40]}')"
+    return None
+
+
+def flag_duplicates(passages: pd.DataFrame, min_words: int) -> pd.DataFrame:
+    """Point identical answers (campaign responses) at the first one; keep them all."""
+    out = passages.copy()
+    out[S.DUPLICATE_OF] = None
+    if out.empty:
+        return out
+    keys = out[S.TEXT].map(lambda t: re.sub(r"\s+", " ", str(t)).strip().casefold())
+    long_enough = out[S.TEXT].map(lambda t: len(str(t).split()) >= min_words)
+    first: dict[str, str] = {}
+    dup = []
+    for key, ok, pid in zip(keys, long_enough, out[S.PASSAGE_ID]):
+        if not ok:
+            dup.append(None)
+            continue
+        if key in first:
+            dup.append(first[key])
+        else:
+            first[key] = pid
+            dup.append(None)
+    out[S.DUPLICATE_OF] = pd.Series(dup, index=out.index, dtype="object")
+    return out
+
+
+def _file_row(round_name, rel, kind, status, reason, detected, sha, size, units=0, n_p=0, n_r=0):
+    return {S.ROUND: round_name, S.SOURCE_FILE: rel, S.SOURCE_KIND: kind, S.FILE_STATUS: status,
+            S.UNITS: units, S.N_PASSAGES: n_p, S.N_REJECTED: n_r, S.REASON: reason,
+            S.DETECTED: json.dumps(detected, ensure_ascii=False, sort_keys=True, default=str),
+            S.FILE_SHA256: sha, S.SIZE_BYTES: size}
+
+
+def _redact_attributes(value: Any, redact: Redactor) -> Any:
+    if not isinstance(value, str) or not value:
+        return value
+    try:
+        attrs = json.loads(value)
+    except ValueError:
+        return redact(value)
+    if isinstance(attrs, dict):
+        attrs = {k: redact(v) if isinstance(v, str) else v for k, v in attrs.items()}
+    return json.dumps(attrs, ensure_ascii=False, sort_keys=True)
+
+
+@dataclass
+class PlannedFile:
+    """One upload after the cheap checks: either to be read, or already rejected whole."""
+
+    rel: str
+    kind: str | None
+    raw: RawFile
+    size: int
+    status: str = "to-read"  # "to-read", "rejected", "duplicate-file"
+    reason: str | None = None
+    ext: str = ""
+
+
+@dataclass
+class RoundPlan:
+    manifest: dict[str, dict]
+    files: list[PlannedFile]
+    file_rows: list[dict]  # rows of files that are already settled (manifest)
+    whole_rejects: list[dict]
+
+
+def plan_round(files: list[RawFile], round_name: str,
+               config: ConsultConfig | None = None) -> RoundPlan:
+    """Read the manifest and decide, without parsing, which files will be read."""
+    config = config or ConsultConfig()
+    limit = config.ingest.max_file_mb * 1024 * 1024
+    ordered = sorted(files, key=lambda f: (normalise_relpath(f.relpath) or f.relpath))
+    file_rows: list[dict] = []
+    whole_rejects: list[dict] = []
+    manifest: dict[str, dict] = {}
+    for raw in ordered:
+        rel = normalise_relpath(raw.relpath)
+        if rel and is_manifest(rel):
+            sha = raw.sha256 or sha256_bytes(raw.data)
+            try:
+                manifest = read_manifest(raw, config)
+                file_rows.append(_file_row(round_name, rel, "manifest", "read", None,
+                                           {"files_described": len(manifest)}, sha,
+                                           len(raw.data)))
+            except UnreadableFile as exc:
+                reason = f"manifest not applied: {exc}"
+                file_rows.append(_file_row(round_name, rel, "manifest", "rejected", reason, {},
+                                           sha, len(raw.data), 1, 0, 1))
+                whole_rejects.append({S.SOURCE_FILE: rel, S.SOURCE_KIND: "manifest",
+                                      S.LOCATION: WHOLE_FILE, S.REASON: reason})
+    seen: dict[str, str] = {}
+    planned: list[PlannedFile] = []
+    for raw in ordered:
+        rel = normalise_relpath(raw.relpath)
+        if rel and is_manifest(rel):
+            continue
+        size = getattr(raw, "size_bytes", 0) or len(raw.data)
+        sha = raw.sha256 or (sha256_bytes(raw.data) if raw.data else "")
+        kind = source_kind(rel) if rel else None
+        ext = rel.rsplit(".", 1)[-1].lower() if rel and "." in rel.rsplit("/", 1)[-1] else ""
+        reason = getattr(raw, "problem", None)
+        status = "rejected"
+        if rel is None:
+            reason, rel = "the file name points outside the round folder; rename the file", (
+                raw.relpath)
+        elif reason is None and size > limit:
+            reason = (f"file is {size / 1024 / 1024:.0f} MB, over the limit ingest.max_file_mb="
+                      f"{config.ingest.max_file_mb:g}; split it or raise the limit")
+        elif reason is None and sha and sha in seen:
+            status = "duplicate-file"
+            reason = f"same content as `{seen[sha]}`; counted once there, remove this copy"
+        elif reason is None and kind is None:
+            reason = (f"cannot tell what kind of source `.{ext}` is here; put the file under "
+                      "surveys/, workshops/ or transcripts/")
+        elif reason is None and not raw.data.strip():
+            reason = "the file is empty; upload the file with its content"
+        if reason is None:
+            if sha:
+                seen[sha] = rel
+            planned.append(PlannedFile(rel, kind, RawFile(rel, raw.data, sha), size, ext=ext))
+        else:
+            planned.append(PlannedFile(rel, kind, RawFile(rel, b"", sha), size, status, reason,
+                                       ext))
+    return RoundPlan(manifest, planned, file_rows, whole_rejects)
+
+
+def read_planned(item: PlannedFile, round_name: str, config: ConsultConfig,
+                 manifest: dict[str, dict]) -> ReadResult | str:
+    """Parse one file (the costly, cacheable, parallel part): a ReadResult or the reason it failed.
+
+    The result is not yet redacted: it must stay in memory or in a private cache, never in outputs.
+    """
+    ctx = ReadContext(round=round_name, config=config, manifest=manifest_for(item.rel, manifest))
+    try:
+        return _reader(item.kind)(item.raw, ctx)
+    except UnreadableFile as exc:
+        return str(exc)
+    except Exception as exc:  # a reader bug must not stop the round
+        log.exception("Reader failed on %s", item.rel)
+        return (f"the file could not be read ({type(exc).__name__}: {exc}); check it "
+                "opens in its application and upload it again")
+
+
+def ingest_round(files: list[RawFile], round_name: str,
+                 config: ConsultConfig | None = None) -> IngestResult:
+    """Read every file of a round into one redacted passage table, with per-file accounting."""
+    config = config or ConsultConfig()
+    plan = plan_round(files, round_name, config)
+    outcomes = [read_planned(f, round_name, config, plan.manifest) if f.status == "to-read"
+                else None for f in plan.files]
+    return assemble_round(plan, outcomes, round_name, config)
+
+
+def assemble_round(plan: RoundPlan, outcomes: list[ReadResult | str | None], round_name: str,
+                   config: ConsultConfig) -> IngestResult:
+    """Redact across the round, apply the manifest, and account for every unit of every file."""
+    manifest = plan.manifest
+    file_rows = list(plan.file_rows)
+    whole_rejects = list(plan.whole_rejects)
+    read: list[tuple[str, str, RawFile, ReadResult]] = []
+    for item, outcome in zip(plan.files, outcomes):
+        if isinstance(outcome, ReadResult):
+            read.append((item.rel, item.kind, item.raw, outcome))
+            continue
+        status = item.status if item.status != "to-read" else "rejected"
+        reason = item.reason if outcome is None else outcome
+        det: dict[str, Any] = {"extension": item.ext}
+        file_rows.append(_file_row(round_name, item.rel, item.kind or "unknown", status, reason,
+                                   det, item.raw.sha256, item.size, 1, 0, 1))
+        whole_rejects.append({S.SOURCE_FILE: item.rel, S.SOURCE_KIND: item.kind or "unknown",
+                              S.LOCATION: WHOLE_FILE, S.REASON: reason})
+
+    names: dict[str, str] = {}
+    for _, _, _, res in read:
+        for real, pseudo in res.names.items():
+            names.setdefault(real, pseudo)
+    redact = Redactor(config.privacy, names)
+    non_answers = {a.casefold() for a in config.ingest.non_answers}
+    passages: list[dict] = []
+    rejected: list[dict] = [{S.ROUND: round_name, S.STAGE: "ingest", **r} for r in whole_rejects]
+    for rel, kind, raw, res in read:
+        man = manifest_for(rel, manifest)
+        n_p = n_r = 0
+        used: Counter[str] = Counter()
+        for rej in res.rejected:
+            n_r += 1
+            rejected.append({S.ROUND: round_name, S.SOURCE_KIND: kind, S.SOURCE_FILE: rel,
+                             S.LOCATION: redact(str(rej.get(S.LOCATION, ""))),
+                             S.REASON: redact(str(rej.get(S.REASON, "unreadable"))),
+                             S.STAGE: "ingest"})
+        for p in res.passages:
+            row = {c: p.get(c) for c in S.PASSAGE_COLUMNS}
+            row.update({S.ROUND: round_name, S.SOURCE_KIND: kind, S.SOURCE_FILE: rel,
+                        S.FILE_SHA256: raw.sha256, S.DUPLICATE_OF: None})
+            for col, value in man.items():
+                if col in S.PASSAGE_COLUMNS and row.get(col) in (None, ""):
+                    row[col] = value
+            row[S.COUNTRY] = normalise_country(row[S.COUNTRY])
+            if row[S.IS_STAKEHOLDER_INPUT] is None:
+                row[S.IS_STAKEHOLDER_INPUT] = row[S.SPEAKER_ROLE] != "facilitator" or (
+                    config.transcripts.count_facilitators)
+            for col in S.PASSAGE_COLUMNS:
+                if col == S.ATTRIBUTES:
+                    row[col] = _redact_attributes(row[col], redact)
+                elif col not in _NOT_REDACTED and isinstance(row[col], str):
+                    row[col] = redact(row[col])
+            loc = str(row[S.LOCATION] or "")
+            used[loc] += 1
+            key = loc if used[loc] == 1 else f"{loc}#{used[loc]}"
+            row[S.PASSAGE_ID] = passage_id(raw.sha256, key)
+            why = non_answer_reason(row[S.TEXT], non_answers)
+            if why:
+                n_r += 1
+                rejected.append({S.ROUND: round_name, S.SOURCE_KIND: kind, S.SOURCE_FILE: rel,
+                                 S.LOCATION: loc, S.REASON: why, S.STAGE: "ingest"})
+                continue
+            n_p += 1
+            passages.append(row)
+        det = dict(res.detected)
+        if man:
+            det["manifest"] = man
+        file_rows.append(_file_row(round_name, rel, kind, "read", det.get("problem"), det,
+                                   raw.sha256, len(raw.data), n_p + n_r, n_p, n_r))
+    table = pd.DataFrame(passages, columns=S.PASSAGE_COLUMNS).astype("object")
+    if table.empty:
+        table = S.empty_passages()
+    table = flag_duplicates(table, config.ingest.duplicate_min_words)
+    rej = pd.DataFrame(rejected, columns=S.REJECTED_COLUMNS).astype("object")
+    files_df = pd.DataFrame(file_rows, columns=S.FILE_COLUMNS)
+    files_df = files_df.sort_values(S.SOURCE_FILE, kind="stable").reset_index(drop=True)
+    log.info("Ingested round %s: %d files, %d passages, %d rejected", round_name,
+             len(files_df), len(table), len(rej))
+    return IngestResult(passages=table, rejected=rej if not rej.empty else S.empty_rejected(),
+                        files=files_df)

@@ -1,0 +1,321 @@
+"""Survey exports (CSV/XLSX from Google/Microsoft Forms, SurveyMonkey, Qualtrics, Kobo,
+LimeSurvey, or any one-header table) turned from wide to long.
+
+One passage per non-empty answer to a free-text question; closed questions become respondent
+attributes; name/e-mail/phone columns only feed the redactor and never reach any output.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import statistics
+from dataclasses import dataclass
+
+from consult import schema as S
+from consult.ids import respondent_id
+from consult.ingest.attributes import header_key, match_alias, normalise_country
+from consult.ingest.base import ReadContext, ReadResult, UnreadableFile
+from consult.ingest.tables import Table, load_tables
+from consult.schema import RawFile
+
+log = logging.getLogger(__name__)
+
+_METADATA = {
+    "timestamp", "marca temporal", "horodateur", "zeitstempel", "dấu thời gian", "cap waktu",
+    "stempel waktu", "start time", "completion time", "last modified time", "id", "respondent id",
+    "collector id", "start date", "end date", "startdate", "enddate", "date created",
+    "date modified", "ip address", "ipaddress", "ipaddr", "responseid", "response id", "status",
+    "progress", "duration in seconds", "finished", "recordeddate", "recorded date",
+    "distributionchannel", "userlanguage", "locationlatitude", "locationlongitude",
+    "externalreference", "externaldatareference", "custom data 1", "submitdate", "lastpage",
+    "startlanguage", "seed", "datestamp", "refurl", "token", "start", "end", "today", "deviceid",
+    "subscriberid", "simserial", "phonenumber", "username", "audit", "uuid", "instanceid",
+    "submission time", "submitted by", "version", "validation status", "index", "tags", "notes",
+    "parent index", "parent table name", "submission uuid", "rootuuid", "deprecatedid",
+    "total time", "interviewtime", "response type", "q recaptchascore", "q relevantidduplicate",
+}
+_DATE_HEADERS = {"timestamp", "completion time", "submitdate", "enddate", "end date",
+                 "recordeddate", "recorded date", "submission time", "datestamp", "end",
+                 "marca temporal", "horodateur", "zeitstempel", "dấu thời gian", "cap waktu"}
+_LANGUAGE_HEADERS = {"userlanguage", "startlanguage", "language", "q language"}
+_PERSONAL = re.compile(
+    r"^(?:your |respondent s |respondent |participant s |participant |contact |full |first |"
+    r"last |given |family |recipient ?)?(?:name|full ?name|first ?name|last ?name|surname|"
+    r"given ?name|family ?name|nama|họ và tên|ho va ten|email|e ?mail|email address|"
+    r"e ?mail address|phone|phone number|mobile|mobile number|telephone|tel|whatsapp|contact|"
+    r"contact details|contact number|address|ip|signature|respondent|participant|interviewee|"
+    r"submitted by|author|contact person|focal point|nama lengkap|tên|full names?)"
+    r"(?: optional)?$"
+)
+_CLOSED_HINT = re.compile(
+    r"(?<!\w)(organi[sz]ation|institution|agency|company|ministry|position|job title|"
+    r"designation|affiliation|role|age|gender|sex|city|province|region|location|occupation)(?!\w)"
+)
+_NUMBERISH = re.compile(r"^[\s$€£¥%+\-.,:/()\d]*\d[\s$€£¥%+\-.,:/()\d]*$|^\d{4}-\d\d-\d\d.*$")
+_EMAILISH = re.compile(r"^[\w.+-]+@[\w-]+(\.[\w-]+)+$")
+_IMPORT_ID = '{"importid"'
+
+
+@dataclass
+class Column:
+    index: int
+    header: str  # first header row, as in the file
+    question: str  # question text shown to respondents
+    role: str = "attribute"  # text | attribute | metadata | personal | ignored | empty
+    canonical: str | None = None  # attribute alias target: country / stakeholder_group
+
+
+def column_letter(index: int) -> str:
+    s, n = "", index + 1
+    while n:
+        n, r = divmod(n - 1, 26)
+        s = chr(65 + r) + s
+    return s
+
+
+def _norm(h: str) -> str:
+    return header_key(h.split("/")[-1].lstrip("_")) if h else ""
+
+
+def detect_layout(rows: list[list[str]], start: int) -> tuple[str, int]:
+    """(vendor, number of header rows) from the header row at `start` and the rows after it."""
+    heads = {_norm(h) for h in rows[start]}
+    raw = [h.strip().lower() for h in rows[start]]
+
+    def row_has(i: int, pred) -> bool:
+        return i < len(rows) and any(pred(c.strip().lower()) for c in rows[i])
+
+    if "responseid" in heads or ("startdate" in heads and "enddate" in heads):
+        for k in (1, 2):
+            if row_has(start + k, lambda c: c.startswith(_IMPORT_ID)):
+                return "qualtrics", k + 1
+        return "qualtrics", 1
+    if "respondent id" in heads and "collector id" in heads:
+        sub = row_has(start + 1, lambda c: c in ("response", "open-ended response"))
+        return "surveymonkey", 2 if sub else 1
+    if any(h in ("_uuid", "_submission_time", "_id", "_index") for h in raw) or (
+        sum("/" in h for h in raw) >= 2
+    ):
+        return "kobotoolbox", 1
+    if "start time" in heads and "completion time" in heads:
+        return "microsoft-forms", 1
+    if raw and _norm(raw[0]) in {"timestamp", "marca temporal", "horodateur", "zeitstempel",
+                                 "dấu thời gian", "cap waktu", "stempel waktu"}:
+        return "google-forms", 1
+    if len(heads & {"submitdate", "lastpage", "startlanguage", "seed", "datestamp"}) >= 2:
+        return "limesurvey", 1
+    return "unknown", 1
+
+
+def _question_texts(rows: list[list[str]], start: int, n_header: int, vendor: str,
+                    width: int) -> list[str]:
+    first = rows[start] + [""] * (width - len(rows[start]))
+    if vendor == "qualtrics" and n_header >= 2:
+        second = rows[start + 1] + [""] * width
+        return [second[i].strip() or first[i] for i in range(width)]
+    if vendor == "surveymonkey" and n_header == 2:
+        second = rows[start + 1] + [""] * width
+        out, last = [], ""
+        for i in range(width):
+            last = first[i].strip() or last
+            sub = second[i].strip()
+            out.append(last if sub.lower() in ("", "response", "open-ended response")
+                       else f"{last} - {sub}")
+        return out
+    return list(first)
+
+
+def _looks_text(values: list[str], header: str, min_words: int) -> bool:
+    """Free text: long or varied answers, not numbers, dates, ratings or a set of choices."""
+    if not values:
+        return False
+    n = len(values)
+    if sum(bool(_NUMBERISH.match(v)) for v in values) >= 0.8 * n:
+        return False
+    words = [len(v.split()) for v in values]
+    med = statistics.median(words)
+    counts: dict[str, int] = {}
+    for v in values:
+        counts[v] = counts.get(v, 0) + 1
+    repeated = sum(c for c in counts.values() if c >= 2) / n
+    if n >= 4 and len(counts) <= 10 and repeated >= 0.6 and max(words) <= 8:
+        return False  # a rating scale or single choice
+    pieces = [p.strip() for v in values for p in re.split(r"[;,]", v) if p.strip()]
+    if len(pieces) > n:
+        pc: dict[str, int] = {}
+        for p in pieces:
+            pc[p] = pc.get(p, 0) + 1
+        if sum(c for c in pc.values() if c >= 2) / len(pieces) >= 0.8 and med <= 15:
+            return False  # multiple choice ("A, B; C") with repeated options
+    key = header_key(header)
+    if len(key.split()) <= 4 and _CLOSED_HINT.search(key) and med < 2 * min_words:
+        return False
+    question_like = "?" in header or re.match(
+        r"^(what|why|how|which|please|describe|explain|suggest|comment|any|other|recommend|"
+        r"share|tell|in your|do you have)", key)
+    if med >= min_words:
+        return True
+    mean_len = sum(len(v) for v in values) / n
+    distinct = len(counts) / n
+    if question_like and (med >= 2 or (distinct >= 0.8 and mean_len >= 12)):
+        return True
+    return n >= 3 and distinct >= 0.8 and mean_len >= 25
+
+
+def classify_columns(cols: list[Column], data_rows: list[list[str]], ctx: ReadContext) -> None:
+    sc, pc = ctx.config.surveys, ctx.config.privacy
+    ignore = {c.lower().strip() for c in sc.ignore_columns}
+    meta_extra = {header_key(c) for c in sc.metadata_columns}
+    personal_extra = {header_key(c) for c in pc.personal_columns}
+    wanted = {c.lower().strip() for c in sc.text_columns}
+    override = bool(wanted) and any(
+        c.header.lower().strip() in wanted or c.question.lower().strip() in wanted for c in cols
+    )
+    if wanted and not override:
+        log.warning("None of surveys.text_columns %s is in this table; detecting free text",
+                    sc.text_columns)
+    for col in cols:
+        values = [r[col.index].strip() for r in data_rows
+                  if col.index < len(r) and r[col.index].strip()]
+        h, hk = col.header.strip(), _norm(col.header)
+        emails = sum(bool(_EMAILISH.match(v)) for v in values)
+        if h.lower() in ignore or col.question.lower().strip() in ignore:
+            col.role = "ignored"
+        elif (_PERSONAL.match(hk) or hk in personal_extra or header_key(h) in personal_extra
+              or hk.startswith("recipient") or (values and emails >= 0.5 * len(values))):
+            col.role = "personal"
+        elif hk in _METADATA or header_key(h) in meta_extra or hk.startswith("meta ") or (
+            h.startswith("_") or h.lower().startswith(("meta/", "formhub/", "__"))
+        ):
+            col.role = "metadata"
+        elif (canonical := match_alias(col.question, sc.attribute_aliases)
+              or match_alias(h, sc.attribute_aliases)):
+            col.role, col.canonical = "attribute", canonical
+        elif override:
+            is_text = h.lower() in wanted or col.question.lower().strip() in wanted
+            col.role = "text" if is_text else "attribute"
+        elif not values:
+            col.role = "empty"
+        elif _looks_text(values, col.question, sc.min_text_words):
+            col.role = "text"
+        else:
+            col.role = "attribute"
+
+
+def _date_value(v: str) -> str | None:
+    v = v.strip()
+    m = re.match(r"^(\d{4})[-/.](\d\d)[-/.](\d\d)", v)
+    if m:
+        return "-".join(m.groups())
+    m = re.match(r"^(\d{1,2})/(\d{1,2})/(\d{4})", v)
+    return f"{m.group(3)}-{int(m.group(1)):02d}-{int(m.group(2)):02d}" if m else (v or None)
+
+
+def _read_table(table: Table, raw: RawFile, ctx: ReadContext, result: ReadResult,
+                ordinal: int) -> tuple[int, dict]:
+    rows = table.rows
+    start = next((i for i, r in enumerate(rows) if any(c.strip() for c in r)), None)
+    if start is None:
+        return ordinal, {"sheet": table.sheet, "layout": "empty"}
+    vendor, n_header = detect_layout(rows, start)
+    width = max(len(r) for r in rows)
+    questions = _question_texts(rows, start, n_header, vendor, width)
+    header = rows[start] + [""] * (width - len(rows[start]))
+    cols = [Column(i, header[i], (questions[i] or header[i] or column_letter(i)).strip())
+            for i in range(width)]
+    first_data = start + n_header
+    data_rows = rows[first_data:]
+    classify_columns(cols, data_rows, ctx)
+    text_cols = [c for c in cols if c.role == "text"]
+    attr_cols = [c for c in cols if c.role == "attribute"]
+    personal = [c for c in cols if c.role == "personal"]
+    meta = [c for c in cols if c.role == "metadata"]
+    date_col = next((c for c in meta if _norm(c.header) in _DATE_HEADERS), None)
+    lang_col = next((c for c in meta + attr_cols if _norm(c.header) in _LANGUAGE_HEADERS), None)
+    where = f"sheet '{table.sheet}', " if table.sheet is not None else ""
+    blank_rows = 0
+    for r_index, row in enumerate(data_rows, start=first_data):
+        row = row + [""] * (width - len(row))
+        if not any(c.strip() for c in row):
+            blank_rows += 1
+            continue
+        ordinal += 1
+        rid = respondent_id(raw.sha256, ordinal)
+        pseudonym = f"Respondent {rid}"
+        for c in personal:
+            v = row[c.index].strip()
+            if len(v) >= 2 and v.lower() not in {"anonymous", "n/a", "na", "none", "-"}:
+                result.names[v] = pseudonym
+        first_last = [row[c.index].strip() for c in personal
+                      if re.search(r"first|given|last|family|surname", _norm(c.header))]
+        if len(first_last) >= 2 and all(first_last):
+            result.names[" ".join(first_last)] = pseudonym
+        attrs: dict[str, str] = {}
+        country = group = None
+        for c in attr_cols:
+            v = row[c.index].strip()
+            if not v:
+                continue
+            if c.canonical == S.COUNTRY and country is None:
+                country = normalise_country(v)
+            elif c.canonical == S.STAKEHOLDER_GROUP and group is None:
+                group = v
+            elif c.canonical not in (S.COUNTRY, S.STAKEHOLDER_GROUP):
+                attrs[c.question if c.question not in attrs else f"{c.question} ({c.header})"] = v
+        date = _date_value(row[date_col.index]) if date_col else None
+        language = row[lang_col.index].strip().lower() or None if lang_col else None
+        for c in text_cols:
+            label = c.header.strip() or c.question
+            location = f"{where}row {r_index + 1}, column {column_letter(c.index)} '{label}'"
+            value = row[c.index]
+            if not value.strip():
+                result.rejected.append({S.LOCATION: location, S.REASON: "empty answer"})
+                continue
+            result.passages.append({
+                S.SOURCE_KIND: "survey", S.LOCATION: location, S.RESPONDENT_ID: rid,
+                S.SPEAKER: None, S.SPEAKER_ROLE: "respondent", S.QUESTION: c.question,
+                S.SECTION: None, S.COUNTRY: country, S.STAKEHOLDER_GROUP: group, S.DATE: date,
+                S.ATTRIBUTES: json.dumps(attrs, ensure_ascii=False, sort_keys=True),
+                S.TEXT: value.strip(), S.LANGUAGE: language, S.IS_STAKEHOLDER_INPUT: True,
+            })
+    detected = {
+        "sheet": table.sheet, "layout": vendor, "header_rows": n_header,
+        "first_data_row": first_data + 1, "respondent_rows": len(data_rows) - blank_rows,
+        "blank_rows": blank_rows, "free_text_columns": [c.header or c.question for c in text_cols],
+        "attribute_mapping": {c.header or c.question: c.canonical or "attribute"
+                              for c in attr_cols},
+        "metadata_columns": [c.header for c in meta],
+        "personal_columns_dropped": [c.header for c in personal],
+        "ignored_columns": [c.header for c in cols if c.role == "ignored"],
+    }
+    return ordinal, detected
+
+
+def read_survey(raw: RawFile, ctx: ReadContext) -> ReadResult:
+    """Read one survey export; raises UnreadableFile when the whole file cannot be used."""
+    tables = load_tables(raw.relpath, raw.data, ctx.config.ingest)
+    if not tables or not any(any(any(c.strip() for c in r) for r in t.rows) for t in tables):
+        raise UnreadableFile("the survey export has no data; export the responses again")
+    result = ReadResult()
+    ordinal = 0
+    sheets = []
+    for table in tables:
+        ordinal, det = _read_table(table, raw, ctx, result, ordinal)
+        sheets.append({**table.detected, **det})
+    if not any(s.get("free_text_columns") for s in sheets):
+        result.detected["problem"] = (
+            "no free-text column found; if the survey has open questions, list them in "
+            "`surveys.text_columns` in consult.toml"
+        )
+    first = sheets[0]
+    result.detected.update({
+        "vendor": first.get("layout"), "encoding": first.get("encoding"),
+        "delimiter": first.get("delimiter"),
+        "free_text_columns": [h for s in sheets for h in s.get("free_text_columns", [])],
+        "attribute_mapping": {k: v for s in sheets for k, v in s.get("attribute_mapping",
+                                                                      {}).items()},
+        "sheets": sheets,
+    })
+    return result

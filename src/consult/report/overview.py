@@ -1,0 +1,148 @@
+"""The Overview sheet: what a reviewer reads first."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from consult import reviews, schema
+from consult.report import safe
+from consult.report.charts import bar_chart
+from consult.report.counts import (
+    PASSAGES, counted, counted_mask, group_values, no_priority_count, ordered_groups,
+    priority_table, text_of,
+)
+from consult.report.quality import data_quality_line
+
+if TYPE_CHECKING:  # pragma: no cover
+    from consult.report.workbook import ReportData
+
+HOW_TO_REVIEW = (
+    "How to review: on the 'Passages' sheet, type priority ids or labels into the yellow "
+    "'Reviewer priorities' column (separate several with ';'; 'none' = no priority fits; "
+    "'model' = withdraw your decision) and a note if useful, then save this file where it is. "
+    "The next run keeps a copy of this file, stores every decision, and uses them in every count."
+)
+
+
+def _respondents(passages: pd.DataFrame) -> tuple[int, int]:
+    """(survey respondents, workshop/transcript speakers) among counted passages."""
+    rows = counted(passages)
+    resp = 0
+    if schema.RESPONDENT_ID in rows.columns:
+        resp = rows[schema.RESPONDENT_ID].map(lambda v: text_of(v).strip()).replace(
+            "", pd.NA).dropna().nunique()
+    speakers = 0
+    if schema.SPEAKER in rows.columns and schema.SOURCE_FILE in rows.columns:
+        pairs = {(text_of(f), text_of(s)) for f, s in zip(rows[schema.SOURCE_FILE],
+                                                           rows[schema.SPEAKER])
+                 if text_of(s).strip()}
+        speakers = len(pairs)
+    return int(resp), speakers
+
+
+def write_overview(ws, data: "ReportData", passages: pd.DataFrame) -> None:
+    cfg = data.config
+    safe.put(ws, 1, 1, f"Consultation summary: round {data.round}", font=safe.TITLE_FONT)
+    safe.put(ws, 2, 1, HOW_TO_REVIEW, font=safe.NOTE_FONT, alignment=safe.WRAP_TOP)
+    ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=6)
+    ws.row_dimensions[2].height = 48
+
+    n_all = len(passages)
+    mask = counted_mask(passages)
+    n_counted = int(mask.sum())
+    resp, speakers = _respondents(passages)
+    n_files = 0 if data.files is None else len(data.files)
+    reviewed = int((passages.get(schema.FINAL_SOURCE, pd.Series(dtype=object))
+                    == reviews.REVIEWER).sum())
+    facts = [
+        ("Round", data.round),
+        ("Run at", data.run_at),
+        ("Codebook", f"{getattr(data.codebook, 'name', '')} "
+                     f"(SHA-256 {str(getattr(data.codebook, 'sha256', ''))[:12]})"),
+        ("Files", n_files),
+        ("Survey respondents", resp),
+        ("Workshop and transcript speakers", speakers),
+        ("Passages listed", n_all),
+        ("Passages counted (stakeholder input)", n_counted),
+        ("Not counted (facilitator turns)", n_all - n_counted),
+        ("Counted passages with no priority", no_priority_count(passages)),
+        ("Passages decided by a reviewer", reviewed),
+        ("Data quality", data_quality_line(data.files, data.rejected, passages)),
+    ]
+    row = safe.section(ws, 4, "What went in")
+    row = safe.table(ws, row, ["Item", "Value"], facts) + 1
+
+    kinds = group_values(passages, schema.SOURCE_KIND)
+    row = safe.section(ws, row, "Passages by source kind")
+    kind_rows = [[k, int((kinds == k).sum()), int(((kinds == k) & mask).sum())]
+                 for k in ordered_groups(kinds)]
+    row = safe.table(ws, row, ["Source kind", "Listed", "Counted"], kind_rows) + 1
+
+    countries = group_values(passages, schema.COUNTRY)
+    row = safe.section(ws, row, "Passages by Member State")
+    country_rows = [[c, int((countries == c).sum()), int(((countries == c) & mask).sum())]
+                    for c in ordered_groups(countries)]
+    row = safe.table(ws, row, ["Country", "Listed", "Counted"], country_rows) + 1
+
+    ranked = priority_table(passages, data.codebook).sort_values(
+        [PASSAGES, "id"], ascending=[False, True], kind="stable")
+    row = safe.section(ws, row, "Priorities ranked by share of counted passages")
+    chart_header = row
+    prio_rows = [[i, r["id"], r["label"], r[PASSAGES], r["share"]]
+                 for i, r in enumerate(ranked.to_dict("records"), start=1)]
+    end = safe.table(ws, row, ["Rank", "Priority ID", "Priority", PASSAGES, "Share"], prio_rows,
+                     formats={4: "0.0%"})
+    bar_chart(ws, anchor="J4", cat_col=3, data_cols=[4], header_row=chart_header,
+              first_row=chart_header + 1, last_row=end - 1,
+              title="Passages per priority", x_title="Priority",
+              y_title="Passages (stakeholder input)")
+    row = end + 1
+
+    row = safe.section(ws, row, "Top emerging themes (not covered well by any priority)")
+    themes = data.themes
+    emerging_rows = []
+    if themes is not None and not themes.empty and schema.THEME_EMERGING in themes.columns:
+        em = themes[themes[schema.THEME_EMERGING].map(
+            lambda v: False if safe.is_missing(v) else bool(v))]
+        if schema.THEME_SIZE in em.columns:
+            em = em.sort_values(schema.THEME_SIZE, ascending=False, kind="stable")
+        for rec in em.head(cfg.top_emerging_themes).to_dict("records"):
+            emerging_rows.append([rec.get(schema.THEME_ID), rec.get(schema.THEME_LABEL),
+                                  rec.get(schema.THEME_SIZE), rec.get(schema.THEME_KEYWORDS)])
+    if emerging_rows:
+        row = safe.table(ws, row, ["Theme ID", "Label", "Size", "Keywords"], emerging_rows) + 1
+    else:
+        safe.put(ws, row, 1, "No emerging theme: every theme links to a priority.",
+                 font=safe.NOTE_FONT)
+        row += 2
+
+    row = _agreement(ws, row, data.agreement)
+    orphans = 0 if data.orphaned is None else len(data.orphaned)
+    problems = 0 if data.review_problems is None else len(data.review_problems)
+    row = safe.section(ws, row, "Reviewer decisions")
+    safe.table(ws, row, ["Item", "Value"], [
+        ("Decisions applied in this workbook", reviewed),
+        ("Stored decisions whose passage is not in this run (listed on 'Data quality')", orphans),
+        ("Reviewer entries naming no known priority (listed on 'Data quality')", problems),
+        ("Highlighted rows on 'Passages'",
+         f"status 'uncertain' or confidence below {cfg.low_confidence:g}"),
+    ])
+    safe.set_widths(ws, [40, 26, 34, 12, 10, 10, 10, 10, 2])
+    safe.print_setup(ws)
+
+
+def _agreement(ws, row: int, agreement: pd.DataFrame | None) -> int:
+    row = safe.section(ws, row, "Model-reviewer agreement (the reviewer is the reference)")
+    n = 0 if agreement is None or agreement.empty else int(agreement[reviews.N_REVIEWED].iloc[0])
+    if not n:
+        safe.put(ws, row, 1, "No passage has been reviewed yet.", font=safe.NOTE_FONT)
+        return row + 2
+    safe.put(ws, row, 1, f"Reviewed passages: {n}")
+    rows = [[r[reviews.PRIORITY], r[reviews.LABEL] or None, r[reviews.REVIEWER_COUNT],
+             r[reviews.MODEL_COUNT], r[reviews.BOTH], r[reviews.PRECISION], r[reviews.RECALL],
+             r[reviews.F1]] for r in agreement.to_dict("records")]
+    return safe.table(ws, row + 1, ["Priority", "Label", "Reviewer", "Model", "Both",
+                                    "Precision", "Recall", "F1"], rows,
+                      formats={5: "0.00", 6: "0.00", 7: "0.00"}) + 1

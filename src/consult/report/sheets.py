@@ -1,0 +1,123 @@
+"""Priorities, Themes and the two count matrices."""
+
+from __future__ import annotations
+
+import pandas as pd
+from openpyxl.formatting.rule import ColorScaleRule
+from openpyxl.utils import get_column_letter
+
+from consult import schema
+from consult.report import safe
+from consult.report.charts import bar_chart
+from consult.report.counts import (
+    PASSAGES, breakdown, matrix, priority_table, quote_cells, resolve_quotes, text_of,
+)
+
+KIND_HEADERS = {"survey": "Survey", "workshop": "Workshop", "transcript": "Transcript"}
+NOTE = ("Counts: stakeholder-input passages (facilitator turns excluded), using reviewer "
+        "decisions where a reviewer decided, else the model's tags. A passage with several "
+        "priorities counts for each.")
+
+
+def _quote_headers(n: int) -> list[str]:
+    out = []
+    for i in range(1, n + 1):
+        out += [f"Quote {i}", f"Source {i}"]
+    return out
+
+
+def write_priorities(ws, passages: pd.DataFrame, codebook, priority_quotes: dict,
+                     *, quotes: int, quote_chars: int) -> None:
+    """One row per priority: counts, breakdowns, top quotes with references; and a chart."""
+    safe.put(ws, 1, 1, "Priorities", font=safe.TITLE_FONT)
+    safe.put(ws, 2, 1, NOTE, font=safe.NOTE_FONT)
+    table = priority_table(passages, codebook)
+    kinds = list(table.columns[4:])
+    headers = (["Priority ID", "Priority", "Passages", "Share"]
+               + [KIND_HEADERS.get(k, k) for k in kinds]
+               + ["By Member State", "By stakeholder group"] + _quote_headers(quotes))
+    rows = []
+    for rec in table.to_dict("records"):
+        cells = quote_cells(passages, resolve_quotes(passages, priority_quotes.get(rec["id"])),
+                            quotes, quote_chars)
+        flat: list = []
+        for q, ref in cells:
+            flat += [q, ref]
+        flat += [None] * (2 * quotes - len(flat))
+        rows.append([rec["id"], rec["label"], rec[PASSAGES], rec["share"]]
+                    + [rec[k] for k in kinds]
+                    + [breakdown(passages, rec["id"], schema.COUNTRY),
+                       breakdown(passages, rec["id"], schema.STAKEHOLDER_GROUP)] + flat)
+    header_row = 4
+    end = safe.table(ws, header_row, headers, rows, formats={3: "0.0%"})
+    widths = [11, 30, 10, 8] + [11] * len(kinds) + [24, 28]
+    widths += [50, 24] * quotes
+    safe.set_widths(ws, widths)
+    ws.freeze_panes = ws.cell(row=header_row + 1, column=3)
+    bar_chart(ws, anchor=f"B{end + 2}", cat_col=2,
+              data_cols=[5 + i for i in range(len(kinds))], header_row=header_row,
+              first_row=header_row + 1, last_row=end - 1,
+              title="Passages per priority, by source kind", x_title="Priority",
+              y_title="Passages (stakeholder input)", stacked=True)
+    safe.print_setup(ws, pages_wide=2)
+
+
+def write_themes(ws, passages: pd.DataFrame, themes: pd.DataFrame | None, *, quotes: int,
+                 quote_chars: int) -> None:
+    """One row per discovered theme, with linked priorities or "Emerging" and quotes."""
+    safe.put(ws, 1, 1, "Themes discovered in the passages", font=safe.TITLE_FONT)
+    safe.put(ws, 2, 1, "Linked priorities: the priorities most of a theme's passages carry; "
+             "'Emerging' marks a theme no priority covers well.", font=safe.NOTE_FONT)
+    headers = ["Theme ID", "Label", "Keywords", "Size", "Linked priorities"] + _quote_headers(
+        quotes)
+    rows = []
+    if themes is not None and not themes.empty:
+        for rec in themes.to_dict("records"):
+            emerging = rec.get(schema.THEME_EMERGING)
+            linked = text_of(rec.get(schema.THEME_PRIORITIES)).strip()
+            link = "Emerging" if (not safe.is_missing(emerging) and bool(emerging)) or not linked \
+                else linked
+            cells = quote_cells(passages, resolve_quotes(passages, rec.get(schema.THEME_QUOTES)),
+                                quotes, quote_chars)
+            flat: list = []
+            for q, ref in cells:
+                flat += [q, ref]
+            flat += [None] * (2 * quotes - len(flat))
+            rows.append([rec.get(schema.THEME_ID), rec.get(schema.THEME_LABEL),
+                         rec.get(schema.THEME_KEYWORDS), rec.get(schema.THEME_SIZE), link] + flat)
+    header_row = 4
+    if not rows:
+        safe.put(ws, header_row + 2, 1, "No themes were discovered in this round.",
+                 font=safe.NOTE_FONT)
+    safe.table(ws, header_row, headers, rows)
+    safe.set_widths(ws, [9, 30, 36, 8, 16] + [50, 24] * quotes)
+    ws.freeze_panes = ws.cell(row=header_row + 1, column=3)
+    safe.print_setup(ws, pages_wide=2)
+
+
+def write_matrix(ws, passages: pd.DataFrame, codebook, *, by: str, title: str,
+                 group_header: str) -> None:
+    """Counted passages per group and priority, with a colour scale over the counts."""
+    safe.put(ws, 1, 1, title, font=safe.TITLE_FONT)
+    safe.put(ws, 2, 1, NOTE + f" The last column counts passages per {group_header.lower()} "
+             "whatever their priorities.", font=safe.NOTE_FONT)
+    m = matrix(passages, codebook, by)
+    labels = {p.id: p.label for p in codebook.priorities}
+    headers = [group_header] + [f"{pid}: {labels[pid]}" for pid in m.columns if pid != PASSAGES]
+    headers.append("Passages (any priority)")
+    header_row = 4
+    rows = [[group, *[int(v) for v in m.loc[group].tolist()]] for group in m.index]
+    end = safe.table(ws, header_row, headers, rows)
+    n_prio = len(m.columns) - 1
+    if len(m.index) and n_prio:
+        rng = f"B{header_row + 1}:{get_column_letter(1 + n_prio)}{end - 1}"
+        ws.conditional_formatting.add(rng, ColorScaleRule(
+            start_type="min", start_color="FFFFFF", mid_type="percentile", mid_value=50,
+            mid_color="BDD7EE", end_type="max", end_color="5B9BD5"))
+    if not len(m.index):
+        safe.put(ws, header_row + 2, 1, "No stakeholder input was counted in this round.",
+                 font=safe.NOTE_FONT)
+    safe.set_widths(ws, [24] + [14] * (len(headers) - 2) + [14])
+    ws.row_dimensions[header_row].height = 60
+    ws.freeze_panes = ws.cell(row=header_row + 1, column=2)
+    safe.print_setup(ws)

@@ -1,0 +1,140 @@
+"""The reviewer's workbook: `outputs/<round>/consultation-summary-<round>.xlsx`.
+
+The workbook is written to a temporary file in the target folder and renamed over the old one,
+so a run killed halfway leaves the previous workbook (and the reviewer's edits in it) intact.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import tempfile
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from consult import reviews, schema
+from consult.config import ReportConfig
+from consult.report import safe
+from consult.report.overview import write_overview
+from consult.report.passages import write_passages
+from consult.report.quality import write_data_quality, write_run_info
+from consult.report.sheets import write_matrix, write_priorities, write_themes
+
+log = logging.getLogger(__name__)
+
+SHEETS = ["Overview", "Priorities", "Themes", "Passages", "Country x Priority",
+          "Stakeholder x Priority", "Data quality", "Run info"]
+
+
+def workbook_name(round_name: str) -> str:
+    return f"consultation-summary-{round_name}.xlsx"
+
+
+@dataclass
+class ReportData:
+    """Everything the workbook shows, produced by earlier stages.
+
+    `passages` should already carry reviewer decisions (reviews.apply_reviews); when it does not,
+    the model's tags are final. `priority_quotes` maps a priority id to row positions in
+    `passages` (most representative first); theme quotes come in `themes`.
+    """
+
+    round: str
+    passages: pd.DataFrame
+    codebook: Any
+    run_at: str | datetime = ""
+    scores: pd.DataFrame | None = None
+    themes: pd.DataFrame | None = None
+    rejected: pd.DataFrame | None = None
+    files: pd.DataFrame | None = None
+    run_info: dict[str, Any] = field(default_factory=dict)
+    priority_quotes: dict[str, list[int]] = field(default_factory=dict)
+    orphaned: pd.DataFrame | None = None
+    agreement: pd.DataFrame | None = None
+    review_problems: pd.DataFrame | list | None = None
+    config: ReportConfig = field(default_factory=ReportConfig)
+    started: float | datetime | None = None  # run start (epoch seconds); fills run_at if empty
+
+    def __post_init__(self) -> None:
+        if not self.run_at and self.started is not None:
+            self.run_at = self.started if isinstance(self.started, datetime) else (
+                datetime.fromtimestamp(float(self.started), timezone.utc))
+        if isinstance(self.run_at, datetime):
+            self.run_at = self.run_at.isoformat(timespec="seconds")
+        if not self.run_at:
+            self.run_at = datetime.now().astimezone().isoformat(timespec="seconds")
+        if isinstance(self.review_problems, (list, tuple)):
+            rows = [p if isinstance(p, dict) else {schema.REASON: str(p)}
+                    for p in self.review_problems]
+            self.review_problems = pd.DataFrame(rows, columns=reviews.PROBLEM_COLUMNS,
+                                                dtype=object)
+
+
+def prepared_passages(passages: pd.DataFrame) -> pd.DataFrame:
+    """Passages with the reviewer and final columns present (model tags final when unreviewed)."""
+    need = [schema.REVIEWER_PRIORITIES, schema.REVIEWER_NOTE, schema.FINAL_PRIORITIES,
+            schema.FINAL_SOURCE]
+    if all(c in passages.columns for c in need):
+        return passages.reset_index(drop=True)
+    return reviews.apply_reviews(passages.reset_index(drop=True), None)
+
+
+def build_workbook(data: ReportData, *, max_rows: int = safe.MAX_SHEET_ROWS):
+    """The openpyxl Workbook for `data` (not saved)."""
+    from openpyxl import Workbook
+
+    cfg = data.config
+    passages = prepared_passages(data.passages)
+    if data.agreement is None:
+        data.agreement = reviews.agreement(passages, data.codebook)
+    wb = Workbook()
+    overview = wb.active
+    overview.title = SHEETS[0]
+    write_overview(overview, data, passages)
+    write_priorities(wb.create_sheet(SHEETS[1]), passages, data.codebook, data.priority_quotes,
+                     quotes=cfg.quotes_per_priority, quote_chars=cfg.quote_max_chars)
+    write_themes(wb.create_sheet(SHEETS[2]), passages, data.themes,
+                 quotes=cfg.quotes_per_theme, quote_chars=cfg.quote_max_chars)
+    write_passages(wb, passages, low_confidence=cfg.low_confidence, max_rows=max_rows,
+                   example_ids=[p.id for p in data.codebook.priorities][:2])
+    write_matrix(wb.create_sheet(SHEETS[4]), passages, data.codebook, by=schema.COUNTRY,
+                 title="Country x Priority", group_header="Country")
+    write_matrix(wb.create_sheet(SHEETS[5]), passages, data.codebook,
+                 by=schema.STAKEHOLDER_GROUP, title="Stakeholder x Priority",
+                 group_header="Stakeholder group")
+    write_data_quality(wb.create_sheet(SHEETS[6]), passages, data.files, data.rejected,
+                       data.review_problems, data.orphaned)
+    write_run_info(wb.create_sheet(SHEETS[7]), data.run_info, round_name=data.round,
+                   run_at=str(data.run_at), codebook=data.codebook)
+    for ws in wb.worksheets:
+        if not ws.title.startswith("Passages"):  # Passages sets its heights while writing
+            safe.autofit_rows(ws)
+    return wb
+
+
+def atomic_write(path: Path, write) -> Path:
+    """Call `write(tmp_path)` then rename over `path`: readers never see a half file."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=path.suffix + ".tmp",
+                               dir=path.parent)
+    os.close(fd)
+    try:
+        write(Path(tmp))
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def write_workbook(path: Path, data: ReportData, *, max_rows: int = safe.MAX_SHEET_ROWS) -> Path:
+    """Write the reviewer's workbook to `path` atomically; returns `path`."""
+    wb = build_workbook(data, max_rows=max_rows)
+    atomic_write(Path(path), lambda tmp: wb.save(tmp))
+    log.info("Wrote workbook %s (%d passages)", path, len(data.passages))
+    return Path(path)

@@ -1,0 +1,315 @@
+"""Tag passages with the codebook's priorities: multi-label, deterministic, zero-shot first.
+
+Why this method: a plain cosine threshold over-assigns, and per-priority accuracy punishes a
+wrong tag as much as a missed one. So each priority gets a prototype (its label and description,
+plus keywords, examples and reviewer-confirmed passages when given), similarities are centred per
+priority over the batch (some descriptions are close to everything), turned into probabilities by
+a softmax that includes a "no priority" option, and only the best priority, plus those nearly as
+good, are assigned. Prototypes are then moved towards the passages they won (a few rounds), which
+adapts the codebook's wording to the round's wording. Keywords found by lemma give a small bonus.
+Everything after the embeddings is vectorised numpy, so tagging takes milliseconds per thousand.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from consult import schema
+from consult.codebook import Codebook
+from consult.config import TaggingConfig
+from consult.embed import Embedder, EmbeddingCache
+
+log = logging.getLogger(__name__)
+
+LABELLED_TEXT = "text"  # column of the `labelled` frame holding the confirmed passage text
+
+
+@dataclass
+class TagResult:
+    tags: pd.DataFrame  # PRIORITIES, CONFIDENCE, TAG_STATUS; aligned with the texts
+    scores: pd.DataFrame  # one schema.score_column(id) per priority, in [0, 1]
+    info: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Prototypes:
+    """What a passage is compared with: one anchor per priority plus phrase vectors."""
+
+    ids: list[str]
+    anchors: np.ndarray  # (P, d), unit rows
+    items: np.ndarray  # (M, d), unit rows: single phrases of labels/descriptions/examples
+    owner: np.ndarray  # (M,), priority index of each item
+    labelled: np.ndarray | None = None  # (L, d) unit rows of reviewer-confirmed passages
+    labelled_owner: np.ndarray | None = None  # (L,), priority index of each confirmed tag
+    info: dict[str, Any] = field(default_factory=dict)
+
+
+# ---- building prototypes ---------------------------------------------------------------------
+
+_SPLIT = re.compile(r"[;,:()]|\bincluding\b|\bsuch as\b|\bsuch\b|\be\.g\.|\bi\.e\.|\bas well as\b")
+
+
+def description_phrases(label: str, description: str) -> list[str]:
+    """The label plus the list items of a description ("a, b and c"), each a short phrase."""
+    out = [label]
+    for sent in re.split(r"(?<=[.!?])\s+", description):
+        for part in _SPLIT.split(sent):
+            part = re.sub(r"^\s*(and|or|the|of|in|on|for)\s+", "", part.strip(" .!?-"))
+            if len(part.split()) >= 1 and len(part) > 2:
+                out.append(part)
+    return list(dict.fromkeys(out))
+
+
+def _unit(x: np.ndarray) -> np.ndarray:
+    x = np.asarray(x, dtype=np.float32)
+    n = np.linalg.norm(x, axis=-1, keepdims=True)
+    n[n == 0] = 1.0
+    return x / n
+
+
+def _embed(texts: list[str], embedder: Embedder, cache: EmbeddingCache | None) -> np.ndarray:
+    if not texts:
+        return np.zeros((0, 1), np.float32)
+    if cache is not None:
+        vecs, _ = cache.embed(texts, embedder)
+        return _unit(vecs)
+    return _unit(embedder.encode(texts))
+
+
+def split_labelled(labelled: pd.DataFrame | None, codebook: Codebook) -> list[tuple[str, list[str]]]:
+    """(text, [ids]) pairs of reviewer-confirmed tags; unknown tokens are resolved or skipped."""
+    if labelled is None or len(labelled) == 0:
+        return []
+    missing = [c for c in (LABELLED_TEXT, schema.PRIORITIES) if c not in labelled.columns]
+    if missing:
+        raise ValueError(
+            f"Labelled passages need columns {LABELLED_TEXT!r} and {schema.PRIORITIES!r}; "
+            f"missing {missing}."
+        )
+    out = []
+    for text, tags in zip(labelled[LABELLED_TEXT], labelled[schema.PRIORITIES]):
+        if not isinstance(text, str) or not text.strip():
+            continue
+        ids: list[str] = []
+        for tok in (tags if isinstance(tags, str) else "").split(";"):
+            if tok.strip():
+                try:
+                    ids.append(codebook.resolve(tok))
+                except ValueError:
+                    log.warning("Ignoring confirmed tag %r not in codebook %s", tok, codebook.name)
+        out.append((text, list(dict.fromkeys(ids))))
+    return out
+
+
+def build_prototypes(
+    codebook: Codebook, embedder: Embedder, config: TaggingConfig,
+    labelled: pd.DataFrame | None = None, cache: EmbeddingCache | None = None,
+) -> Prototypes:
+    """Embed the codebook (and confirmed passages) once into anchors and phrase vectors."""
+    pris = codebook.priorities
+    texts: list[str] = []
+    slots: list[tuple[int, str]] = []  # (priority index, role)
+
+    def add(i: int, role: str, t: str) -> None:
+        texts.append(t)
+        slots.append((i, role))
+
+    for i, p in enumerate(pris):
+        add(i, "full", f"{p.label}. {p.description}".strip() if p.description else p.label)
+        for ph in description_phrases(p.label, p.description):
+            add(i, "item", ph)
+        if p.keywords:
+            add(i, "keywords", f"{p.label}: {', '.join(p.keywords)}")
+        for ex in p.examples:
+            add(i, "example", ex)
+    pairs = split_labelled(labelled, codebook)
+    for text, ids in pairs:
+        for pid in ids:
+            add(codebook.ids.index(pid), "labelled", text)
+    vecs = _embed(texts, embedder, cache)
+    d = vecs.shape[1]
+    anchors = np.zeros((len(pris), d), np.float32)
+    items, owner = [], []
+    counts = {"labelled": np.zeros(len(pris), int)}
+    by: dict[tuple[int, str], list[np.ndarray]] = {}
+    for (i, role), v in zip(slots, vecs):
+        by.setdefault((i, role), []).append(v)
+        if role in ("item", "example"):
+            items.append(v)
+            owner.append(i)
+    for i in range(len(pris)):
+        parts = [np.mean(by[(i, "full")], axis=0)]
+        weights = [1.0]
+        for role, w in (("keywords", 0.5), ("example", 1.0)):
+            if (i, role) in by:
+                parts.append(_unit(np.mean(by[(i, role)], axis=0)))
+                weights.append(w)
+        base = _unit(np.average(np.stack(parts), axis=0, weights=weights))
+        lab = by.get((i, "labelled"))
+        if lab:
+            n = len(lab)
+            counts["labelled"][i] = n
+            w = config.labelled_weight * n / (n + 2.0)
+            base = _unit(base + w * _unit(np.mean(lab, axis=0)) * 2.0)
+        anchors[i] = base
+    items_arr = np.stack(items) if items else np.zeros((0, d), np.float32)
+    lab_rows = [(i, v) for (i, role), v in zip(slots, vecs) if role == "labelled"]
+    return Prototypes(
+        ids=codebook.ids, anchors=_unit(anchors), items=items_arr,
+        owner=np.asarray(owner, dtype=int),
+        labelled=np.stack([v for _, v in lab_rows]) if lab_rows else None,
+        labelled_owner=np.asarray([i for i, _ in lab_rows], dtype=int) if lab_rows else None,
+        info={"n_labelled": len(pairs), "labelled_per_priority": counts["labelled"].tolist()},
+    )
+
+
+# ---- scoring ---------------------------------------------------------------------------------
+
+
+def _item_max(x: np.ndarray, protos: Prototypes) -> np.ndarray:
+    """For each passage and priority, the cosine of its best-matching phrase."""
+    P = len(protos.ids)
+    out = np.full((x.shape[0], P), -1.0, np.float32)
+    if len(protos.items) == 0:
+        return out
+    sims = x @ protos.items.T
+    for k in range(P):
+        cols = protos.owner == k
+        if cols.any():
+            out[:, k] = sims[:, cols].max(axis=1)
+    return out
+
+
+def _knn(x: np.ndarray, protos: Prototypes, config: TaggingConfig) -> tuple[np.ndarray, np.ndarray]:
+    """Mean cosine to the 3 nearest confirmed passages of each priority, and its weight."""
+    P = len(protos.ids)
+    knn = np.zeros((x.shape[0], P), np.float32)
+    lam = np.zeros(P, np.float32)
+    if protos.labelled is None or x.shape[0] == 0:
+        return knn, lam
+    sims = x @ protos.labelled.T
+    for k in range(P):
+        cols = protos.labelled_owner == k
+        m = int(cols.sum())
+        if m == 0:
+            continue
+        sk = sims[:, cols]
+        j = min(3, m)
+        knn[:, k] = np.partition(sk, m - j, axis=1)[:, m - j:].mean(axis=1)
+        lam[k] = min(1.0, config.labelled_weight * m / (m + 10.0))
+    return knn, lam
+
+
+def _centre(s: np.ndarray, config: TaggingConfig) -> np.ndarray:
+    """Remove each priority's batch-mean similarity (its bias), shrunk for small batches."""
+    if not config.centre_batch or s.shape[0] == 0:
+        return s - s.mean()
+    n = s.shape[0]
+    w = n / float(n + config.centre_min_passages)
+    col = s.mean(axis=0, keepdims=True)
+    return s - (w * col + (1 - w) * col.mean())
+
+
+def _probabilities(c: np.ndarray, config: TaggingConfig) -> tuple[np.ndarray, np.ndarray]:
+    """Softmax over priorities plus a 'none' option at `no_fit_margin`: (p (n,P), p_none (n,))."""
+    logits = np.concatenate([c, np.full((c.shape[0], 1), config.no_fit_margin)], axis=1)
+    logits = logits / config.temperature
+    logits -= logits.max(axis=1, keepdims=True)
+    e = np.exp(logits)
+    p = e / e.sum(axis=1, keepdims=True)
+    return p[:, :-1], p[:, -1]
+
+
+def score_matrix(
+    x: np.ndarray, protos: Prototypes, config: TaggingConfig, bonus: np.ndarray | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Centred similarity (n, P) after refinement, and the refined anchors."""
+    x = _unit(x)
+    item = _item_max(x, protos)
+    anchors = protos.anchors.copy()
+    a = config.item_weight
+    extra = bonus if bonus is not None else 0.0
+    knn, lam = _knn(x, protos, config)
+    n = x.shape[0]
+    strength = config.refine_weight * n / (n + 200.0)  # small rounds: prototypes barely move
+    for r in range(config.refine_rounds + 1):
+        raw = (1 - a) * (x @ anchors.T) + a * item
+        raw = (1 - lam) * raw + lam * knn + extra
+        c = _centre(raw, config)
+        if r == config.refine_rounds:
+            break
+        p, p_none = _probabilities(c, config)
+        best = p.argmax(axis=1)
+        fit = p_none < 0.5
+        for k in range(len(protos.ids)):
+            members = x[(best == k) & fit]
+            if len(members):
+                m = len(members)
+                w = strength * m / (m + 5.0)
+                anchors[k] = _unit(protos.anchors[k] + w * _unit(members.mean(axis=0)))
+    return c, anchors
+
+
+# ---- the stage -------------------------------------------------------------------------------
+
+
+def tag_passages(
+    texts: list[str], embeddings: np.ndarray, codebook: Codebook, embedder: Embedder,
+    config: TaggingConfig, labelled: pd.DataFrame | None = None,
+    cache: EmbeddingCache | None = None, prototypes: Prototypes | None = None,
+) -> TagResult:
+    """Tags for each text: priorities (best first), confidence, status, and per-priority scores."""
+    from consult.tag_keywords import keyword_hits
+
+    n = len(texts)
+    ids = codebook.ids
+    if embeddings.shape[0] != n:
+        raise ValueError(f"{n} texts but {embeddings.shape[0]} embeddings; pass one row per text.")
+    score_cols = [schema.score_column(i) for i in ids]
+    if n == 0:
+        return TagResult(
+            tags=pd.DataFrame({schema.PRIORITIES: pd.Series(dtype=object),
+                               schema.CONFIDENCE: pd.Series(dtype=float),
+                               schema.TAG_STATUS: pd.Series(dtype=object)}),
+            scores=pd.DataFrame({c: pd.Series(dtype=float) for c in score_cols}),
+        )
+    protos = prototypes or build_prototypes(codebook, embedder, config, labelled, cache)
+    hits = keyword_hits(texts, codebook)
+    bonus = config.keyword_bonus * np.minimum(hits, 2.0) / 2.0 if hits.any() else None
+    c, _ = score_matrix(np.asarray(embeddings, np.float32), protos, config, bonus)
+    p, p_none = _probabilities(c, config)
+    fit = 1.0 - p_none
+    top = p.max(axis=1, keepdims=True)
+    rel = np.where(top > 0, p / np.maximum(top, 1e-12), 0.0)
+    scores = np.clip(rel * fit[:, None], 0.0, 1.0)
+    order = np.argsort(-scores, axis=1, kind="stable")
+    tag_strs, conf, status = [], np.zeros(n), []
+    th, rt, band = config.fit_threshold, config.relative_threshold, config.uncertain_band
+    for i in range(n):
+        ranked = order[i, : config.max_priorities]
+        if fit[i] >= th:
+            chosen = [k for k in ranked if rel[i, k] >= rt]
+            tag_strs.append(";".join(ids[k] for k in chosen))
+            conf[i] = float(scores[i, ranked[0]])
+            second = rel[i, ranked[1]] if len(ranked) > 1 else 0.0
+            close = fit[i] < th + band or (rt - band <= second < rt)
+            status.append("uncertain" if close else "tagged")
+        else:
+            tag_strs.append("")
+            conf[i] = float(1.0 - fit[i])
+            status.append("uncertain" if fit[i] >= th - band else "no-fit")
+    tags = pd.DataFrame({
+        schema.PRIORITIES: tag_strs,
+        schema.CONFIDENCE: np.clip(conf, 0.0, 1.0).round(4),
+        schema.TAG_STATUS: status,
+    })
+    score_df = pd.DataFrame(scores.round(4), columns=score_cols)
+    info = {"codebook": codebook.name, "codebook_sha256": codebook.sha256, **protos.info,
+            "keyword_passages": int((hits > 0).any(axis=1).sum())}
+    return TagResult(tags=tags, scores=score_df, info=info)

