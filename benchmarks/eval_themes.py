@@ -153,7 +153,8 @@ def main() -> None:
             ("ours backend=umap-hdbscan", {"backend": "umap-hdbscan"})]
     for name, cfg in runs:
         pred, secs = ours(texts, X, **cfg)
-        rows.append({"data": "CAP", "method": name, "seconds": round(secs, 2), **scores(truth, pred)})
+        rows.append({"data": "CAP", "method": name, "seconds": round(secs, 2),
+                     **scores(truth, pred)})
         print(json.dumps(rows[-1]), flush=True)
     if not args.no_plain:
         for reduce in (False, True):

@@ -74,6 +74,32 @@ def plan(files: list[RawFile], round_name: str, config: ConsultConfig):
     return plan_round(files, round_name, config)
 
 
+def _code_fingerprint(*modules: str) -> str:
+    """Hash of the source of the packages that produce a cached value: new code, new cache."""
+    import importlib.util
+
+    h = hashlib.sha256()
+    for name in modules:
+        spec = importlib.util.find_spec(name)
+        if spec is None or not spec.origin:
+            continue
+        root = Path(spec.origin).parent if spec.submodule_search_locations else Path(spec.origin)
+        for f in sorted(root.rglob("*.py")) if root.is_dir() else [root]:
+            h.update(f.name.encode())
+            h.update(f.read_bytes())
+    return h.hexdigest()[:16]
+
+
+_FINGERPRINTS: dict[str, str] = {}
+
+
+def fingerprint(*modules: str) -> str:
+    key = ",".join(modules)
+    if key not in _FINGERPRINTS:
+        _FINGERPRINTS[key] = _code_fingerprint(*modules)
+    return _FINGERPRINTS[key]
+
+
 def read_one(item, round_name: str, config: ConsultConfig, manifest: dict, cache_dir: Path):
     """Parse one file, reusing the parse of an unchanged file with unchanged settings.
 
@@ -84,7 +110,7 @@ def read_one(item, round_name: str, config: ConsultConfig, manifest: dict, cache
 
     if item.status != "to-read":
         return None
-    key = _key("read", consult.__version__, item.raw.sha256, item.rel, round_name,
+    key = _key("read", fingerprint("consult.ingest"), item.raw.sha256, item.rel, round_name,
                config.section_hash(*INGEST_SECTIONS), manifest_for(item.rel, manifest))
     hit = _cache_get(cache_dir, key)
     if hit is not None:
@@ -187,7 +213,8 @@ def themes(passages: pd.DataFrame, embeddings: np.ndarray, scores: pd.DataFrame,
 
     texts = passages[S.TEXT].astype(str).tolist()
     mask = passages[S.IS_STAKEHOLDER_INPUT].fillna(True).astype(bool).to_numpy()
-    key = _key("themes", consult.__version__, hashlib.sha256(embeddings.tobytes()).hexdigest(),
+    code = fingerprint("consult.topics", "consult.topics_labels", "consult.backends")
+    key = _key("themes", code, hashlib.sha256(embeddings.tobytes()).hexdigest(),
                texts, mask.tolist(), pd.util.hash_pandas_object(scores, index=False).sum(),
                config.section_hash("topics"), codebook.sha256)
     hit = _cache_get(cache_dir / "themes", key)
@@ -227,22 +254,18 @@ def report(paths: RoundPaths, b: dict, config: ConsultConfig) -> dict:
     from consult import reviews
     from consult.quotes import representative
     from consult.report import ReportData, write_tables, write_workbook
-    from consult.workspace import keep_previous
 
     t0 = time.perf_counter()
     paths.out_dir.mkdir(parents=True, exist_ok=True)
     codebook, passages = b["codebook"], b["passages"]
-    store = reviews.load_store(paths.reviews) if paths.reviews.is_file() else None
-    problems: list[str] = []
-    if paths.workbook.is_file():
-        edits = reviews.read_reviewer_edits(paths.workbook)
-        stamp = datetime.now(timezone.utc).isoformat(timespec="seconds")
-        store, problems = reviews.merge_reviews(store, edits, codebook, stamp)
-        if store is not None:
-            reviews.save_store(store, paths.reviews)  # durable before anything is overwritten
-        keep_previous(paths.workbook, paths.history)
-    if store is None:
-        store = reviews.empty_store() if hasattr(reviews, "empty_store") else None
+    stamp = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    if _unchanged_since_written(paths):
+        # byte-identical to what the last run wrote: no reviewer edits to read, only keep a copy
+        reviews.archive_workbook(paths.workbook, stamp)
+        store = reviews.load_store(paths.reviews)
+        problems = pd.DataFrame(columns=reviews.PROBLEM_COLUMNS, dtype=object)
+    else:  # read edits and store them durably before anything is overwritten
+        store, problems = reviews.collect_reviews(paths.workbook, paths.reviews, codebook, stamp)
     passages = reviews.apply_reviews(passages, store)
     orphaned = reviews.orphaned(passages, store)
     agreement = reviews.agreement(passages, codebook)
@@ -264,7 +287,8 @@ def report(paths: RoundPaths, b: dict, config: ConsultConfig) -> dict:
     )
     workbook = write_workbook(paths.workbook, data)
     tables = write_tables(paths.out_dir, passages, b["scores"])
-    info = dict(b["run_info"], passages=len(passages), workbook=str(workbook))
+    info = dict(b["run_info"], passages=len(passages), workbook=str(workbook),
+                workbook_sha256=_sha256(workbook))
     info["stage seconds"] = dict(info["stage seconds"], report=round(time.perf_counter() - t0, 2))
     tmp = paths.out_dir / ".run-info.json.tmp"
     tmp.write_text(json.dumps(info, indent=1, default=str), encoding="utf-8")
@@ -272,9 +296,29 @@ def report(paths: RoundPaths, b: dict, config: ConsultConfig) -> dict:
     return {
         "workbook": workbook, "tables": tables, "passages": passages, "themes": b["themes"],
         "rejected": b["rejected"], "files": b["files"], "codebook": codebook,
-        "n_reviewed": int((passages[S.FINAL_SOURCE] == "reviewer").sum()),
+        "n_reviewed": int((passages[S.FINAL_SOURCE] == reviews.REVIEWER).sum()),
         "review_problems": problems,
     }
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with Path(path).open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _unchanged_since_written(paths: RoundPaths) -> bool:
+    """True when the workbook is exactly the file the previous run wrote (so nobody edited it)."""
+    info = paths.out_dir / "run-info.json"
+    if not (paths.workbook.is_file() and info.is_file() and paths.reviews.is_file()):
+        return False
+    try:
+        return json.loads(info.read_text(encoding="utf-8")).get("workbook_sha256") == _sha256(
+            paths.workbook)
+    except (ValueError, OSError):
+        return False
 
 
 def summary_markdown(paths: RoundPaths, out: dict) -> str:

@@ -25,13 +25,15 @@ def sample_run(tmp_path_factory):
     from flows.consultation_round import consultation_round
 
     out = tmp_path_factory.mktemp("outputs")
-    workbook = consultation_round(round_name="sample-round", raw_dir=str(SAMPLE_RAW),
+    raw = tmp_path_factory.mktemp("raw")
+    shutil.copytree(SAMPLE_RAW / "sample-round", raw / "sample-round")
+    workbook = consultation_round(round_name="sample-round", raw_dir=str(raw),
                                   outputs_dir=str(out), config=ConsultConfig())
-    return out, workbook
+    return out, workbook, raw
 
 
 def test_flow_writes_a_readable_workbook(sample_run):
-    out, workbook = sample_run
+    out, workbook, raw = sample_run
     assert workbook.endswith("consultation-summary-sample-round.xlsx")
     wb = openpyxl.load_workbook(workbook)
     assert wb.sheetnames[: len(SHEETS)] == SHEETS
@@ -45,7 +47,7 @@ def test_flow_writes_a_readable_workbook(sample_run):
 
 
 def test_every_unit_is_accounted_for(sample_run):
-    out, workbook = sample_run
+    out, workbook, raw = sample_run
     wb = openpyxl.load_workbook(workbook, read_only=True)
     rows = list(wb["Data quality"].iter_rows(values_only=True))
     assert rows  # per-file accounting is shown
@@ -57,12 +59,12 @@ def test_every_unit_is_accounted_for(sample_run):
 def test_rerun_is_served_from_cache_and_keeps_outputs(sample_run, tmp_path):
     from flows.consultation_round import consultation_round
 
-    out, workbook = sample_run
+    out, workbook, raw = sample_run
     before = pd.read_csv(out / "sample-round" / "passages.csv")
-    consultation_round(round_name="sample-round", raw_dir=str(SAMPLE_RAW), outputs_dir=str(out),
+    consultation_round(round_name="sample-round", raw_dir=str(raw), outputs_dir=str(out),
                        config=ConsultConfig())
     after = pd.read_csv(out / "sample-round" / "passages.csv")
     assert before[S.PASSAGE_ID].tolist() == after[S.PASSAGE_ID].tolist()
     assert before[S.PRIORITIES].fillna("").tolist() == after[S.PRIORITIES].fillna("").tolist()
     assert before[S.THEME_ID].tolist() == after[S.THEME_ID].tolist()
-    assert any((out / "sample-round" / "history").iterdir())  # previous workbook kept
+    assert any((out / "sample-round" / "previous").iterdir())  # previous workbook kept

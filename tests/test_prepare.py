@@ -25,11 +25,11 @@ def test_detect_language(text, lang):
     assert detect_language(text) == lang
 
 
-def _passages(texts, roles=None):
+def _passages(texts, roles=None, kind="transcript"):
     rows = []
     for i, t in enumerate(texts):
         rows.append({c: None for c in S.PASSAGE_COLUMNS} | {
-            S.PASSAGE_ID: f"p{i}", S.ROUND: "r1", S.SOURCE_KIND: "transcript",
+            S.PASSAGE_ID: f"p{i}", S.ROUND: "r1", S.SOURCE_KIND: kind,
             S.SOURCE_FILE: "transcripts/a.vtt", S.LOCATION: f"turn {i + 1}", S.TEXT: t,
             S.SPEAKER_ROLE: (roles or ["participant"] * len(texts))[i]})
     return pd.DataFrame(rows, columns=S.PASSAGE_COLUMNS)
@@ -38,7 +38,7 @@ def _passages(texts, roles=None):
 def test_prepare_rejects_non_answers_and_fills_fields():
     df = _passages(["  We want cheaper data roaming across borders.  ", "No comment.", "   ",
                     "Thank you all for coming, let us begin the session now."],
-                   ["participant", "participant", "participant", "facilitator"])
+                   ["participant", "participant", "participant", "facilitator"], kind="survey")
     res = prepare_passages(df, ConsultConfig())
     t = res.table
     assert list(t.columns) == S.PASSAGE_COLUMNS
@@ -51,6 +51,15 @@ def test_prepare_rejects_non_answers_and_fills_fields():
     assert res.rejected[S.REASON].str.startswith(("non-answer", "empty")).all()
     cfg = ConsultConfig.model_validate({"transcripts": {"count_facilitators": True}})
     assert prepare_passages(df, cfg).table[S.IS_STAKEHOLDER_INPUT].all()
+
+
+def test_short_conversation_turns_are_kept_but_empty_ones_rejected():
+    df = _passages(["No.", "OK", "Yes.", "...", "  "])
+    res = prepare_passages(df, ConsultConfig())
+    assert list(res.table[S.TEXT]) == ["No.", "OK", "Yes."]
+    assert list(res.rejected[S.REASON]) == ["no words ('...')", "empty"]
+    survey = prepare_passages(_passages(["No.", "OK", "Yes."], kind="survey"), ConsultConfig())
+    assert list(survey.table[S.TEXT]) == ["Yes."]
 
 
 def test_account_keeps_units_equal_passages_plus_rejected():

@@ -305,3 +305,68 @@ def test_kmeans_clusterer_labels_by_size_and_never_more_than_distinct_points():
     assert sorted(set(c.labels_.tolist())) == [0, 1]
     assert (c.labels_[:5] == 0).all() and (c.labels_[5:] == 1).all()
     assert c.predict(np.array([[0.1, 0.9]], dtype=np.float32)).tolist() == [1]
+
+
+def test_campaign_duplicates_and_empty_texts():
+    texts = ["Same campaign answer about ports and customs."] * 20
+    res = discover_themes(texts, embed(texts), None, None, TopicsConfig())
+    assert res.themes.shape[0] == 1
+    assert res.themes.loc[0, schema.THEME_QUOTES] == [0]  # quoted once
+    label = res.themes.loc[0, schema.THEME_LABEL].lower().split()
+    assert len(label) == len(set(label)) and "customs" in label  # not lemmatised to "custom"
+    texts = [""] * 5 + ["Broadband please"] * 3
+    res = discover_themes(texts, embed(texts), None, None, TopicsConfig())
+    kws = ", ".join(res.themes[schema.THEME_KEYWORDS])
+    assert "broadband broadband" not in kws  # bigrams never span two passages' repeats
+    assert (res.assignments[schema.THEME_ID] >= 0).all()
+
+
+class _NoClusters:
+    """A clusterer that finds no structure at all (every passage an outlier)."""
+
+    def fit(self, X, y=None):
+        self.labels_ = np.full(len(X), -1)
+        return self
+
+
+def test_clusterer_without_clusters_falls_back_to_kmeans():
+    texts, truth = make_round(10)
+    res = discover_themes(texts, embed(texts), None, None, TopicsConfig(), clusterer=_NoClusters())
+    assert res.info["backend"] == "fast (fallback)"
+    assert (res.assignments[schema.THEME_ID] >= 0).all()
+    assert res.assignments[schema.THEME_ID].nunique() >= 2
+
+
+class _HalfOutliers:
+    """Two clusters by the first reduced dimension; a third of the passages are outliers."""
+
+    def fit(self, X, y=None):
+        self.labels_ = np.where(X[:, 0] > 0, 0, 1)
+        self.labels_[::3] = -1
+        return self
+
+
+def test_outliers_are_reduced_into_themes():
+    texts, _ = make_round(10)
+    res = discover_themes(texts, embed(texts), None, None, TopicsConfig(),
+                          clusterer=_HalfOutliers())
+    assert res.info["outliers_before"] == 10
+    assert (res.assignments[schema.THEME_ID] >= 0).all()
+    kept = discover_themes(texts, embed(texts), None, None, TopicsConfig(reduce_outliers=False),
+                           clusterer=_HalfOutliers())
+    assert (kept.assignments[schema.THEME_ID] == -1).sum() == 10
+    assert (kept.assignments.loc[kept.assignments[schema.THEME_ID] == -1, schema.THEME_LABEL]
+            == "Unassigned").all()
+
+
+def test_accepts_series_with_missing_texts_and_offset_index():
+    texts, _ = make_round(10)
+    X = embed(texts)
+    series = pd.Series(texts, index=range(100, 130), dtype=object)
+    series.iloc[3] = None
+    series.iloc[4] = float("nan")
+    scores = pd.DataFrame({schema.score_column("SA4"): 0.9}, index=range(500, 530))
+    res = discover_themes(series, X, scores, CODEBOOK, TopicsConfig())
+    assert len(res.assignments) == 30 and list(res.assignments.index) == list(range(30))
+    assert (res.themes[schema.THEME_PRIORITIES] == "SA4").all()
+    assert "nan" not in ", ".join(res.themes[schema.THEME_KEYWORDS]).split(", ")

@@ -5,7 +5,7 @@ import os
 
 import pytest
 
-from consult.workspace import RoundError, RoundLock, RoundPaths, keep_previous
+from consult.workspace import RoundError, RoundLock, RoundPaths
 
 
 def test_round_paths_refuse_escaping_names():
@@ -36,12 +36,3 @@ def test_stale_lock_of_a_dead_process_is_taken_over(tmp_path):
     lock.write_text(json.dumps({"pid": 2**22 + 12345, "host": socket.gethostname()}))
     with RoundLock(lock):
         assert json.loads(lock.read_text())["pid"] == os.getpid()
-
-
-def test_keep_previous_never_overwrites_history(tmp_path):
-    wb = tmp_path / "w.xlsx"
-    wb.write_text("v1")
-    a = keep_previous(wb, tmp_path / "history")
-    b = keep_previous(wb, tmp_path / "history")
-    assert a != b and a.read_text() == b.read_text() == "v1"
-    assert keep_previous(tmp_path / "none.xlsx", tmp_path / "history") is None

@@ -76,7 +76,8 @@ class PCAReducer:
         k = max(1, min(self.n_components, X.shape[0] - 1, X.shape[1]))
         solver = "randomized" if X.shape[0] > 2000 and k < X.shape[1] // 2 else "full"
         self._pca = PCA(n_components=k, svd_solver=solver, random_state=self.seed)
-        self._pca.fit(X)
+        with np.errstate(invalid="ignore", divide="ignore"):  # identical rows: zero variance
+            self._pca.fit(X)
         smooth = self.neighbors > 1 and 2 * self.neighbors < X.shape[0] <= self.max_smooth
         self._ref = self._project(X) if smooth else None
         return self
@@ -89,16 +90,29 @@ class PCAReducer:
         Z = self._project(X)
         if self._ref is None:
             return Z
-        ref, nn = self._ref, self.neighbors
         out = np.empty_like(Z)
         for s in range(0, Z.shape[0], 2048):  # chunks keep memory at 2048 x n floats
-            sims = Z[s: s + 2048] @ ref.T
-            idx = np.argpartition(-sims, nn - 1, axis=1)[:, :nn]
-            out[s: s + 2048] = ref[idx].mean(axis=1)
+            idx = _top_k(Z[s: s + 2048], self._ref, self.neighbors)
+            out[s: s + 2048] = self._ref[idx].mean(axis=1)
         return _unit(out) if self.normalise else out
 
     def fit_transform(self, X: np.ndarray, y: Any = None) -> np.ndarray:
         return self.fit(X).transform(X)
+
+
+def _top_k(Q: np.ndarray, ref: np.ndarray, k: int) -> np.ndarray:
+    """Row indices of the k most similar `ref` rows for each query row (dot product).
+
+    torch's topk is ~5x faster than numpy's argpartition here, and BERTopic has already
+    imported torch; numpy is the fallback.
+    """
+    try:
+        import torch
+    except ImportError:  # pragma: no cover - torch is a dependency of sentence-transformers
+        sims = Q @ ref.T
+        return np.argpartition(-sims, k - 1, axis=1)[:, :k]
+    sims = torch.from_numpy(np.ascontiguousarray(Q)) @ torch.from_numpy(ref).T
+    return torch.topk(sims, k, dim=1).indices.numpy()
 
 
 def auto_n_clusters(n: int, min_size: int | None = None, max_clusters: int = 60) -> int:
@@ -119,14 +133,15 @@ def auto_n_clusters(n: int, min_size: int | None = None, max_clusters: int = 60)
 class KMeansClusterer:
     """k-means on (normalised) reduced embeddings; k fixed or chosen from the round size.
 
-    Full k-means with a few restarts up to 20k passages; mini-batch k-means beyond, so 100k
+    Full k-means (one k-means++ start: more restarts did not help on CAP) up to 20k passages;
+    mini-batch k-means beyond, so 100k
     passages fit in seconds and little memory. Labels are renumbered by cluster size (largest
     first, ties by first passage) so the same inputs always give the same ids.
     """
 
     def __init__(
         self, n_clusters: int | None = None, seed: int = 42, min_size: int | None = None,
-        max_clusters: int = 60, n_init: int = 3,
+        max_clusters: int = 60, n_init: int = 1,
     ):
         self.n_clusters = n_clusters
         self.seed = seed
@@ -192,7 +207,9 @@ def fast_backend(
     )
 
 
-def umap_hdbscan_backend(n: int, seed: int = 42, min_topic_size: int | None = None) -> tuple[Any, Any]:
+def umap_hdbscan_backend(
+    n: int, seed: int = 42, min_topic_size: int | None = None
+) -> tuple[Any, Any]:
     """BERTopic's default UMAP + HDBSCAN, seeded and sized for small rounds.
 
     UMAP needs n_neighbors < n and HDBSCAN a min_cluster_size below the round size, so both are

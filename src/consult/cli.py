@@ -102,11 +102,13 @@ def main(argv: list[str] | None = None) -> int:
     configure_environment()
     from consult.codebook import CodebookError
     from consult.config import ConfigError
+    from consult.reviews import ReviewError
     from consult.workspace import RoundError
 
     try:
         return _dispatch(args)
-    except (ConfigError, RoundError, CodebookError, FileNotFoundError, ValueError) as exc:
+    except (ConfigError, RoundError, CodebookError, ReviewError, FileNotFoundError,
+            ValueError) as exc:
         print(f"consult: {exc}", file=sys.stderr)
         return 2
 

@@ -7,82 +7,19 @@ at its location. Whatever is rejected here is reflected in the per-file accounti
 from __future__ import annotations
 
 import logging
-import re
-from functools import lru_cache
 
 import pandas as pd
 
 from consult import schema as S
 from consult.config import ConsultConfig
-from consult.ingest.round import flag_duplicates, non_answer_reason
+from consult.ingest.language import detect_language
+from consult.ingest.round import PHRASE_KINDS, flag_duplicates
+from consult.ingest.textutil import non_answer_reason
 from consult.schema import StageResult
 
+__all__ = ["account", "count_words", "detect_language", "prepare_passages"]
+
 log = logging.getLogger(__name__)
-
-_LATIN_LANGS = ("en", "id", "ms", "tl", "fr", "es", "pt", "de")
-_SCRIPTS = [  # (first, last code point, language)
-    (0x0E00, 0x0E7F, "th"), (0x0E80, 0x0EFF, "lo"), (0x1780, 0x17FF, "km"),
-    (0x1000, 0x109F, "my"), (0x4E00, 0x9FFF, "zh"), (0x3040, 0x30FF, "ja"),
-    (0xAC00, 0xD7AF, "ko"), (0x0B80, 0x0BFF, "ta"),
-]
-_VI_CHARS = set("ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ")
-_WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
-# Words that tell Malay from Indonesian when their stop-word lists (shared in spaCy) cannot.
-_MS_MARKERS = {"kerajaan", "boleh", "kenderaan", "sahaja", "daripada", "iaitu", "juga", "akan",
-               "perlu", "ialah", "semasa", "kerana", "sebarang", "beliau", "bagi", "hendaklah"}
-_ID_MARKERS = {"pemerintah", "bisa", "kendaraan", "saja", "karena", "yaitu", "tidak", "belum",
-               "sudah", "harus", "dapat", "tersebut", "adalah", "oleh", "lebih", "nya"}
-
-
-@lru_cache(maxsize=1)
-def _stop_words() -> dict[str, frozenset[str]]:
-    import importlib  # lazy: spaCy language modules import spaCy
-
-    out = {}
-    for lang in _LATIN_LANGS:
-        try:
-            mod = importlib.import_module(f"spacy.lang.{lang}.stop_words")
-            out[lang] = frozenset(w.lower() for w in mod.STOP_WORDS)
-        except Exception:  # pragma: no cover - missing language module
-            log.debug("No spaCy stop words for %s", lang)
-    return out
-
-
-def detect_language(text: str) -> str:
-    """ISO 639-1 code from script and stop-word ratios (offline, no model); 'und' if unsure."""
-    if not isinstance(text, str):
-        return "und"
-    letters = [ch for ch in text if ch.isalpha()]
-    if not letters:
-        return "und"
-    counts: dict[str, int] = {}
-    for ch in letters:
-        cp = ord(ch)
-        for lo, hi, lang in _SCRIPTS:
-            if lo <= cp <= hi:
-                counts[lang] = counts.get(lang, 0) + 1
-                break
-    if counts:
-        lang, n = max(counts.items(), key=lambda kv: kv[1])
-        if n >= 0.3 * len(letters):
-            return lang
-    if sum(ch.lower() in _VI_CHARS for ch in letters) >= max(2, 0.05 * len(letters)):
-        return "vi"
-    words = [w.lower() for w in _WORD.findall(text)]
-    if len(words) < 3:
-        return "und"
-    scores = {lang: sum(w in sw for w in words) / len(words) for lang, sw in _stop_words().items()}
-    if not scores:
-        return "und"
-    best = max(scores, key=lambda k: scores[k])
-    if scores[best] < 0.1:
-        return "und"
-    if best in ("id", "ms"):
-        ms = sum(w in _MS_MARKERS for w in words)
-        idn = sum(w in _ID_MARKERS for w in words)
-        return "ms" if ms > idn else "id"
-    return best
-
 
 def count_words(text: str) -> int:
     return len(text.split()) if isinstance(text, str) else 0
@@ -98,7 +35,9 @@ def prepare_passages(passages: pd.DataFrame, config: ConsultConfig | None = None
             table[col] = None
     table = table.astype({c: "object" for c in S.PASSAGE_COLUMNS})
     table[S.TEXT] = table[S.TEXT].map(lambda t: t.strip() if isinstance(t, str) else t)
-    reasons = table[S.TEXT].map(lambda t: non_answer_reason(t, non_answers))
+    reasons = pd.Series([
+        non_answer_reason(t, non_answers, kind in PHRASE_KINDS or not isinstance(kind, str))
+        for t, kind in zip(table[S.TEXT], table[S.SOURCE_KIND])], index=table.index, dtype="object")
     bad = reasons.notna()
     rejected = pd.DataFrame({
         S.ROUND: table.loc[bad, S.ROUND], S.SOURCE_KIND: table.loc[bad, S.SOURCE_KIND],

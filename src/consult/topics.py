@@ -23,10 +23,10 @@ import numpy as np
 import pandas as pd
 
 from consult import schema
-from consult.backends import KMeansClusterer, fast_backend, umap_hdbscan_backend
+from consult.backends import fast_backend, umap_hdbscan_backend
 from consult.config import TopicsConfig
 from consult.quotes import representative
-from consult.topics_labels import keyword_docs, make_labels, theme_keywords
+from consult.topics_labels import keyword_docs, make_labels, stop_words, theme_keywords
 
 log = logging.getLogger(__name__)
 
@@ -60,7 +60,8 @@ def _empty_themes() -> pd.DataFrame:
 def _assignments(theme_ids: np.ndarray, labels: dict[int, str]) -> pd.DataFrame:
     return pd.DataFrame({
         schema.THEME_ID: theme_ids.astype(int),
-        schema.THEME_LABEL: [labels.get(int(t), UNASSIGNED_LABEL) for t in theme_ids],
+        schema.THEME_LABEL: pd.Series([labels.get(int(t), UNASSIGNED_LABEL) for t in theme_ids],
+                                      dtype=object),
     })
 
 
@@ -70,7 +71,8 @@ def _unit(x: np.ndarray) -> np.ndarray:
     return (x / n).astype(np.float32)
 
 
-def _backend(config: TopicsConfig, n_fit: int, reducer: Any, clusterer: Any) -> tuple[Any, Any, str]:
+def _backend(config: TopicsConfig, n_fit: int, reducer: Any,
+             clusterer: Any) -> tuple[Any, Any, str]:
     if reducer is not None or clusterer is not None:
         fr, fc = fast_backend(config.seed, config.reduce_dims, config.n_themes,
                               config.min_topic_size, config.max_themes)
@@ -85,12 +87,10 @@ def _backend(config: TopicsConfig, n_fit: int, reducer: Any, clusterer: Any) -> 
     return r, c, "fast"
 
 
-def _vectorizer(n_docs: int) -> Any:
+def _vectorizer() -> Any:
     from sklearn.feature_extraction.text import CountVectorizer
 
-    from consult.topics_labels import STOP_WORDS
-
-    return CountVectorizer(stop_words=sorted(STOP_WORDS), ngram_range=(1, 2),
+    return CountVectorizer(stop_words=sorted(stop_words()), ngram_range=(1, 2),
                            token_pattern=r"(?u)\b[^\W\d_][^\W_]+\b")
 
 
@@ -103,7 +103,7 @@ def _fit_bertopic(docs: list[str], X: np.ndarray, config: TopicsConfig, reducer:
     ctfidf = ClassTfidfTransformer(reduce_frequent_words=True)
     model = BERTopic(
         embedding_model=None, umap_model=reducer, hdbscan_model=clusterer,
-        vectorizer_model=_vectorizer(len(docs)), ctfidf_model=ctfidf,
+        vectorizer_model=_vectorizer(), ctfidf_model=ctfidf,
         top_n_words=config.top_n_words, calculate_probabilities=False, verbose=False,
         min_topic_size=max(2, config.min_topic_size or 10),
     )
@@ -113,7 +113,7 @@ def _fit_bertopic(docs: list[str], X: np.ndarray, config: TopicsConfig, reducer:
     if n_out and n_out < len(labels) and config.reduce_outliers:
         new = model.reduce_outliers(docs, labels.tolist(), strategy="embeddings", embeddings=X,
                                     threshold=config.outlier_threshold)
-        model.update_topics(docs, topics=new, vectorizer_model=_vectorizer(len(docs)),
+        model.update_topics(docs, topics=new, vectorizer_model=_vectorizer(),
                             ctfidf_model=ctfidf, top_n_words=config.top_n_words)
         labels = np.asarray(new, dtype=int)
     return labels, model, n_out
@@ -125,12 +125,22 @@ def _cluster_only(X: np.ndarray, reducer: Any, clusterer: Any,
     Z = reducer.fit(X).transform(X)
     labels = np.asarray(clusterer.fit(Z).labels_, dtype=int)
     n_out = int((labels == -1).sum())
-    if n_out == len(labels):
-        return np.zeros(len(labels), dtype=int), n_out
-    if n_out and config.reduce_outliers:
+    if n_out and n_out < len(labels) and config.reduce_outliers:
         out = np.flatnonzero(labels == -1)
         labels[out] = place_nearest(X, labels, out, threshold=config.outlier_threshold)
     return labels, n_out
+
+
+def _fit(docs: list[str], X: np.ndarray, config: TopicsConfig, reducer: Any,
+         clusterer: Any) -> tuple[np.ndarray, Any, int]:
+    try:
+        return _fit_bertopic(docs, X, config, reducer, clusterer)
+    except (ValueError, TypeError) as exc:
+        # BERTopic's c-TF-IDF fails when the passages leave (almost) no vocabulary after
+        # stop words ("yes", "ok"): cluster without it, keywords from word counts.
+        log.warning("Themes: BERTopic could not build keywords (%s); clustering only", exc)
+        labels, n_out = _cluster_only(X, reducer, clusterer, config)
+        return labels, None, n_out
 
 
 def _renumber(labels: np.ndarray) -> tuple[np.ndarray, dict[int, int]]:
@@ -206,8 +216,11 @@ def discover_themes(
     gives the ids to link. `reducer`/`clusterer` override the configured backend.
     """
     t0 = time.perf_counter()
-    texts = ["" if t is None else str(t) for t in texts]
+    texts = [t if isinstance(t, str) else "" if t is None or pd.isna(t) else str(t) for t in texts]
     n = len(texts)
+    if n == 0:
+        return ThemeResult(_assignments(np.zeros(0, dtype=int), {}), _empty_themes(), None,
+                           {"passages": 0, "fitted_on": 0})
     X = np.asarray(embeddings, dtype=np.float32)
     if X.ndim != 2 or X.shape[0] != n:
         raise ValueError(
@@ -235,18 +248,12 @@ def discover_themes(
         fit_labels, n_out, used = np.zeros(fit_idx.size, dtype=int), 0, "single"
     else:
         r, c, used = _backend(config, int(fit_idx.size), reducer, clusterer)
-        try:
-            fit_labels, model, n_out = _fit_bertopic(docs, Xf, config, r, c)
-        except (ValueError, TypeError) as exc:
-            # BERTopic's c-TF-IDF fails when the passages leave (almost) no vocabulary after
-            # stop words ("yes", "ok"): cluster without it, keywords from word counts.
-            log.warning("Themes: BERTopic could not build keywords (%s); clustering only", exc)
-            fit_labels, n_out = _cluster_only(Xf, r, c, config)
+        fit_labels, model, n_out = _fit(docs, Xf, config, r, c)
         if (fit_labels == -1).all():  # the clusterer found no structure: fall back to k-means
             log.info("Themes: %s found no clusters; refitting with k-means", used)
             r, c = fast_backend(config.seed, config.reduce_dims, config.n_themes,
                                 config.min_topic_size, config.max_themes)
-            fit_labels, model, n_out = _fit_bertopic(docs, Xf, config, r, c)
+            fit_labels, model, n_out = _fit(docs, Xf, config, r, c)
             used = "fast (fallback)"
     info.update(backend=used, outliers_before=n_out)
 

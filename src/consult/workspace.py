@@ -8,9 +8,7 @@ from __future__ import annotations
 import json
 import logging
 import os
-import shutil
 import socket
-import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -41,10 +39,6 @@ class RoundPaths:
     @property
     def reviews(self) -> Path:
         return self.out_dir / "reviews.csv"
-
-    @property
-    def history(self) -> Path:
-        return self.out_dir / "history"
 
     @property
     def cache(self) -> Path:
@@ -116,18 +110,3 @@ class RoundLock:
 
     def __exit__(self, *exc) -> None:
         self.path.unlink(missing_ok=True)
-
-
-def keep_previous(path: Path, history: Path) -> Path | None:
-    """Copy an existing output into history/ with a timestamp before it is replaced."""
-    if not path.is_file():
-        return None
-    history.mkdir(parents=True, exist_ok=True)
-    stamp = time.strftime("%Y%m%dT%H%M%S", time.localtime(path.stat().st_mtime))
-    dest = history / f"{path.stem}.{stamp}{path.suffix}"
-    n = 1
-    while dest.exists():
-        dest = history / f"{path.stem}.{stamp}-{n}{path.suffix}"
-        n += 1
-    shutil.copy2(path, dest)
-    return dest

@@ -15,7 +15,7 @@ import pytest
 from consult import schema as S
 from consult.config import ConsultConfig
 from consult.ingest.base import ReadContext, UnreadableFile
-from consult.ingest.textutil import name_core
+from consult.ingest.speakers import name_core
 from consult.ingest.transcripts import looks_like_speaker, read_transcript
 from consult.schema import RawFile
 
@@ -147,11 +147,14 @@ def test_speaker_prefix_variants_and_continuations():
     assert texts[0] == "Welcome all. Let us begin."
     assert texts[1] == "Port fees are too high.\nThey vary by port.\nAnd nobody publishes them."
     assert texts[2] == "Digital trade needs common rules.\nNote: this line is still Dr Lim speaking."
-    assert [p[S.SPEAKER] for p in res.passages] == ["Facilitator 2", "Participant 1", "Participant 2"]
+    assert [p[S.SPEAKER] for p in res.passages] == [
+        "Facilitator 2", "Participant 1", "Participant 2", "Participant 1"]
     assert res.passages[0][S.SPEAKER_ROLE] == "facilitator"
     assert res.passages[1][S.LOCATION] == "turn 2, 00:01:10, line 5"
     assert res.passages[2][S.LOCATION] == "turn 3, 00:02:00, line 9"
-    assert [r[S.REASON] for r in res.rejected] == ["empty", "non-answer: '-'"]
+    # the reader rejects only empty turns; "-" is judged round-wide (no words -> rejected there)
+    assert [r[S.REASON] for r in res.rejected] == ["empty"]
+    assert res.passages[3][S.TEXT] == "-"
     assert res.names["Siti Rahman"] == "Facilitator 1"
     assert res.names["Ahmad bin Ismail"] == "Participant 1"
     assert res.names["Lim Wei Ling"] == "Participant 2"
@@ -196,8 +199,9 @@ def test_looks_like_speaker():
     "name,data,phrase",
     [
         ("bin.vtt", bytes(range(256)) * 4, "binary"),
-        ("empty.txt", b"", "no transcript text"),
-        ("blank.srt", b"\n\n  \n", "no caption cues"),
+        ("empty.txt", b"", "empty"),
+        ("blank.srt", b"\n\n  \n", "empty"),
+        ("blank2.srt", b"1\nnot a timing line\n", "no caption cues"),
         ("x.mp4", b"\x00\x00\x00\x18ftypmp42", "unsupported type"),
         ("t.docx", b"PK\x03\x04broken", "truncated or corrupt"),
         ("t.docx", b"plain text", "not a .docx"),

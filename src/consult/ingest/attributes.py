@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _ASEAN = {
     "BRN": ["brunei", "brunei darussalam", "negara brunei darussalam", "bn", "brn"],
@@ -22,6 +23,7 @@ _ASEAN = {
 ASEAN_CODES = tuple(_ASEAN)
 
 
+@lru_cache(maxsize=4096)
 def _key(value: str) -> str:
     s = unicodedata.normalize("NFKD", value)
     s = "".join(ch for ch in s if not unicodedata.combining(ch)).replace("đ", "d")

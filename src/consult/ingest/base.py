@@ -32,6 +32,9 @@ class ReadResult:
     # real name (as found in the file) -> pseudonym used for it ("Participant 3"); used to redact
     # mentions inside the text, then dropped: never written anywhere.
     names: dict[str, str] = field(default_factory=dict)
+    # pseudonym used in this file -> the person's name key (None when the label names nobody);
+    # lets the round give one person one pseudonym across files (see round.assemble_round)
+    people: dict[str, str | None] = field(default_factory=dict)
 
     @property
     def units(self) -> int:

@@ -2,6 +2,19 @@
 
 The round never stops for one bad file: every reader failure rejects that file whole with a
 reason, and the per-file table says units == passages + rejected for every file.
+
+Rules applied here, once, for every reader:
+- Non-answers: an empty unit, or one without a letter or digit, is rejected whatever its kind;
+  stock phrases (`ingest.non_answers`: "N/A", "no comment", "No") are rejected only for survey
+  answers and workshop notes. Transcript turns such as "No." or "OK" are replies in a conversation
+  and stay passages.
+- Pseudonyms are unique across the round: readers number speakers per file ("Participant 1"),
+  and `assemble_round` renumbers them in file order. The same named person in two files (same
+  name once titles are removed) keeps one pseudonym; labels that name nobody ("Speaker 2") are
+  different people in different files. Mentions of a name are replaced by the pseudonym of that
+  file's own speaker first, then by the round's.
+- Pseudonyms, respondent ids and speaker roles are ours and never redacted; locations are
+  redacted only for e-mail addresses, phone/ID numbers and full names, so they stay findable.
 """
 
 from __future__ import annotations
@@ -22,6 +35,7 @@ from consult.ingest.attributes import normalise_country
 from consult.ingest.base import ReadContext, ReadResult, UnreadableFile
 from consult.ingest.files import normalise_relpath
 from consult.ingest.manifest import is_manifest, manifest_for, read_manifest
+from consult.ingest.textutil import non_answer_reason
 from consult.redact import Redactor
 from consult.schema import RawFile
 
@@ -35,8 +49,12 @@ _KIND_FOLDERS = {
 }
 _EXT_KIND = {"csv": "survey", "xlsx": "survey", "xlsm": "survey", "tsv": "survey",
              "vtt": "transcript", "srt": "transcript", "md": "workshop", "pdf": "workshop"}
+# Columns holding our own values (ids, pseudonyms, flags): never redacted.
 _NOT_REDACTED = {S.PASSAGE_ID, S.ROUND, S.SOURCE_KIND, S.SOURCE_FILE, S.FILE_SHA256,
-                 S.N_WORDS, S.IS_STAKEHOLDER_INPUT, S.DUPLICATE_OF, S.LANGUAGE}
+                 S.N_WORDS, S.IS_STAKEHOLDER_INPUT, S.DUPLICATE_OF, S.LANGUAGE, S.SPEAKER,
+                 S.SPEAKER_ROLE, S.RESPONDENT_ID, S.LOCATION, S.ATTRIBUTES}
+# Kinds whose units are answers, where stock non-answer phrases ("N/A") are rejected.
+PHRASE_KINDS = ("survey", "workshop")
 
 
 @dataclass
@@ -73,33 +91,20 @@ def _reader(kind: str) -> Callable[[RawFile, ReadContext], ReadResult]:
     return fn
 
 
-def non_answer_reason(text: Any, non_answers: set[str]) -> str | None:
-    """Why a text is not an answer ("empty answer", "non-answer ('N/A')"), or None."""
-    if not isinstance(text, str) or not text.strip():
-        return "empty answer"
-    t = text.strip()
-    key = re.sub(r"\s+", " ", t.casefold()).rstrip("!. ") or t.casefold()
-    if key in non_answers or t.casefold() in non_answers:
-        return f"non-answer ('{t[:40]}')"
-    if not any(ch.isalpha() for ch in t):
-        return f"answer has no words ('{t[:40]}')"
-    return None
-
-
 def flag_duplicates(passages: pd.DataFrame, min_words: int) -> pd.DataFrame:
     """Point identical answers (campaign responses) at the first one; keep them all."""
     out = passages.copy()
     out[S.DUPLICATE_OF] = None
     if out.empty:
         return out
-    keys = out[S.TEXT].map(lambda t: re.sub(r"\s+", " ", str(t)).strip().casefold())
-    long_enough = out[S.TEXT].map(lambda t: len(str(t).split()) >= min_words)
     first: dict[str, str] = {}
     dup = []
-    for key, ok, pid in zip(keys, long_enough, out[S.PASSAGE_ID]):
-        if not ok:
+    for text, pid in zip(out[S.TEXT], out[S.PASSAGE_ID]):
+        words = str(text).split()
+        if len(words) < min_words:
             dup.append(None)
             continue
+        key = " ".join(words).casefold()
         if key in first:
             dup.append(first[key])
         else:
@@ -116,7 +121,7 @@ def _file_row(round_name, rel, kind, status, reason, detected, sha, size, units=
             S.FILE_SHA256: sha, S.SIZE_BYTES: size}
 
 
-def _redact_attributes(value: Any, redact: Redactor) -> Any:
+def _redact_attributes(value: Any, redact: Callable[[str], str]) -> Any:
     if not isinstance(value, str) or not value:
         return value
     try:
@@ -126,6 +131,51 @@ def _redact_attributes(value: Any, redact: Redactor) -> Any:
     if isinstance(attrs, dict):
         attrs = {k: redact(v) if isinstance(v, str) else v for k, v in attrs.items()}
     return json.dumps(attrs, ensure_ascii=False, sort_keys=True)
+
+
+def _redact_detected(value: Any, redact: Callable[[str], str]) -> Any:
+    """Detected headings, titles and column names can carry names: redact every string in it."""
+    if isinstance(value, str):
+        return redact(value)
+    if isinstance(value, dict):
+        return {k: _redact_detected(v, redact) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_redact_detected(v, redact) for v in value]
+    return value
+
+
+_ROLE_OF = re.compile(r"^(Participant|Facilitator) \d+$")
+
+
+def round_pseudonyms(read: list[tuple[str, ReadResult]]) -> list[dict[str, str]]:
+    """Per file (in order): file pseudonym -> round pseudonym, numbered across the round.
+
+    One named person (same name key) keeps one pseudonym in every file; a label that names nobody
+    ("Speaker 2") is a new person in each file.
+    """
+    count = {"Participant": 0, "Facilitator": 0}
+    by_person: dict[str, str] = {}
+    out = []
+    for _, res in read:
+        mapping: dict[str, str] = {}
+        people = dict(getattr(res, "people", None) or {})
+        for p in res.passages:  # pseudonyms used but not declared (older cached parses)
+            sp = p.get(S.SPEAKER)
+            if isinstance(sp, str) and _ROLE_OF.match(sp):
+                people.setdefault(sp, None)
+        for local, person in people.items():
+            m = _ROLE_OF.match(local)
+            if not m:
+                continue
+            if person is not None and person in by_person:
+                mapping[local] = by_person[person]
+                continue
+            count[m.group(1)] += 1
+            mapping[local] = f"{m.group(1)} {count[m.group(1)]}"
+            if person is not None:
+                by_person[person] = mapping[local]
+        out.append(mapping)
+    return out
 
 
 @dataclass
@@ -255,22 +305,42 @@ def assemble_round(plan: RoundPlan, outcomes: list[ReadResult | str | None], rou
         whole_rejects.append({S.SOURCE_FILE: item.rel, S.SOURCE_KIND: item.kind or "unknown",
                               S.LOCATION: WHOLE_FILE, S.REASON: reason})
 
-    names: dict[str, str] = {}
-    for _, _, _, res in read:
-        for real, pseudo in res.names.items():
-            names.setdefault(real, pseudo)
-    redact = Redactor(config.privacy, names)
-    non_answers = {a.casefold() for a in config.ingest.non_answers}
+    renames = round_pseudonyms([(rel, res) for rel, _, _, res in read])
+    file_names: list[dict[str, str]] = []
+    round_names: dict[str, str] = {}
+    for (_, _, _, res), mapping in zip(read, renames):
+        own = {real: mapping.get(pseudo, pseudo) for real, pseudo in res.names.items()}
+        file_names.append(own)
+        for real, pseudo in own.items():
+            round_names.setdefault(real, pseudo)
+    round_redactor = Redactor(config.privacy, round_names)
+    non_answers = frozenset(a.casefold() for a in config.ingest.non_answers)
     passages: list[dict] = []
     rejected: list[dict] = [{S.ROUND: round_name, S.STAGE: "ingest", **r} for r in whole_rejects]
-    for rel, kind, raw, res in read:
+    to_redact = [c for c in S.PASSAGE_COLUMNS if c not in _NOT_REDACTED]
+    for (rel, kind, raw, res), mapping, own in zip(read, renames, file_names):
+        redactor = round_redactor.with_names(own) if own else round_redactor
+        memo: dict[str, str] = {}
+        attr_memo: dict[str, str] = {}
+
+        def redact(value: str, _r=redactor, _m=memo) -> str:
+            """Repeated values (questions, sections, attributes) are redacted once per file."""
+            out = _m.get(value)
+            if out is None:
+                out = _m[value] = _r(value)
+            return out
+
+        def redact_location(value: str, _r=redactor) -> str:
+            return _r.redact(value, parts=False)
+
         man = manifest_for(rel, manifest)
+        phrases = kind in PHRASE_KINDS
         n_p = n_r = 0
         used: Counter[str] = Counter()
         for rej in res.rejected:
             n_r += 1
             rejected.append({S.ROUND: round_name, S.SOURCE_KIND: kind, S.SOURCE_FILE: rel,
-                             S.LOCATION: redact(str(rej.get(S.LOCATION, ""))),
+                             S.LOCATION: redact_location(str(rej.get(S.LOCATION, ""))),
                              S.REASON: redact(str(rej.get(S.REASON, "unreadable"))),
                              S.STAGE: "ingest"})
         for p in res.passages:
@@ -284,16 +354,23 @@ def assemble_round(plan: RoundPlan, outcomes: list[ReadResult | str | None], rou
             if row[S.IS_STAKEHOLDER_INPUT] is None:
                 row[S.IS_STAKEHOLDER_INPUT] = row[S.SPEAKER_ROLE] != "facilitator" or (
                     config.transcripts.count_facilitators)
-            for col in S.PASSAGE_COLUMNS:
-                if col == S.ATTRIBUTES:
-                    row[col] = _redact_attributes(row[col], redact)
-                elif col not in _NOT_REDACTED and isinstance(row[col], str):
-                    row[col] = redact(row[col])
-            loc = str(row[S.LOCATION] or "")
+            if isinstance(row[S.SPEAKER], str):
+                row[S.SPEAKER] = mapping.get(row[S.SPEAKER], row[S.SPEAKER])
+            for col in to_redact:
+                value = row[col]
+                if isinstance(value, str) and value:
+                    row[col] = redactor(value) if col == S.TEXT else redact(value)
+            attrs = row[S.ATTRIBUTES]
+            if isinstance(attrs, str) and attrs:
+                if attrs not in attr_memo:
+                    attr_memo[attrs] = _redact_attributes(attrs, redact)
+                row[S.ATTRIBUTES] = attr_memo[attrs]
+            loc = redact_location(str(row[S.LOCATION] or ""))
+            row[S.LOCATION] = loc
             used[loc] += 1
             key = loc if used[loc] == 1 else f"{loc}#{used[loc]}"
             row[S.PASSAGE_ID] = passage_id(raw.sha256, key)
-            why = non_answer_reason(row[S.TEXT], non_answers)
+            why = non_answer_reason(row[S.TEXT], non_answers, phrases)
             if why:
                 n_r += 1
                 rejected.append({S.ROUND: round_name, S.SOURCE_KIND: kind, S.SOURCE_FILE: rel,
@@ -301,7 +378,7 @@ def assemble_round(plan: RoundPlan, outcomes: list[ReadResult | str | None], rou
                 continue
             n_p += 1
             passages.append(row)
-        det = dict(res.detected)
+        det = _redact_detected(dict(res.detected), redact)
         if man:
             det["manifest"] = man
         file_rows.append(_file_row(round_name, rel, kind, "read", det.get("problem"), det,

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from consult.config import IngestConfig
 from consult.ingest.base import UnreadableFile
-from consult.ingest.safety import check_zip, decode_text
+from consult.ingest.safety import check_office_zip, decode_text
 
 log = logging.getLogger(__name__)
 
@@ -95,7 +95,7 @@ def cell_text(value: object) -> str:
 
 
 def load_xlsx(data: bytes, config: IngestConfig) -> list[Table]:
-    check_zip(data, config, "xlsx")
+    check_office_zip(data, config, "xlsx", "[Content_Types].xml")
     import openpyxl  # lazy: only surveys in xlsx need it
 
     try:

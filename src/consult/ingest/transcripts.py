@@ -15,18 +15,16 @@ from typing import Any
 
 from consult import schema as S
 from consult.ingest.base import ReadContext, ReadResult, UnreadableFile
+from consult.ingest.speakers import Pseudonyms, looks_like_person
 from consult.ingest.textutil import (
     HeaderMeta,
-    Pseudonyms,
-    looks_like_person,
     decode_text,
     docx_blocks,
-    is_non_answer,
     parse_meta_line,
     split_lines,
     split_person_list,
 )
-from consult.ingest.workshops import _file_fields
+from consult.ingest.workshops import file_fields
 
 log = logging.getLogger(__name__)
 
@@ -284,14 +282,14 @@ def read_transcript(raw, ctx: ReadContext) -> ReadResult:
     unit = "line"
     headings: dict[int, tuple[int, str]] = {}
     if ext == ".docx":
-        blocks = docx_blocks(raw.data, ctx.config.ingest.max_unpacked_mb)
+        blocks = docx_blocks(raw.data, ctx.config.ingest)
         lines = [b.text for b in blocks]
         headings = {k: (b.heading_level, b.text.strip()) for k, b in enumerate(blocks, 1)
                     if b.heading_level is not None and b.text.strip()}
         detected["format"] = "docx"
         unit = "paragraph"
     elif ext in (".vtt", ".srt", ".txt", ".text", ".sbv"):
-        text, enc = decode_text(raw.data)
+        text, enc = decode_text(raw.data, "transcript")
         detected["encoding"] = enc
         lines = split_lines(text)
         detected["format"] = ext.lstrip(".")
@@ -320,8 +318,7 @@ def read_transcript(raw, ctx: ReadContext) -> ReadResult:
         if looks_like_person(person):
             pseudo.assign(f"{person} (facilitator)")
     count_fac = ctx.config.transcripts.count_facilitators
-    base = _file_fields(meta, ctx.manifest)
-    non_answers = [x.lower() for x in ctx.config.ingest.non_answers]
+    base = file_fields(meta, ctx.manifest)
     speakers: set[str] = set()
     n_fac = 0
     for k, t in enumerate(turns, 1):
@@ -340,12 +337,8 @@ def read_transcript(raw, ctx: ReadContext) -> ReadResult:
         else:
             speaker, role = None, "participant"
         body = (" " if is_captions else "\n").join(x for x in t.texts if x).strip()
-        if not body:
+        if not body:  # short replies ("No.", "OK") are real turns: kept (see round.py)
             res.rejected.append({S.LOCATION: where, S.REASON: "empty"})
-            continue
-        if is_non_answer(body, []) or (role == "participant" and body.lower() in non_answers
-                                       and body.lower() not in {"no", "ok", "none"}):
-            res.rejected.append({S.LOCATION: where, S.REASON: f"non-answer: {body[:20]!r}"})
             continue
         res.passages.append({
             S.SOURCE_KIND: "transcript", S.SOURCE_FILE: raw.relpath, S.LOCATION: where,
@@ -353,6 +346,7 @@ def read_transcript(raw, ctx: ReadContext) -> ReadResult:
             S.IS_STAKEHOLDER_INPUT: role != "facilitator" or count_fac, **base,
         })
     res.names = pseudo.names
+    res.people = pseudo.identity
     detected.update(
         n_turns=len(turns), speakers=len(speakers), facilitator_speakers=n_fac,
         speaker_labels=any(t.label for t in turns), timestamps=any(t.start for t in turns),

@@ -14,13 +14,12 @@ from typing import Any
 
 from consult import schema as S
 from consult.ingest.base import ReadContext, ReadResult, UnreadableFile
+from consult.config import IngestConfig
+from consult.ingest.speakers import Pseudonyms, looks_like_person
 from consult.ingest.textutil import (
     HeaderMeta,
-    Pseudonyms,
-    looks_like_person,
     decode_text,
     docx_blocks,
-    is_non_answer,
     parse_meta_line,
     pdf_pages,
     split_lines,
@@ -207,9 +206,9 @@ def _pdf_blocks(pages: list[str]) -> list[Block]:
 # ---- docx ----------------------------------------------------------------------------------
 
 
-def _docx_to_blocks(data: bytes, max_unpacked_mb: float) -> list[Block]:
+def _docx_to_blocks(data: bytes, config: IngestConfig) -> list[Block]:
     out: list[Block] = []
-    for d in docx_blocks(data, max_unpacked_mb):
+    for d in docx_blocks(data, config):
         text = d.text
         if d.heading_level is not None:
             out.append(Block("heading", text.strip(), d.where, d.heading_level))
@@ -237,13 +236,33 @@ def _guess_level(title: str, stack: list[tuple[int, str]], prev_was_heading: boo
     return stack[-1][0]
 
 
-def _file_fields(meta: HeaderMeta, manifest: dict[str, Any]) -> dict[str, Any]:
-    out = {}
-    for col, key in ((S.COUNTRY, "country"), (S.DATE, "date"), (S.STAKEHOLDER_GROUP, "stakeholder_group"),
-                     (S.EVENT, "event")):
-        out[col] = meta.fields.get(key) or manifest.get(col) or None
+_LIST_SPLIT = re.compile(r"\s*(?:[;,/&+\n]|\band\b|\u2022)\s*", re.IGNORECASE)
+
+
+def is_list_value(value: str) -> bool:
+    """"Government; private sector; civil society" names several groups, "Private sector" one."""
+    return len([p for p in _LIST_SPLIT.split(value) if p.strip()]) > 1
+
+
+def file_fields(meta: HeaderMeta, manifest: dict[str, Any]) -> dict[str, Any]:
+    """Country, date, stakeholder group and event of a notes file or transcript.
+
+    A header line ("Country: ...", "Stakeholders: ...") wins over the manifest, except that a
+    list of several countries or groups never overrides a manifest value: the manifest names the
+    file's one group on purpose, a header line lists everyone present. Such a list is kept in
+    the attributes (key "stakeholders" / "countries") either way, and becomes the value only
+    when the manifest has none.
+    """
+    out: dict[str, Any] = {}
     extra = {k: v for k, v in meta.fields.items()
              if k not in {"country", "date", "stakeholder_group", "event", "attendees"}}
+    for col, key in ((S.COUNTRY, "country"), (S.DATE, "date"),
+                     (S.STAKEHOLDER_GROUP, "stakeholder_group"), (S.EVENT, "event")):
+        value, given = meta.fields.get(key), manifest.get(col)
+        if value and key in ("country", "stakeholder_group") and is_list_value(value):
+            extra["countries" if key == "country" else "stakeholders"] = value
+            value = None if given else value
+        out[col] = value or given or None
     out[S.ATTRIBUTES] = json.dumps(extra, ensure_ascii=False, sort_keys=True) if extra else None
     return out
 
@@ -254,7 +273,6 @@ def blocks_to_result(blocks: list[Block], raw_relpath: str, ctx: ReadContext,
     res = ReadResult(detected=detected)
     meta = HeaderMeta()
     names = Pseudonyms(ctx.config.transcripts.facilitator_roles)
-    non_answers = [x.lower() for x in ctx.config.ingest.non_answers]
     stack: list[tuple[int, str]] = []
     headings: list[str] = []
     in_header = True
@@ -293,7 +311,7 @@ def blocks_to_result(blocks: list[Block], raw_relpath: str, ctx: ReadContext,
         section = " > ".join(t for _, t in stack) or None
         units.append((blk, text, section))
         prev_heading = False
-    base = _file_fields(meta, ctx.manifest)
+    base = file_fields(meta, ctx.manifest)
     for person in meta.facilitators:
         if looks_like_person(person):
             names.assign(f"{person} (facilitator)")
@@ -304,11 +322,8 @@ def blocks_to_result(blocks: list[Block], raw_relpath: str, ctx: ReadContext,
                 names.assign(person)
     for blk, text, section in units:
         body = text.strip()
-        if not body:
+        if not body:  # stock non-answers ("N/A") are rejected round-wide, in round.py
             res.rejected.append({S.LOCATION: blk.where, S.REASON: "empty"})
-            continue
-        if is_non_answer(body, non_answers):
-            res.rejected.append({S.LOCATION: blk.where, S.REASON: f"non-answer: {body[:20]!r}"})
             continue
         row = {
             S.SOURCE_KIND: "workshop", S.SOURCE_FILE: raw_relpath, S.LOCATION: blk.where,
@@ -317,6 +332,7 @@ def blocks_to_result(blocks: list[Block], raw_relpath: str, ctx: ReadContext,
         }
         res.passages.append(row)
     res.names = names.names
+    res.people = names.identity
     detected["headings"] = headings[:50]
     detected["n_headings"] = len(headings)
     detected["metadata"] = sorted(meta.fields) + (["facilitator"] if meta.facilitators else [])
@@ -330,14 +346,14 @@ def read_workshop(raw, ctx: ReadContext) -> ReadResult:
     detected: dict[str, Any] = {}
     if ext == ".docx":
         detected["format"] = "docx"
-        blocks = _docx_to_blocks(raw.data, ctx.config.ingest.max_unpacked_mb)
+        blocks = _docx_to_blocks(raw.data, ctx.config.ingest)
     elif ext == ".pdf":
         detected["format"] = "pdf"
         pages = pdf_pages(raw.data)
         detected["pages"] = len(pages)
         blocks = _pdf_blocks(pages)
     elif ext in (".md", ".markdown", ".txt", ".text"):
-        text, enc = decode_text(raw.data)
+        text, enc = decode_text(raw.data, "notes file")
         detected["encoding"] = enc
         md = ext in (".md", ".markdown")
         detected["format"] = "markdown" if md else "text"

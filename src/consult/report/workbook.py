@@ -135,6 +135,12 @@ def atomic_write(path: Path, write) -> Path:
 def write_workbook(path: Path, data: ReportData, *, max_rows: int = safe.MAX_SHEET_ROWS) -> Path:
     """Write the reviewer's workbook to `path` atomically; returns `path`."""
     wb = build_workbook(data, max_rows=max_rows)
-    atomic_write(Path(path), lambda tmp: wb.save(tmp))
+    try:
+        atomic_write(Path(path), lambda tmp: wb.save(tmp))
+    except PermissionError as exc:
+        raise PermissionError(
+            f"Cannot replace `{path}`: {exc.strerror}. Close the workbook in Excel (or any other "
+            "program holding it) and re-run; your edits in it are read again then."
+        ) from exc
     log.info("Wrote workbook %s (%d passages)", path, len(data.passages))
     return Path(path)

@@ -1,0 +1,96 @@
+"""A round with planted personal data: nothing planted reaches any output; pseudonyms are
+unambiguous across files; header lists do not override the manifest; passages stay verbatim."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from consult import schema as S
+from consult.config import ConsultConfig
+from consult.ingest import collect_round, ingest_round
+
+from test_verbatim import check_round  # noqa: E402  (tests/ingest is on sys.path)
+
+PLANTED = ["Maria Santos", "maria.santos@example.org", "917 555 0142", "Nguyen Van Binh",
+           "Siti Aminah", "Aminah", "Binh", "Santos", "8123 4567", "S1234567D", "Lim Wei Ling"]
+
+SURVEY = (
+    "ID,Start time,Completion time,Email,Name,Phone,What should ASEAN prioritise next?\n"
+    "1,2024-05-01 10:00,2024-05-01 10:05,maria.santos@example.org,Maria Santos,+63 917 555 0142,"
+    "\"Faster customs at land borders; Maria Santos thinks so too.\"\n"
+    "2,2024-05-01 11:00,2024-05-01 11:09,lim@example.org,Lim Wei Ling,8123 4567,"
+    "\"Ask Santos or call 8123 4567 about cheaper roaming, NRIC S1234567D.\"\n"
+    "3,2024-05-01 12:00,2024-05-01 12:02,,,,N/A\n"
+)
+VTT = (
+    "WEBVTT\n\n"
+    "00:00:01.000 --> 00:00:04.000\n<v Dr. Nguyen Van Binh (Facilitator)>Welcome. Siti, please start.\n\n"
+    "00:00:05.000 --> 00:00:08.000\n<v Siti Aminah>Thank you Mr Binh. Ports need investment.\n\n"
+    "00:00:09.000 --> 00:00:10.000\n<v Dr. Nguyen Van Binh (Facilitator)>Is that all?\n\n"
+    "00:00:11.000 --> 00:00:12.000\n<v Siti Aminah>No.\n\n"
+)
+TXT = ("Speaker 1: Rail links matter more than roads for us.\n"
+       "Siti Aminah: I agree with that, rail first.\n"
+       "Speaker 1: OK\n")
+NOTES = ("Country: Malaysia\nStakeholders: Government; private sector; youth\n"
+         "Facilitator: Maria Santos\n\n# Breakout A\n\n- Cheaper data roaming for students.\n"
+         "- Maria Santos asked for a follow-up.\n- N/A\n")
+MANIFEST = "file,stakeholder_group\nworkshops/kl.md,Government\n"
+
+
+def make_round(root: Path) -> Path:
+    rd = root / "planted"
+    for sub in ("surveys", "transcripts", "workshops"):
+        (rd / sub).mkdir(parents=True)
+    (rd / "surveys" / "forms.csv").write_text(SURVEY, encoding="utf-8")
+    (rd / "surveys" / "forms copy.csv").write_text(SURVEY, encoding="utf-8")  # same file twice
+    (rd / "surveys" / "broken.xlsx").write_bytes(b"PK\x03\x04 truncated")
+    (rd / "transcripts" / "a.vtt").write_text(VTT, encoding="utf-8")
+    (rd / "transcripts" / "b.txt").write_text(TXT, encoding="cp1252")
+    (rd / "workshops" / "kl.md").write_text(NOTES, encoding="utf-8")
+    (rd / "manifest.csv").write_text(MANIFEST, encoding="utf-8")
+    return rd
+
+
+def test_planted_personal_data_never_reaches_an_output(tmp_path):
+    rd = make_round(tmp_path)
+    res = ingest_round(collect_round(rd), "planted", ConsultConfig())
+    dump = "\n".join(df.to_csv(index=False) for df in (res.passages, res.rejected, res.files))
+    leaks = [x for x in PLANTED if x.lower() in dump.lower()]
+    assert leaks == []
+    files = res.files.set_index(S.SOURCE_FILE)
+    assert (files[S.UNITS] == files[S.N_PASSAGES] + files[S.N_REJECTED]).all()
+    statuses = sorted(files.loc[["surveys/forms.csv", "surveys/forms copy.csv"], S.FILE_STATUS])
+    assert statuses == ["duplicate-file", "read"]
+    assert files.loc["surveys/broken.xlsx", S.FILE_STATUS] == "rejected"
+    n, problems = check_round(rd)
+    assert n == len(res.passages) and problems == []
+
+
+def test_pseudonyms_are_unambiguous_across_the_round(tmp_path):
+    rd = make_round(tmp_path)
+    p = ingest_round(collect_round(rd), "planted", ConsultConfig()).passages
+    by_file = {f: list(g[S.SPEAKER]) for f, g in p[p[S.SOURCE_KIND] == "transcript"].groupby(
+        S.SOURCE_FILE)}
+    a, b = by_file["transcripts/a.vtt"], by_file["transcripts/b.txt"]
+    assert a == ["Facilitator 1", "Participant 1", "Facilitator 1", "Participant 1"]
+    # Siti Aminah is one person in both files; "Speaker 1" of b.txt is somebody else
+    assert b == ["Participant 2", "Participant 1", "Participant 2"]
+    texts = " ".join(p[S.TEXT])
+    assert "Thank you Facilitator 1." in texts
+    # short conversational replies are turns, not non-answers
+    assert {"No.", "OK"} <= set(p[S.TEXT])
+
+
+def test_header_list_does_not_override_manifest_group(tmp_path):
+    rd = make_round(tmp_path)
+    res = ingest_round(collect_round(rd), "planted", ConsultConfig())
+    notes = res.passages[res.passages[S.SOURCE_FILE] == "workshops/kl.md"]
+    assert set(notes[S.STAKEHOLDER_GROUP]) == {"Government"}
+    assert set(notes[S.COUNTRY]) == {"MYS"}
+    attrs = json.loads(notes.iloc[0][S.ATTRIBUTES])
+    assert attrs["stakeholders"] == "Government; private sector; youth"
+    assert "N/A" not in set(notes[S.TEXT])
+    rej = res.rejected[res.rejected[S.SOURCE_FILE] == "workshops/kl.md"]
+    assert list(rej[S.REASON]) == ["non-answer ('N/A')"]

@@ -1,0 +1,138 @@
+"""Running rounds like production: incremental re-runs, the lock, Dask, watch and serve.
+
+These use the hashing embedder so they measure the flow's behaviour, not the model.
+"""
+
+from __future__ import annotations
+
+import shutil
+import threading
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from consult import schema as S
+from consult.config import ConsultConfig, EmbeddingConfig
+from consult.workspace import RoundError, RoundLock, RoundPaths
+
+from .conftest import SAMPLE_RAW
+
+pytestmark = pytest.mark.slow
+
+FILES = ["surveys/google-forms-online-survey.csv", "workshops/kuala-lumpur-focus-group-notes.md",
+         "transcripts/viet-nam-national-consultation.vtt"]
+
+
+def _config() -> ConsultConfig:
+    return ConsultConfig(embedding=EmbeddingConfig(model="hashing-128"))
+
+
+def _round(tmp_path: Path, files=FILES) -> Path:
+    raw = tmp_path / "raw"
+    for rel in files:
+        dest = raw / "r1" / rel
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(SAMPLE_RAW / "sample-round" / rel, dest)
+    return raw
+
+
+def _run(raw: Path, out: Path, config: ConsultConfig | None = None, **kw) -> pd.DataFrame:
+    from consult.commands import run_round
+
+    run_round("r1", str(raw), str(out), config or _config(), **kw)
+    return pd.read_parquet(out / "r1" / "passages.parquet")
+
+
+def _spy_reads(monkeypatch) -> list[str]:
+    import consult.ingest.round as round_mod
+
+    seen: list[str] = []
+    real = round_mod.read_planned
+
+    def spy(item, *a, **k):
+        seen.append(item.rel)
+        return real(item, *a, **k)
+
+    monkeypatch.setattr(round_mod, "read_planned", spy)
+    return seen
+
+
+def test_rerun_reuses_parses_and_adding_a_file_parses_only_that_file(tmp_path, monkeypatch):
+    raw, out = _round(tmp_path, FILES[:2]), tmp_path / "out"
+    seen = _spy_reads(monkeypatch)
+    first = _run(raw, out)
+    assert sorted(seen) == sorted(FILES[:2])
+    seen.clear()
+    again = _run(raw, out)
+    assert seen == []  # nothing re-parsed
+    assert again[S.PASSAGE_ID].tolist() == first[S.PASSAGE_ID].tolist()
+    (raw / "r1" / FILES[2]).parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy(SAMPLE_RAW / "sample-round" / FILES[2], raw / "r1" / FILES[2])
+    seen.clear()
+    grown = _run(raw, out)
+    assert seen == [FILES[2]]
+    assert set(first[S.PASSAGE_ID]) < set(grown[S.PASSAGE_ID])
+
+
+def test_parse_cache_holds_no_personal_data_under_outputs(tmp_path):
+    raw, out = _round(tmp_path), tmp_path / "out"
+    _run(raw, out)
+    assert (raw / ".consult-cache" / "r1" / "parsed").is_dir()
+    assert not list(out.rglob("parsed"))
+
+
+def test_a_config_change_invalidates_only_what_it_affects(tmp_path, monkeypatch):
+    raw, out = _round(tmp_path), tmp_path / "out"
+    _run(raw, out)
+    seen = _spy_reads(monkeypatch)
+    cfg = _config()
+    cfg.topics.seed = 7  # themes must be refitted, files not re-parsed
+    _run(raw, out, cfg)
+    assert seen == []
+    assert len(list((out / "r1" / ".cache" / "themes").glob("*.pkl"))) == 2
+    cfg.ingest.non_answers = ["n/a"]  # ingest settings changed: every file re-parsed
+    _run(raw, out, cfg)
+    assert sorted(seen) == sorted(FILES)
+
+
+def test_second_run_of_the_same_round_is_refused(tmp_path):
+    raw, out = _round(tmp_path), tmp_path / "out"
+    paths = RoundPaths.for_round("r1", raw, out)
+    with RoundLock(paths.lock):
+        with pytest.raises(RoundError, match="locked"):
+            _run(raw, out)
+    _run(raw, out)  # lock released: runs
+
+
+def test_dask_runner_gives_identical_results(tmp_path):
+    raw = _round(tmp_path)
+    plain = _run(raw, tmp_path / "plain")
+    dask = _run(raw, tmp_path / "dask", task_runner="dask")
+    cols = [S.PASSAGE_ID, S.TEXT, S.PRIORITIES, S.TAG_STATUS, S.THEME_ID]
+    pd.testing.assert_frame_equal(plain[cols], dask[cols])
+
+
+def test_watch_runs_the_round_when_files_land(tmp_path):
+    from consult.commands import watch_round
+
+    raw, out = _round(tmp_path, FILES[:1]), tmp_path / "out"
+    runs: list[int] = []
+    t = threading.Thread(target=lambda: runs.append(
+        watch_round("r1", str(raw), str(out), _config(), debounce=0.5, max_runs=1)), daemon=True)
+    t.start()
+    time.sleep(1.5)
+    shutil.copy(SAMPLE_RAW / "sample-round" / FILES[1], raw / "r1" / FILES[1].split("/")[-1])
+    t.join(timeout=240)
+    assert runs == [1]
+    assert (out / "r1" / "consultation-summary-r1.xlsx").is_file()
+
+
+def test_flow_can_be_served_as_a_deployment():
+    from flows.consultation_round import consultation_round
+
+    dep = consultation_round.to_deployment(name="consultation-round")
+    assert dep.name == "consultation-round"
+    assert dep.enforce_parameter_schema is not False
+    assert {"round_name", "config"} <= set(dep._parameter_openapi_schema.properties)
