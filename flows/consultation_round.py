@@ -100,6 +100,30 @@ def report_task(paths: RoundPaths, bundle: dict, config: ConsultConfig) -> dict:
     return out
 
 
+def _embed_runner(config: ConsultConfig):
+    """On Dask, chunks go to the workers in parallel; in-process, one after another.
+
+    In one process torch already uses every core, so parallel chunks would only contend and
+    hold several batches of activations in memory at once.
+    """
+    from prefect.context import FlowRunContext
+
+    ctx = FlowRunContext.get()
+    runner = type(ctx.task_runner).__name__ if ctx and ctx.task_runner else ""
+    if "Dask" in runner:
+        return lambda chunks: [
+            f.result() for f in embed_chunk_task.map(chunks, config=unmapped(config))]
+
+    def sequential(chunks):
+        out = []
+        for i, chunk in enumerate(chunks, 1):
+            out.append(embed_chunk_task(chunk, config))
+            _logger().info("embed: chunk %d/%d done (%d texts)", i, len(chunks), len(chunk))
+        return out
+
+    return sequential
+
+
 @flow(name="consultation-round", log_prints=False)
 def consultation_round(
     round_name: str = "sample-round",
@@ -129,11 +153,8 @@ def consultation_round(
         t = time.perf_counter()
         passages = prepared.passages
         texts = passages[S.TEXT].astype(str).tolist()
-        embeddings = steps.embed_all(
-            texts, config, Path(outputs_dir) / ".cache",
-            lambda chunks: [f.result() for f in embed_chunk_task.map(chunks, config=unmapped(config))],
-            logger,
-        )
+        embeddings = steps.embed_all(texts, config, Path(outputs_dir) / ".cache",
+                                     _embed_runner(config), logger)
         timings["embed"] = time.perf_counter() - t
 
         t = time.perf_counter()

@@ -144,7 +144,10 @@ def prepare(ingested, config: ConsultConfig) -> Prepared:
 
 # ---- embed ---------------------------------------------------------------------------------
 def embed_chunk(texts: list[str], config: ConsultConfig) -> np.ndarray:
-    return LazyEmbedder(config.embedding).encode(texts)
+    t = time.perf_counter()
+    vecs = LazyEmbedder(config.embedding).encode(texts)
+    log.info("embedded %d texts in %.1fs", len(texts), time.perf_counter() - t)
+    return vecs
 
 
 def embed_all(texts: list[str], config: ConsultConfig, cache_root: Path,
@@ -197,12 +200,22 @@ def tag(passages: pd.DataFrame, embeddings: np.ndarray, config: ConsultConfig,
 
     codebook = load_codebook(config.tagging.codebook)
     labelled = labelled_from_other_rounds(outputs_dir, round_name)
-    cache = EmbeddingCache(outputs_dir / ".cache" / "embeddings" if config.embedding.cache else None)
-    res = tag_passages(passages[S.TEXT].astype(str).tolist(), embeddings, codebook,
-                       LazyEmbedder(config.embedding), config.tagging, labelled=labelled,
-                       cache=cache)
-    return Tagged(res.tags.reset_index(drop=True), res.scores.reset_index(drop=True), codebook,
-                  0 if labelled is None else len(labelled))
+    texts = passages[S.TEXT].astype(str).tolist()
+    lazy = LazyEmbedder(config.embedding)
+    key = _key("tag", fingerprint("consult.tag", "consult.tag_keywords", "consult.nlp"),
+               hashlib.sha256(embeddings.tobytes()).hexdigest(), texts, codebook.sha256,
+               config.section_hash("tagging"), lazy.name,
+               None if labelled is None else labelled.to_json(orient="values"))
+    folder = outputs_dir / round_name / ".cache" / "tags"
+    hit = _cache_get(folder, key)
+    if hit is None:
+        cache = EmbeddingCache(outputs_dir / ".cache" / "embeddings" if config.embedding.cache
+                               else None)
+        res = tag_passages(texts, embeddings, codebook, lazy, config.tagging, labelled=labelled,
+                           cache=cache)
+        hit = (res.tags.reset_index(drop=True), res.scores.reset_index(drop=True))
+        _cache_put(folder, key, hit)
+    return Tagged(hit[0], hit[1], codebook, 0 if labelled is None else len(labelled))
 
 
 # ---- themes --------------------------------------------------------------------------------
@@ -221,6 +234,7 @@ def themes(passages: pd.DataFrame, embeddings: np.ndarray, scores: pd.DataFrame,
     if hit is not None:
         return hit
     res = discover_themes(texts, embeddings, scores, codebook, config.topics, fit_mask=mask)
+    res.model = None  # the fitted BERTopic is not used downstream; unpickling it costs seconds
     _cache_put(cache_dir / "themes", key, res)
     return res
 
@@ -259,13 +273,20 @@ def report(paths: RoundPaths, b: dict, config: ConsultConfig) -> dict:
     paths.out_dir.mkdir(parents=True, exist_ok=True)
     codebook, passages = b["codebook"], b["passages"]
     stamp = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-    if _unchanged_since_written(paths):
-        # byte-identical to what the last run wrote: no reviewer edits to read, only keep a copy
-        reviews.archive_workbook(paths.workbook, stamp)
+    previous = _previous_run(paths)
+    if previous is not None:
+        # byte-identical to what the last run wrote: nobody edited it, so no edits to read
         store = reviews.load_store(paths.reviews)
         problems = pd.DataFrame(columns=reviews.PROBLEM_COLUMNS, dtype=object)
     else:  # read edits and store them durably before anything is overwritten
         store, problems = reviews.collect_reviews(paths.workbook, paths.reviews, codebook, stamp)
+    content = _content_key(b, store, config)
+    if previous is not None and previous.get("content_key") == content:
+        log.info("Outputs of %s are up to date (same inputs, settings and reviews); kept as they are",
+                 paths.round)
+        return _reuse_outputs(paths, b, previous, t0, store)
+    if previous is not None:
+        reviews.archive_workbook(paths.workbook, stamp)
     passages = reviews.apply_reviews(passages, store)
     orphaned = reviews.orphaned(passages, store)
     agreement = reviews.agreement(passages, codebook)
@@ -288,11 +309,8 @@ def report(paths: RoundPaths, b: dict, config: ConsultConfig) -> dict:
     workbook = write_workbook(paths.workbook, data)
     tables = write_tables(paths.out_dir, passages, b["scores"])
     info = dict(b["run_info"], passages=len(passages), workbook=str(workbook),
-                workbook_sha256=_sha256(workbook))
-    info["stage seconds"] = dict(info["stage seconds"], report=round(time.perf_counter() - t0, 2))
-    tmp = paths.out_dir / ".run-info.json.tmp"
-    tmp.write_text(json.dumps(info, indent=1, default=str), encoding="utf-8")
-    os.replace(tmp, paths.out_dir / "run-info.json")
+                workbook_sha256=_sha256(workbook), content_key=content)
+    _write_run_info(paths, info, t0)
     return {
         "workbook": workbook, "tables": tables, "passages": passages, "themes": b["themes"],
         "rejected": b["rejected"], "files": b["files"], "codebook": codebook,
@@ -309,16 +327,51 @@ def _sha256(path: Path) -> str:
     return h.hexdigest()
 
 
-def _unchanged_since_written(paths: RoundPaths) -> bool:
-    """True when the workbook is exactly the file the previous run wrote (so nobody edited it)."""
+def _previous_run(paths: RoundPaths) -> dict | None:
+    """The last run's info when the workbook is exactly the file it wrote (nobody edited it)."""
     info = paths.out_dir / "run-info.json"
-    if not (paths.workbook.is_file() and info.is_file() and paths.reviews.is_file()):
-        return False
+    if not (paths.workbook.is_file() and info.is_file()):
+        return None
     try:
-        return json.loads(info.read_text(encoding="utf-8")).get("workbook_sha256") == _sha256(
-            paths.workbook)
+        prev = json.loads(info.read_text(encoding="utf-8"))
     except (ValueError, OSError):
-        return False
+        return None
+    return prev if prev.get("workbook_sha256") == _sha256(paths.workbook) else None
+
+
+def _content_key(b: dict, store, config: ConsultConfig) -> str:
+    """Everything the workbook shows, hashed: equal keys mean an identical workbook."""
+    frames = [b["passages"], b["scores"], b["rejected"], b["files"],
+              b["themes"].astype({S.THEME_QUOTES: str}) if len(b["themes"]) else b["themes"]]
+    if store is not None:
+        frames.append(store)
+    parts = [pd.util.hash_pandas_object(f.astype(str), index=False).to_numpy().tobytes()
+             for f in frames]
+    info = {k: v for k, v in b["run_info"].items() if k not in ("started", "stage seconds")}
+    return _key("content", fingerprint("consult.report", "consult.reviews", "consult.quotes"),
+                *parts, info, config.section_hash("report"))
+
+
+def _write_run_info(paths: RoundPaths, info: dict, t0: float) -> None:
+    info["stage seconds"] = dict(info["stage seconds"], report=round(time.perf_counter() - t0, 2))
+    tmp = paths.out_dir / ".run-info.json.tmp"
+    tmp.write_text(json.dumps(info, indent=1, default=str), encoding="utf-8")
+    os.replace(tmp, paths.out_dir / "run-info.json")
+
+
+def _reuse_outputs(paths: RoundPaths, b: dict, previous: dict, t0: float, store) -> dict:
+    from consult import reviews
+
+    passages = reviews.apply_reviews(b["passages"], store)
+    info = dict(previous, **{"stage seconds": b["run_info"]["stage seconds"],
+                             "outputs reused from": previous.get("started")})
+    _write_run_info(paths, info, t0)
+    return {
+        "workbook": paths.workbook, "tables": [], "passages": passages, "themes": b["themes"],
+        "rejected": b["rejected"], "files": b["files"], "codebook": b["codebook"],
+        "n_reviewed": int((passages[S.FINAL_SOURCE] == reviews.REVIEWER).sum()),
+        "review_problems": None, "reused": True,
+    }
 
 
 def summary_markdown(paths: RoundPaths, out: dict) -> str:

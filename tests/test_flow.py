@@ -56,15 +56,48 @@ def test_every_unit_is_accounted_for(sample_run):
     assert len(files) >= 7
 
 
-def test_rerun_is_served_from_cache_and_keeps_outputs(sample_run, tmp_path):
+def _rerun(out, raw):
     from flows.consultation_round import consultation_round
 
-    out, workbook, raw = sample_run
-    before = pd.read_csv(out / "sample-round" / "passages.csv")
     consultation_round(round_name="sample-round", raw_dir=str(raw), outputs_dir=str(out),
                        config=ConsultConfig())
-    after = pd.read_csv(out / "sample-round" / "passages.csv")
+    return pd.read_csv(out / "sample-round" / "passages.csv")
+
+
+def test_rerun_is_served_from_cache_and_a_reviewer_edit_survives_two_reruns(sample_run):
+    from consult.report import edits
+
+    out, workbook, raw = sample_run
+    rnd = out / "sample-round"
+    before = pd.read_csv(rnd / "passages.csv")
+    first_bytes = open(workbook, "rb").read()
+    after = _rerun(out, raw)
     assert before[S.PASSAGE_ID].tolist() == after[S.PASSAGE_ID].tolist()
     assert before[S.PRIORITIES].fillna("").tolist() == after[S.PRIORITIES].fillna("").tolist()
-    assert before[S.THEME_ID].tolist() == after[S.THEME_ID].tolist()
-    assert any((out / "sample-round" / "previous").iterdir())  # previous workbook kept
+    assert open(workbook, "rb").read() == first_bytes  # nothing changed: outputs kept as they are
+    assert json.loads((rnd / "run-info.json").read_text())["outputs reused from"]
+
+    # a reviewer overrules the model on one passage, in Excel, and saves the file where it is
+    wb = openpyxl.load_workbook(workbook)
+    ws = wb["Passages"]
+    header = [c.value for c in ws[1]]
+    id_col = header.index(edits.PASSAGE_ID_HEADER) + 1
+    rev_col = header.index(edits.REVIEWER_PRIORITIES_HEADER) + 1
+    target = ws.cell(row=2, column=id_col).value
+    old = before.set_index(S.PASSAGE_ID).loc[target, S.PRIORITIES]
+    new = "SA5" if "SA5" not in str(old) else "SA6"
+    ws.cell(row=2, column=rev_col).value = new
+    wb.save(workbook)
+
+    for _ in range(2):
+        table = _rerun(out, raw).set_index(S.PASSAGE_ID)
+        assert table.loc[target, S.FINAL_PRIORITIES] == new
+        assert table.loc[target, S.FINAL_SOURCE] == "reviewer"
+    assert any((rnd / "previous").iterdir())  # the edited workbook was kept before rewriting
+    store = pd.read_csv(rnd / "reviews.csv")
+    assert target in set(store[S.PASSAGE_ID])
+    ws = openpyxl.load_workbook(workbook, read_only=True)["Passages"]
+    rows = list(ws.iter_rows(values_only=True))
+    header = list(rows[0])
+    row = next(r for r in rows[1:] if r[header.index(edits.PASSAGE_ID_HEADER)] == target)
+    assert row[header.index(edits.REVIEWER_PRIORITIES_HEADER)] == new

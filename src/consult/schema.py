@@ -63,7 +63,7 @@ THEME_KEYWORDS = "keywords"  # str, comma separated
 THEME_SIZE = "size"
 THEME_PRIORITIES = "linked_priorities"  # ";"-joined ids, "" when emerging
 THEME_EMERGING = "emerging"  # bool
-THEME_QUOTES = "quotes"  # list[str] of passage_ids, most representative first
+THEME_QUOTES = "quotes"  # list[int] of row positions into the passage table, most representative first
 
 # ---- rejected items --------------------------------------------------------------------------
 REASON = "reason"  # what a facilitator can act on
