@@ -1,0 +1,43 @@
+"""The flow's glue: reviewer decisions of earlier rounds feed the tagger of later ones."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from consult import reviews
+from consult import schema as S
+from consult.codebook import load_codebook
+from consult.config import ConsultConfig, EmbeddingConfig
+from flows import steps
+
+
+def _store(tmp_path, round_name: str, text: str, typed: str):
+    edits = pd.DataFrame([{S.PASSAGE_ID: "p1", S.REVIEWER_PRIORITIES: typed,
+                           S.REVIEWER_NOTE: "", S.TEXT: text, S.PRIORITIES: ""}])
+    store, problems = reviews.merge_reviews(None, edits, load_codebook(None), "2026-01-01")
+    assert problems.empty
+    reviews.save_store(store, tmp_path / round_name / "reviews.csv")
+
+
+def test_confirmed_decisions_of_other_rounds_become_examples(tmp_path):
+    _store(tmp_path, "round-1", "Customs single window for all ports", "SA4")
+    _store(tmp_path, "round-2", "Scholarships for students", "SA6")
+    got = steps.labelled_from_other_rounds(tmp_path, "round-2")
+    assert got[S.TEXT].tolist() == ["Customs single window for all ports"]
+    assert got[S.PRIORITIES].tolist() == ["SA4"]
+    assert steps.labelled_from_other_rounds(tmp_path / "none", "round-2") is None
+
+
+def test_tag_step_uses_examples_and_caches(tmp_path):
+    _store(tmp_path, "round-1", "Customs single window for all ports", "SA4")
+    cfg = ConsultConfig(embedding=EmbeddingConfig(model="hashing-64"))
+    passages = pd.DataFrame({S.TEXT: ["Customs single window for all ports please",
+                                      "More scholarships for students"]})
+    from consult.embed import HashingEmbedder
+
+    emb = HashingEmbedder(64).encode(passages[S.TEXT].tolist())
+    first = steps.tag(passages, emb, cfg, tmp_path, "round-2")
+    assert first.n_labelled == 1
+    assert list((tmp_path / "round-2" / ".cache" / "tags").glob("*.pkl"))
+    again = steps.tag(passages, emb, cfg, tmp_path, "round-2")
+    pd.testing.assert_frame_equal(first.tags, again.tags)
