@@ -10,7 +10,7 @@ as "no topic".
     python benchmarks/eval_cap.py [--data PATH] [--out benchmarks/results] [--cache DIR]
 
 Writes `cap_results.json` and `cap_results.md` under --out. The theme/NMI part is a hook:
-`--themes` calls `consult.topics` when that module offers `discover_themes`.
+It also reports the agreement (NMI/ARI) of the themes the round flow finds with the CAP topics.
 """
 
 from __future__ import annotations
@@ -79,7 +79,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", type=Path, default=HERE / "results")
     ap.add_argument("--cache", type=Path, default=HERE / "results" / "cache")
     ap.add_argument("--limit", type=int, default=0, help="first N rows only (smoke test)")
-    ap.add_argument("--themes", action="store_true", help="also report theme NMI (needs topics)")
+    ap.add_argument("--no-themes", action="store_true",
+                    help="skip the theme agreement (NMI/ARI with the CAP topics)")
     args = ap.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
 
@@ -120,7 +121,7 @@ def main(argv: list[str] | None = None) -> int:
     tag_passages(texts, vecs, cb, embedder, cfg.tagging, cache=cache)
     dt = time.perf_counter() - t0
     results["tagging_passages_per_second"] = round(len(texts) / dt, 1)
-    if args.themes:
+    if not args.no_themes:
         results["themes"] = _themes_hook(texts, vecs, df)
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "cap_results.json").write_text(json.dumps(results, indent=2, default=str))
@@ -130,18 +131,21 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _themes_hook(texts, vecs, df) -> dict:
-    """NMI of discovered themes with the CAP topics; owned by the topics stage (helper E)."""
-    try:
-        from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
+    """NMI/ARI of the themes the round flow would find (default TopicsConfig) vs CAP topics.
 
-        from consult import topics  # type: ignore[attr-defined]
+    benchmarks/eval_themes.py compares more settings and plain BERTopic.
+    """
+    from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
 
-        themes = topics.discover_themes(texts, vecs)  # expected: one theme id per text
-        labels = df["major"].astype(str).tolist()
-        return {"nmi": float(normalized_mutual_info_score(labels, themes)),
-                "ari": float(adjusted_rand_score(labels, themes))}
-    except Exception as exc:  # the hook must never break the tagging benchmark
-        return {"skipped": f"{type(exc).__name__}: {exc}"}
+    from consult.config import TopicsConfig
+    from consult.topics import discover_themes
+
+    res = discover_themes(list(texts), np.asarray(vecs), None, None, TopicsConfig())
+    themes = res.assignments[schema.THEME_ID].tolist()
+    labels = df["major"].astype(str).tolist()
+    return {"nmi": round(float(normalized_mutual_info_score(labels, themes)), 4),
+            "ari": round(float(adjusted_rand_score(labels, themes)), 4),
+            "n_themes": int(len(res.themes))}
 
 
 def _markdown(r: dict) -> str:

@@ -21,6 +21,8 @@ from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 
+from consult.embed import normalise as unit_rows
+
 log = logging.getLogger(__name__)
 
 
@@ -40,13 +42,6 @@ class Clusterer(Protocol):
     labels_: np.ndarray
 
     def fit(self, X: np.ndarray, y: Any = None) -> "Clusterer": ...
-
-
-def _unit(x: np.ndarray) -> np.ndarray:
-    x = np.asarray(x, dtype=np.float32)
-    n = np.linalg.norm(x, axis=1, keepdims=True)
-    n[n == 0] = 1.0
-    return x / n
 
 
 class PCAReducer:
@@ -84,7 +79,7 @@ class PCAReducer:
 
     def _project(self, X: np.ndarray) -> np.ndarray:
         Z = self._pca.transform(np.asarray(X, dtype=np.float32)).astype(np.float32)
-        return _unit(Z) if self.normalise else Z
+        return unit_rows(Z) if self.normalise else Z
 
     def transform(self, X: np.ndarray) -> np.ndarray:
         Z = self._project(X)
@@ -94,7 +89,7 @@ class PCAReducer:
         for s in range(0, Z.shape[0], 2048):  # chunks keep memory at 2048 x n floats
             idx = _top_k(Z[s: s + 2048], self._ref, self.neighbors)
             out[s: s + 2048] = self._ref[idx].mean(axis=1)
-        return _unit(out) if self.normalise else out
+        return unit_rows(out) if self.normalise else out
 
     def fit_transform(self, X: np.ndarray, y: Any = None) -> np.ndarray:
         return self.fit(X).transform(X)

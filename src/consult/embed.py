@@ -31,7 +31,8 @@ class Embedder(Protocol):
     def encode(self, texts: list[str]) -> np.ndarray: ...
 
 
-def _normalise(x: np.ndarray) -> np.ndarray:
+def normalise(x: np.ndarray) -> np.ndarray:
+    """Rows scaled to unit length (zero rows stay zero), as float32."""
     x = np.asarray(x, dtype=np.float32)
     norms = np.linalg.norm(x, axis=1, keepdims=True)
     norms[norms == 0] = 1.0
@@ -51,7 +52,7 @@ class HashingEmbedder:
             for tok in re.findall(r"[a-z0-9]+", t.lower()):
                 h = int.from_bytes(hashlib.blake2b(tok.encode(), digest_size=8).digest(), "little")
                 out[i, h % self.dim] += 1.0 if (h >> 63) & 1 else -1.0
-        return _normalise(out)
+        return normalise(out)
 
 
 class SentenceTransformerEmbedder:
@@ -81,7 +82,7 @@ class SentenceTransformerEmbedder:
             list(texts), batch_size=self.batch_size, normalize_embeddings=True,
             show_progress_bar=False, convert_to_numpy=True,
         )
-        return _normalise(vecs)
+        return normalise(vecs)
 
 
 def resolve_device(device: str) -> str:
