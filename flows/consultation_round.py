@@ -82,10 +82,12 @@ def tag_task(passages: pd.DataFrame, embeddings: np.ndarray, config: ConsultConf
 
 
 @task(name="discover themes", cache_policy=NO_CACHE)
-def themes_task(passages: pd.DataFrame, embeddings: np.ndarray, scores: pd.DataFrame, codebook,
-                config: ConsultConfig, cache_dir: Path):
+def themes_task(passages: pd.DataFrame, embeddings: np.ndarray, tagged, config: ConsultConfig,
+                cache_dir: Path):
     t = time.perf_counter()
-    out = steps.themes(passages, embeddings, scores, codebook, config, cache_dir)
+    coverage = tagged.tags[S.COVERAGE].to_numpy(dtype=float) if S.COVERAGE in tagged.tags else None
+    out = steps.themes(passages, embeddings, tagged.scores, tagged.codebook, config, cache_dir,
+                       coverage)
     n_emerging = int(out.themes[S.THEME_EMERGING].sum()) if len(out.themes) else 0
     _logger().info("themes: %d themes (%d emerging) in %.1fs", len(out.themes), n_emerging,
                    time.perf_counter() - t)
@@ -162,8 +164,7 @@ def consultation_round(
         timings["tag"] = time.perf_counter() - t
 
         t = time.perf_counter()
-        themed = themes_task(passages, embeddings, tagged.scores, tagged.codebook, config,
-                             paths.cache)
+        themed = themes_task(passages, embeddings, tagged, config, paths.cache)
         timings["themes"] = time.perf_counter() - t
 
         t = time.perf_counter()

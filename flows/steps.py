@@ -220,7 +220,7 @@ def tag(passages: pd.DataFrame, embeddings: np.ndarray, config: ConsultConfig,
 
 # ---- themes --------------------------------------------------------------------------------
 def themes(passages: pd.DataFrame, embeddings: np.ndarray, scores: pd.DataFrame, codebook,
-           config: ConsultConfig, cache_dir: Path):
+           config: ConsultConfig, cache_dir: Path, coverage: np.ndarray | None = None):
     """Fit themes, reusing the fitted result when texts, vectors, scores and settings are unchanged."""
     from consult.topics import discover_themes
 
@@ -229,11 +229,13 @@ def themes(passages: pd.DataFrame, embeddings: np.ndarray, scores: pd.DataFrame,
     code = fingerprint("consult.topics", "consult.topics_labels", "consult.backends")
     key = _key("themes", code, hashlib.sha256(embeddings.tobytes()).hexdigest(),
                texts, mask.tolist(), pd.util.hash_pandas_object(scores, index=False).sum(),
+               None if coverage is None else coverage.tobytes(),
                config.section_hash("topics"), codebook.sha256)
     hit = _cache_get(cache_dir / "themes", key)
     if hit is not None:
         return hit
-    res = discover_themes(texts, embeddings, scores, codebook, config.topics, fit_mask=mask)
+    res = discover_themes(texts, embeddings, scores, codebook, config.topics, fit_mask=mask,
+                          coverage=coverage)
     res.model = None  # the fitted BERTopic is not used downstream; unpickling it costs seconds
     _cache_put(cache_dir / "themes", key, res)
     return res

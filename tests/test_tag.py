@@ -50,7 +50,9 @@ def _tag(texts, cb, cfg=None, labelled=None, emb=None):
 
 def test_shape_columns_and_ranges(cb):
     r = _tag(TEXTS, cb)
-    assert list(r.tags.columns) == [schema.PRIORITIES, schema.CONFIDENCE, schema.TAG_STATUS]
+    assert list(r.tags.columns) == [schema.PRIORITIES, schema.CONFIDENCE, schema.TAG_STATUS,
+                                    schema.COVERAGE]
+    assert r.tags[schema.COVERAGE].between(-1, 1).all()
     assert list(r.scores.columns) == [schema.score_column(i) for i in ("T", "D", "F")]
     assert len(r.tags) == len(r.scores) == len(TEXTS)
     assert r.tags[schema.TAG_STATUS].isin(schema.TAG_STATUSES).all()

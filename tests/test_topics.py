@@ -180,6 +180,25 @@ def test_links_priorities_and_marks_emerging():
         assert th.loc[t, schema.THEME_PRIORITIES] == ""
 
 
+def test_a_theme_the_codebook_barely_covers_is_emerging_even_if_linked():
+    texts, truth = make_round(20)
+    scores = pd.DataFrame({  # every topic "wins" some priority, as a softmax tagger makes it
+        schema.score_column("SA4"): np.where(truth == 0, 0.9, 0.0),
+        schema.score_column("SA3"): np.where(truth == 1, 0.9, 0.0),
+        schema.score_column("SA6"): np.where(truth == 2, 0.9, 0.0),
+    })
+    coverage = np.where(truth == 2, 0.2, 0.5)  # topic 2 is far from every priority description
+    res = discover_themes(texts, embed(texts), scores, CODEBOOK, TopicsConfig(), coverage=coverage)
+    ids = res.assignments[schema.THEME_ID].to_numpy()
+    th = res.themes.set_index(schema.THEME_ID)
+    far = np.bincount(ids[truth == 2]).argmax()
+    near = np.bincount(ids[truth == 0]).argmax()
+    assert th.loc[far, schema.THEME_EMERGING] and th.loc[far, schema.THEME_PRIORITIES] == ""
+    assert th.loc[far, schema.THEME_NEAREST] == "SA6"
+    assert not th.loc[near, schema.THEME_EMERGING]
+    assert th.loc[near, schema.THEME_PRIORITIES] == "SA4"
+
+
 def test_link_rule_mean_or_share():
     cfg = TopicsConfig(link_mean=0.5, link_share=0.3, strong_score=0.5)
     scores = pd.DataFrame({

@@ -185,6 +185,9 @@ class TopicsConfig(_Section):
     link_share: float = Field(
         0.3, description="... or when at least this share of its passages score >= strong_score."
     )
+    emerging_coverage_ratio: float = Field(
+        0.78, description="A theme whose passages' median similarity to the closest priority is "
+        "below this share of the round's median is emerging, whatever its nearest links.")
     strong_score: float = Field(0.5, description="Score at which a passage counts as on-priority.")
     n_quotes: int = Field(5, ge=0, description="Representative passages kept per theme.")
 

@@ -46,6 +46,9 @@ PRIORITIES = "priorities"  # assigned priority ids joined by ";", most confident
 CONFIDENCE = "confidence"  # confidence of the top priority (or of no-fit), in [0, 1]
 TAG_STATUS = "tag_status"  # one of TAG_STATUSES
 TAG_STATUSES = ("tagged", "uncertain", "no-fit")
+# cosine similarity of the passage to its closest priority (label + description), before any
+# batch centring: low values mean the codebook barely speaks to the passage at all
+COVERAGE = "codebook_similarity"
 SCORE_PREFIX = "score:"  # one column per priority in score tables: "score:SA1"
 
 # ---- themes (added to the passage table by the topics stage) -------------------------------
@@ -63,6 +66,7 @@ THEME_KEYWORDS = "keywords"  # str, comma separated
 THEME_SIZE = "size"
 THEME_PRIORITIES = "linked_priorities"  # ";"-joined ids, "" when emerging
 THEME_EMERGING = "emerging"  # bool
+THEME_NEAREST = "nearest_priorities"  # ";"-joined ids the theme is closest to, even if emerging
 THEME_QUOTES = "quotes"  # list[int] of row positions into the passage table, most representative first
 
 # ---- rejected items --------------------------------------------------------------------------

@@ -276,7 +276,8 @@ def tag_passages(
         return TagResult(
             tags=pd.DataFrame({schema.PRIORITIES: pd.Series(dtype=object),
                                schema.CONFIDENCE: pd.Series(dtype=float),
-                               schema.TAG_STATUS: pd.Series(dtype=object)}),
+                               schema.TAG_STATUS: pd.Series(dtype=object),
+                               schema.COVERAGE: pd.Series(dtype=float)}),
             scores=pd.DataFrame({c: pd.Series(dtype=float) for c in score_cols}),
         )
     protos = prototypes or build_prototypes(codebook, embedder, config, labelled, cache)
@@ -304,10 +305,12 @@ def tag_passages(
             tag_strs.append("")
             conf[i] = float(1.0 - fit[i])
             status.append("uncertain" if fit[i] >= th - band else "no-fit")
+    coverage = (np.asarray(embeddings, np.float32) @ protos.anchors.T).max(axis=1)
     tags = pd.DataFrame({
         schema.PRIORITIES: tag_strs,
         schema.CONFIDENCE: np.clip(conf, 0.0, 1.0).round(4),
         schema.TAG_STATUS: status,
+        schema.COVERAGE: coverage.round(4),
     })
     score_df = pd.DataFrame(scores.round(4), columns=score_cols)
     info = {"codebook": codebook.name, "codebook_sha256": codebook.sha256, **protos.info,

@@ -9,7 +9,11 @@ distinctive keywords so a drafter can read them.
 Linking rule (documented for drafters): a theme is linked to priority P when the mean score for P
 over the theme's stakeholder passages is at least `topics.link_mean`, or when at least
 `topics.link_share` of those passages score P at `topics.strong_score` or more. Linked priorities
-are listed by mean score. A theme with no linked priority is **emerging**.
+are listed by mean score. A theme with no linked priority is **emerging**. So is a theme whose
+passages the codebook barely speaks to: when the median `codebook_similarity` of its passages (cosine
+to the closest priority, from the tagger) is below `topics.emerging_coverage_ratio` times the
+round's median, its links are only the least-bad fits, so it is reported as emerging (with the
+nearest priorities kept in the theme table's `nearest_priorities` for the reviewer).
 """
 
 from __future__ import annotations
@@ -33,7 +37,7 @@ log = logging.getLogger(__name__)
 UNASSIGNED_LABEL = "Unassigned"
 THEME_COLUMNS = [
     schema.THEME_ID, schema.THEME_LABEL, schema.THEME_KEYWORDS, schema.THEME_SIZE,
-    schema.THEME_PRIORITIES, schema.THEME_EMERGING, schema.THEME_QUOTES,
+    schema.THEME_PRIORITIES, schema.THEME_EMERGING, schema.THEME_QUOTES, schema.THEME_NEAREST,
 ]
 # UMAP/HDBSCAN need a few dozen points; smaller rounds use the fast backend.
 MIN_FOR_UMAP = 30
@@ -209,11 +213,13 @@ def discover_themes(
     fit_mask: np.ndarray | None = None,
     reducer: Any = None,
     clusterer: Any = None,
+    coverage: np.ndarray | None = None,
 ) -> ThemeResult:
     """Themes of a round: fit on stakeholder passages (`fit_mask`), place the rest nearest.
 
     `scores` holds the tagger's `score:<id>` columns aligned with `texts`; `codebook.priorities`
-    gives the ids to link. `reducer`/`clusterer` override the configured backend.
+    gives the ids to link. `reducer`/`clusterer` override the configured backend. `coverage` is
+    the tagger's `codebook_similarity` per passage (optional; see the module docstring).
     """
     t0 = time.perf_counter()
     texts = [t if isinstance(t, str) else "" if t is None or pd.isna(t) else str(t) for t in texts]
@@ -269,18 +275,23 @@ def discover_themes(
     groups = {t: fit_idx[fit_ids == t].tolist() for t in range(k)}
     quotes = representative(X, groups, config.n_quotes, texts=texts)
     pids = _priority_ids(codebook, scores)
+    cov = None if coverage is None else np.nan_to_num(np.asarray(coverage, dtype=float), nan=1.0)
+    floor = None if cov is None else config.emerging_coverage_ratio * float(np.median(cov[fit_idx]))
     rows = []
     for t in range(k):
         members = np.asarray(groups[t], dtype=int)
         linked = link_priorities(scores, members, pids, config)
+        uncovered = floor is not None and members.size > 0 and float(
+            np.median(cov[members])) < floor
         rows.append({
             schema.THEME_ID: t,
             schema.THEME_LABEL: labels[t],
             schema.THEME_KEYWORDS: ", ".join(keywords[t]),
             schema.THEME_SIZE: int(members.size),
-            schema.THEME_PRIORITIES: ";".join(linked),
-            schema.THEME_EMERGING: not linked,
+            schema.THEME_PRIORITIES: "" if uncovered else ";".join(linked),
+            schema.THEME_EMERGING: uncovered or not linked,
             schema.THEME_QUOTES: quotes[t],
+            schema.THEME_NEAREST: ";".join(linked),
         })
     themes = pd.DataFrame(rows, columns=THEME_COLUMNS) if rows else _empty_themes()
     info.update(themes=k, unassigned=int((theme_ids == -1).sum()),

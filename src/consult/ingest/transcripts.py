@@ -29,7 +29,7 @@ from consult.ingest.workshops import file_fields
 log = logging.getLogger(__name__)
 
 _TS = r"\d{1,2}:\d{1,2}(?::\d{1,2})?(?:[.,]\d{1,3})?"
-_TIMING = re.compile(rf"^\s*((?:\d+:)?\d{{1,2}}:\d{{1,2}}(?:[.,]\d{{1,3}})?)\s*-->\s*((?:\d+:)?\d{{1,2}}:\d{{1,2}}(?:[.,]\d{{1,3}})?)")
+_TIMING = re.compile(r"^\s*((?:\d+:)?\d{1,2}:\d{1,2}(?:[.,]\d{1,3})?)\s*-->\s*((?:\d+:)?\d{1,2}:\d{1,2}(?:[.,]\d{1,3})?)")
 _VOICE = re.compile(r"<v(?:\.[^\s>]*)?\s+([^>]*)>")
 _TAG = re.compile(r"</?(?:v|c|b|i|u|lang|ruby|rt|font|span)(?:[.\s][^>]*)?>|<\d{1,2}:\d{2}[^>]*>", re.I)
 _TS_FIRST = re.compile(rf"^\s*[\[(]?({_TS})[\])]?\s*[-\u2013\u2014|]?\s*(.+?)\s*:\s(.*)$|^\s*[\[(]?({_TS})[\])]?\s*[-\u2013\u2014|]?\s*(.+?)\s*:$")

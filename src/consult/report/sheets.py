@@ -67,7 +67,8 @@ def write_themes(ws, passages: pd.DataFrame, themes: pd.DataFrame | None, *, quo
     """One row per discovered theme, with linked priorities or "Emerging" and quotes."""
     safe.put(ws, 1, 1, "Themes discovered in the passages", font=safe.TITLE_FONT)
     safe.put(ws, 2, 1, "Linked priorities: the priorities most of a theme's passages carry; "
-             "'Emerging' marks a theme no priority covers well.", font=safe.NOTE_FONT)
+             "'Emerging' marks a theme no priority covers well (its passages are far from every "
+             "priority's description); 'nearest' names the closest ones.", font=safe.NOTE_FONT)
     headers = ["Theme ID", "Label", "Keywords", "Size", "Linked priorities"] + _quote_headers(
         quotes)
     rows = []
@@ -75,8 +76,10 @@ def write_themes(ws, passages: pd.DataFrame, themes: pd.DataFrame | None, *, quo
         for rec in themes.to_dict("records"):
             emerging = rec.get(schema.THEME_EMERGING)
             linked = text_of(rec.get(schema.THEME_PRIORITIES)).strip()
-            link = "Emerging" if (not safe.is_missing(emerging) and bool(emerging)) or not linked \
-                else linked
+            nearest = text_of(rec.get(schema.THEME_NEAREST)).strip()
+            link = linked
+            if (not safe.is_missing(emerging) and bool(emerging)) or not linked:
+                link = f"Emerging (nearest: {nearest})" if nearest else "Emerging"
             cells = quote_cells(passages, resolve_quotes(passages, rec.get(schema.THEME_QUOTES)),
                                 quotes, quote_chars)
             flat: list = []
@@ -90,7 +93,7 @@ def write_themes(ws, passages: pd.DataFrame, themes: pd.DataFrame | None, *, quo
         safe.put(ws, header_row + 2, 1, "No themes were discovered in this round.",
                  font=safe.NOTE_FONT)
     safe.table(ws, header_row, headers, rows)
-    safe.set_widths(ws, [9, 30, 36, 8, 16] + [50, 24] * quotes)
+    safe.set_widths(ws, [9, 30, 40, 8, 22] + [50, 24] * quotes)
     ws.freeze_panes = ws.cell(row=header_row + 1, column=3)
     safe.print_setup(ws, pages_wide=2)
 
