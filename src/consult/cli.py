@@ -48,6 +48,8 @@ def build_parser() -> argparse.ArgumentParser:
                      help="scheduler address such as tcp://10.0.0.5:8786; default: a local cluster")
     run.add_argument("--embedding-model", default=None, help="override embedding.model")
     run.add_argument("--codebook", default=None, help="override tagging.codebook (a YAML file)")
+    run.add_argument("--device", choices=["auto", "cpu", "cuda"], default=None,
+                     help="override embedding.device (auto: the GPU when torch sees one)")
 
     check = sub.add_parser("check", help="validate the uploads of a round without modelling")
     check.add_argument("round", metavar="ROUND")
@@ -132,6 +134,8 @@ def _dispatch(args) -> int:
                 cfg.embedding.model = args.embedding_model
             if args.codebook:
                 cfg.tagging.codebook = args.codebook
+            if args.device:
+                cfg.embedding.device = args.device
         workbook = run_round(rnd, raw, args.outputs, cfg, task_runner=runner, dask_address=address)
         print(f"Workbook written: {Path(workbook).resolve()}")
         return 0

