@@ -9,7 +9,6 @@ import hashlib
 import json
 import logging
 import os
-import pickle
 import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -25,40 +24,15 @@ from consult.config import ConsultConfig
 from consult.embed import EmbeddingCache, LazyEmbedder
 from consult.schema import RawFile
 from consult.workspace import RoundPaths
+from flows.cache import cache_get as _cache_get
+from flows.cache import cache_put as _cache_put
+from flows.cache import fingerprint
+from flows.cache import make_key as _key
 
 log = logging.getLogger(__name__)
 
 EMBED_CHUNK = 2048  # texts per embedding task: large enough to batch well, small enough to spread
 INGEST_SECTIONS = ("surveys", "ingest", "transcripts", "privacy")
-
-
-# ---- small on-disk cache -------------------------------------------------------------------
-def _key(*parts: Any) -> str:
-    h = hashlib.sha256()
-    for p in parts:
-        h.update(p if isinstance(p, bytes) else json.dumps(p, sort_keys=True, default=str).encode())
-        h.update(b"\x00")
-    return h.hexdigest()[:24]
-
-
-def _cache_get(folder: Path, key: str):
-    path = folder / f"{key}.pkl"
-    if not path.is_file():
-        return None
-    try:
-        with path.open("rb") as fh:
-            return pickle.load(fh)
-    except Exception as exc:  # stale or broken entries are recomputed
-        log.warning("Ignoring unreadable cache entry %s: %s", path, exc)
-        return None
-
-
-def _cache_put(folder: Path, key: str, value) -> None:
-    folder.mkdir(parents=True, exist_ok=True)
-    tmp = folder / f".{key}.{os.getpid()}.tmp"
-    with tmp.open("wb") as fh:
-        pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
-    os.replace(tmp, folder / f"{key}.pkl")
 
 
 # ---- ingest --------------------------------------------------------------------------------
@@ -72,32 +46,6 @@ def plan(files: list[RawFile], round_name: str, config: ConsultConfig):
     from consult.ingest.round import plan_round
 
     return plan_round(files, round_name, config)
-
-
-def _code_fingerprint(*modules: str) -> str:
-    """Hash of the source of the packages that produce a cached value: new code, new cache."""
-    import importlib.util
-
-    h = hashlib.sha256()
-    for name in modules:
-        spec = importlib.util.find_spec(name)
-        if spec is None or not spec.origin:
-            continue
-        root = Path(spec.origin).parent if spec.submodule_search_locations else Path(spec.origin)
-        for f in sorted(root.rglob("*.py")) if root.is_dir() else [root]:
-            h.update(f.name.encode())
-            h.update(f.read_bytes())
-    return h.hexdigest()[:16]
-
-
-_FINGERPRINTS: dict[str, str] = {}
-
-
-def fingerprint(*modules: str) -> str:
-    key = ",".join(modules)
-    if key not in _FINGERPRINTS:
-        _FINGERPRINTS[key] = _code_fingerprint(*modules)
-    return _FINGERPRINTS[key]
 
 
 def read_one(item, round_name: str, config: ConsultConfig, manifest: dict, cache_dir: Path):
