@@ -85,3 +85,21 @@ def test_onnx_runtime_gives_the_torch_vectors(tmp_path, monkeypatch):
     assert list((tmp_path / "onnx").glob("*.onnx"))  # exported once, locally
     sims = (torch_vecs * onnx.encode(texts)).sum(axis=1)
     assert sims.min() > 0.9999
+
+
+def test_preload_loads_the_model_once_for_the_flow(monkeypatch):
+    import consult.embed as embed_mod
+
+    calls: list[str] = []
+
+    def fake_load(cfg):
+        calls.append(cfg.model)
+        return HashingEmbedder(8)
+
+    monkeypatch.setattr(embed_mod, "load_embedder", fake_load)
+    monkeypatch.setattr(embed_mod, "_LOADED", {})
+    lazy = LazyEmbedder(EmbeddingConfig(model="hashing-preload-test"))
+    lazy.preload().join(timeout=30)
+    assert lazy.loaded
+    assert lazy.encode(["a", "b"]).shape == (2, 8)
+    assert calls == ["hashing-preload-test"]

@@ -54,7 +54,18 @@ def run_round(round_name: str, raw: str, outputs: str, config: ConsultConfig,
     runner = make_task_runner(task_runner, dask_address)
     if runner is not None:
         flow = flow.with_options(task_runner=runner)
+    elif _first_run(round_name, outputs):
+        # a first run will embed everything: load the model while Prefect's server starts
+        from consult.embed import LazyEmbedder
+
+        LazyEmbedder(config.embedding).preload()
     return flow(round_name=round_name, raw_dir=str(raw), outputs_dir=str(outputs), config=config)
+
+
+def _first_run(round_name: str, outputs: str) -> bool:
+    """No run info yet: embeddings are almost surely missing, so the model will be needed."""
+    paths = RoundPaths.for_round(round_name, outputs=outputs)
+    return not (paths.out_dir / "run-info.json").is_file()
 
 
 def watch_round(round_name: str, raw: str, outputs: str, config: ConsultConfig,

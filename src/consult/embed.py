@@ -10,6 +10,7 @@ import hashlib
 import logging
 import os
 import re
+import threading
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
@@ -154,6 +155,7 @@ def embedder_name(cfg: EmbeddingConfig) -> str:
 
 
 _LOADED: dict[str, Embedder] = {}
+_LOAD_LOCK = threading.Lock()
 
 
 class LazyEmbedder:
@@ -171,10 +173,27 @@ class LazyEmbedder:
         return self.cfg.model_dump_json() in _LOADED
 
     def encode(self, texts: list[str]) -> np.ndarray:
+        return self._get().encode(texts)
+
+    def _get(self) -> Embedder:
         key = self.cfg.model_dump_json()
-        if key not in _LOADED:
-            _LOADED[key] = load_embedder(self.cfg)
-        return _LOADED[key].encode(texts)
+        with _LOAD_LOCK:  # a preload thread and the flow must not load the model twice
+            if key not in _LOADED:
+                _LOADED[key] = load_embedder(self.cfg)
+            return _LOADED[key]
+
+    def preload(self) -> threading.Thread:
+        """Load (and warm up) the model in the background, e.g. while Prefect's server starts."""
+
+        def work() -> None:
+            try:
+                self._get().encode(["warm up the embedding model"])
+            except Exception as exc:  # the flow will load it again and report properly
+                log.debug("Background model load failed: %s", exc)
+
+        t = threading.Thread(target=work, name="consult-model-preload", daemon=True)
+        t.start()
+        return t
 
 
 def text_key(text: str) -> str:
