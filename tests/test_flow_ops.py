@@ -149,3 +149,35 @@ def test_run_publishes_summary_and_rejections_as_prefect_artifacts(tmp_path):
     assert "Top priorities" in summary.data
     rejected = Artifact.get("r1-rejected")
     assert rejected is not None and "broken.xlsx" in str(rejected.data)
+
+
+def test_a_run_killed_halfway_leaves_the_previous_outputs_and_a_recoverable_lock(tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    import openpyxl
+
+    raw, out = _round(tmp_path, FILES[:2]), tmp_path / "out"
+    _run(raw, out)
+    workbook = out / "r1" / "consultation-summary-r1.xlsx"
+    before = workbook.read_bytes()
+    shutil.copy(SAMPLE_RAW / "sample-round" / FILES[2], raw / "r1" / FILES[2].split("/")[-1])
+    cfg = tmp_path / "consult.toml"
+    cfg.write_text('[embedding]\nmodel = "hashing-128"\n')
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "consult.cli", "run", "r1", "--raw", str(raw), "--outputs",
+         str(out), "--config", str(cfg)], start_new_session=True,
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    lock = out / "r1" / ".run.lock"
+    deadline = time.time() + 120
+    while not lock.exists() and time.time() < deadline and proc.poll() is None:
+        time.sleep(0.05)
+    assert lock.exists(), "the run never started"
+    os.killpg(proc.pid, signal.SIGKILL)  # the run and Prefect's server, mid-flight
+    proc.wait(timeout=30)
+    assert workbook.read_bytes() == before  # untouched: never half-written
+    openpyxl.load_workbook(workbook, read_only=True).close()
+    table = _run(raw, out)  # the stale lock of the dead run is taken over
+    assert "viet-nam-national-consultation.vtt" in set(table[S.SOURCE_FILE])
