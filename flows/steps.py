@@ -189,6 +189,15 @@ def themes(passages: pd.DataFrame, embeddings: np.ndarray, scores: pd.DataFrame,
     return res
 
 
+def _shown_config(config: ConsultConfig) -> str:
+    """The configuration as Run info shows it: names listed for redaction are not repeated."""
+    data = config.model_dump(mode="json")
+    names = data.get("privacy", {}).get("extra_names") or []
+    if names:
+        data["privacy"]["extra_names"] = f"[{len(names)} names, not shown]"
+    return json.dumps(data, ensure_ascii=False)
+
+
 # ---- report --------------------------------------------------------------------------------
 def bundle(paths: RoundPaths, prepared: Prepared, embeddings: np.ndarray, tagged: Tagged, themed,
            config: ConsultConfig, timings: dict, started: float) -> dict:
@@ -197,7 +206,7 @@ def bundle(paths: RoundPaths, prepared: Prepared, embeddings: np.ndarray, tagged
         "consult version": consult.__version__,
         "round": paths.round,
         "started": datetime.fromtimestamp(started, timezone.utc).isoformat(timespec="seconds"),
-        "configuration": config.model_dump_json(indent=None),
+        "configuration": _shown_config(config),
         "codebook": tagged.codebook.name,
         "codebook sha256": tagged.codebook.sha256,
         "embedding model": LazyEmbedder(config.embedding).name,

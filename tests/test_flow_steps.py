@@ -41,3 +41,10 @@ def test_tag_step_uses_examples_and_caches(tmp_path):
     assert list((tmp_path / "round-2" / ".cache" / "tags").glob("*.pkl"))
     again = steps.tag(passages, emb, cfg, tmp_path, "round-2")
     pd.testing.assert_frame_equal(first.tags, again.tags)
+
+
+def test_run_info_never_repeats_the_names_listed_for_redaction():
+    cfg = ConsultConfig()
+    cfg.privacy.extra_names = ["Siti Rahmawati", "Nguyen Van Binh"]
+    shown = steps._shown_config(cfg)
+    assert "Siti" not in shown and "Binh" not in shown and "2 names" in shown
