@@ -47,6 +47,28 @@ class SurveysConfig(_Section):
         description="Further column names (case-insensitive) that are system metadata: never "
         "questions, never attributes.",
     )
+    stakeholder_groups: dict[str, list[str]] = Field(
+        default_factory=lambda: {
+            "Government": ["government", "government agency", "national government / ministry",
+                           "ministry", "public sector", "government official", "local government"],
+            "Private sector": ["private sector", "private company", "business / private sector",
+                               "business", "industry", "company", "corporate"],
+            "MSMEs": ["msme", "msmes", "micro, small or medium enterprise", "small business (msme)",
+                      "sme", "smes", "small business", "micro enterprise"],
+            "Civil society": ["civil society", "ngo", "civil society organisation / ngo", "cso",
+                              "civil society organization", "non-governmental organisation"],
+            "Academia": ["academia", "university / research institute", "academia and think tanks",
+                         "think tank", "research institute", "university", "academic"],
+            "Youth": ["youth", "youth organisation", "student / youth", "student", "students",
+                      "youth organization"],
+            "Development partners": [
+                "development partner", "dialogue or development partner",
+                "international organisation / development partner", "international organisation",
+                "international organization", "donor", "dialogue partner"],
+        },
+        description="Canonical stakeholder group -> answer values (case- and punctuation-"
+        "insensitive) that mean it; other values are kept as given.",
+    )
 
 
 class IngestConfig(_Section):

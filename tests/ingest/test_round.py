@@ -198,3 +198,15 @@ def test_check_report_lists_detection_and_accounting(survey_round):
     assert "Maria" not in text
     assert isinstance(pd.read_json(pd.io.common.StringIO(survey_round.files.to_json())),
                       pd.DataFrame)
+
+
+def test_stakeholder_group_spellings_become_one_canonical_group():
+    from consult.ingest.attributes import group_lookup, normalise_group
+
+    lookup = group_lookup(ConsultConfig().surveys.stakeholder_groups)
+    assert normalise_group("Civil society organisation / NGO", lookup) == "Civil society"
+    assert normalise_group("  small business (MSME) ", lookup) == "MSMEs"
+    assert normalise_group("Government agency", lookup) == "Government"
+    assert normalise_group("Private sector", lookup) == "Private sector"
+    assert normalise_group("Farmers' cooperative", lookup) == "Farmers' cooperative"  # as given
+    assert normalise_group("", lookup) is None

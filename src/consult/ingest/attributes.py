@@ -41,6 +41,21 @@ def normalise_country(value: object) -> object:
     return _LOOKUP.get(_key(value), value.strip())
 
 
+def group_lookup(groups: dict[str, list[str]]) -> dict[str, str]:
+    """Variant (normalised) -> canonical stakeholder group, canonical names included."""
+    out = {_key(canon): canon for canon in groups}
+    for canon, variants in groups.items():
+        out.update({_key(v): canon for v in variants})
+    return out
+
+
+def normalise_group(value: object, lookup: dict[str, str]) -> object:
+    """One canonical name for the many ways exports spell a stakeholder group."""
+    if not isinstance(value, str) or not value.strip():
+        return value if value not in ("",) else None
+    return lookup.get(_key(value), value.strip())
+
+
 def header_key(header: str) -> str:
     """Lower-case words of a column header, without punctuation, for alias matching."""
     return re.sub(r"[\W_]+", " ", header.lower()).strip()

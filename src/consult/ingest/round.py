@@ -31,7 +31,7 @@ import pandas as pd
 from consult import schema as S
 from consult.config import ConsultConfig
 from consult.ids import passage_id, sha256_bytes
-from consult.ingest.attributes import normalise_country
+from consult.ingest.attributes import group_lookup, normalise_country, normalise_group
 from consult.ingest.base import ReadContext, ReadResult, UnreadableFile
 from consult.ingest.files import normalise_relpath
 from consult.ingest.manifest import is_manifest, manifest_for, read_manifest
@@ -290,6 +290,7 @@ def assemble_round(plan: RoundPlan, outcomes: list[ReadResult | str | None], rou
                    config: ConsultConfig) -> IngestResult:
     """Redact across the round, apply the manifest, and account for every unit of every file."""
     manifest = plan.manifest
+    groups = group_lookup(config.surveys.stakeholder_groups)
     file_rows = list(plan.file_rows)
     whole_rejects = list(plan.whole_rejects)
     read: list[tuple[str, str, RawFile, ReadResult]] = []
@@ -351,6 +352,7 @@ def assemble_round(plan: RoundPlan, outcomes: list[ReadResult | str | None], rou
                 if col in S.PASSAGE_COLUMNS and row.get(col) in (None, ""):
                     row[col] = value
             row[S.COUNTRY] = normalise_country(row[S.COUNTRY])
+            row[S.STAKEHOLDER_GROUP] = normalise_group(row[S.STAKEHOLDER_GROUP], groups)
             if row[S.IS_STAKEHOLDER_INPUT] is None:
                 row[S.IS_STAKEHOLDER_INPUT] = row[S.SPEAKER_ROLE] != "facilitator" or (
                     config.transcripts.count_facilitators)
