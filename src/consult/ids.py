@@ -9,6 +9,15 @@ def sha256_bytes(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def sha256_file(path) -> str:
+    """Content hash of a file read in blocks (it may be larger than we want in memory)."""
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
 def passage_id(file_sha256: str, location: str) -> str:
     """Id of the passage at `location` in the file with this content hash.
 

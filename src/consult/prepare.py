@@ -17,7 +17,7 @@ from consult.ingest.round import PHRASE_KINDS, flag_duplicates
 from consult.ingest.textutil import non_answer_reason
 from consult.schema import StageResult
 
-__all__ = ["account", "count_words", "detect_language", "prepare_passages"]
+__all__ = ["account", "count_words", "detect_language", "prepare_passages", "prepare_round"]
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +61,15 @@ def prepare_passages(passages: pd.DataFrame, config: ConsultConfig | None = None
     if rejected.empty:
         rejected = S.empty_rejected()
     return StageResult(table=table, rejected=rejected.reset_index(drop=True))
+
+
+def prepare_round(passages: pd.DataFrame, rejected: pd.DataFrame, files: pd.DataFrame,
+                  config: ConsultConfig | None = None
+                  ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Ingest's three tables after prepare: passages, all rejected rows, recounted file table."""
+    res = prepare_passages(passages, config)
+    all_rejected = pd.concat([rejected, res.rejected], ignore_index=True)
+    return res.table, all_rejected, account(files, all_rejected, res.table)
 
 
 def account(files: pd.DataFrame, rejected: pd.DataFrame, passages: pd.DataFrame) -> pd.DataFrame:

@@ -13,6 +13,8 @@ from collections.abc import Hashable, Mapping, Sequence
 
 import numpy as np
 
+from consult.embed import normalise as unit_rows
+
 log = logging.getLogger(__name__)
 
 _NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
@@ -52,10 +54,7 @@ def representative(
                 f"Quote group {key!r} names rows outside 0..{X.shape[0] - 1}; pass row positions "
                 "into the embeddings, not passage ids."
             )
-        V = X[rows_arr]
-        norms = np.linalg.norm(V, axis=1, keepdims=True)
-        norms[norms == 0] = 1.0
-        V = V / norms
+        V = unit_rows(X[rows_arr])
         centroid = V.mean(axis=0)
         cn = float(np.linalg.norm(centroid))
         sims = V @ (centroid / cn) if cn > 0 else np.zeros(len(rows_arr), np.float32)

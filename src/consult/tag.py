@@ -24,6 +24,7 @@ from consult import schema
 from consult.codebook import Codebook
 from consult.config import TaggingConfig
 from consult.embed import Embedder, EmbeddingCache
+from consult.embed import normalise as _unit_rows
 
 log = logging.getLogger(__name__)
 
@@ -66,20 +67,13 @@ def description_phrases(label: str, description: str) -> list[str]:
     return list(dict.fromkeys(out))
 
 
-def _unit(x: np.ndarray) -> np.ndarray:
-    x = np.asarray(x, dtype=np.float32)
-    n = np.linalg.norm(x, axis=-1, keepdims=True)
-    n[n == 0] = 1.0
-    return x / n
-
-
 def _embed(texts: list[str], embedder: Embedder, cache: EmbeddingCache | None) -> np.ndarray:
     if not texts:
         return np.zeros((0, 1), np.float32)
     if cache is not None:
         vecs, _ = cache.embed(texts, embedder)
-        return _unit(vecs)
-    return _unit(embedder.encode(texts))
+        return _unit_rows(vecs)
+    return _unit_rows(embedder.encode(texts))
 
 
 def split_labelled(labelled: pd.DataFrame | None, codebook: Codebook) -> list[tuple[str, list[str]]]:
@@ -148,20 +142,20 @@ def build_prototypes(
         weights = [1.0]
         for role, w in (("keywords", 0.5), ("example", 1.0)):
             if (i, role) in by:
-                parts.append(_unit(np.mean(by[(i, role)], axis=0)))
+                parts.append(_unit_rows(np.mean(by[(i, role)], axis=0)))
                 weights.append(w)
-        base = _unit(np.average(np.stack(parts), axis=0, weights=weights))
+        base = _unit_rows(np.average(np.stack(parts), axis=0, weights=weights))
         lab = by.get((i, "labelled"))
         if lab:
             n = len(lab)
             counts["labelled"][i] = n
             w = config.labelled_weight * n / (n + 2.0)
-            base = _unit(base + w * _unit(np.mean(lab, axis=0)) * 2.0)
+            base = _unit_rows(base + w * _unit_rows(np.mean(lab, axis=0)) * 2.0)
         anchors[i] = base
     items_arr = np.stack(items) if items else np.zeros((0, d), np.float32)
     lab_rows = [(i, v) for (i, role), v in zip(slots, vecs) if role == "labelled"]
     return Prototypes(
-        ids=codebook.ids, anchors=_unit(anchors), items=items_arr,
+        ids=codebook.ids, anchors=_unit_rows(anchors), items=items_arr,
         owner=np.asarray(owner, dtype=int),
         labelled=np.stack([v for _, v in lab_rows]) if lab_rows else None,
         labelled_owner=np.asarray([i for i, _ in lab_rows], dtype=int) if lab_rows else None,
@@ -230,7 +224,7 @@ def score_matrix(
     x: np.ndarray, protos: Prototypes, config: TaggingConfig, bonus: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Centred similarity (n, P) after refinement, and the refined anchors."""
-    x = _unit(x)
+    x = _unit_rows(x)
     item = _item_max(x, protos)
     anchors = protos.anchors.copy()
     a = config.item_weight
@@ -252,7 +246,7 @@ def score_matrix(
             if len(members):
                 m = len(members)
                 w = strength * m / (m + 5.0)
-                anchors[k] = _unit(protos.anchors[k] + w * _unit(members.mean(axis=0)))
+                anchors[k] = _unit_rows(protos.anchors[k] + w * _unit_rows(members.mean(axis=0)))
     return c, anchors
 
 

@@ -29,6 +29,7 @@ import pandas as pd
 from consult import schema
 from consult.backends import fast_backend, umap_hdbscan_backend
 from consult.config import TopicsConfig
+from consult.embed import normalise as _unit_rows
 from consult.quotes import representative
 from consult.topics_labels import keyword_docs, make_labels, stop_words, theme_keywords
 
@@ -67,12 +68,6 @@ def _assignments(theme_ids: np.ndarray, labels: dict[int, str]) -> pd.DataFrame:
         schema.THEME_LABEL: pd.Series([labels.get(int(t), UNASSIGNED_LABEL) for t in theme_ids],
                                       dtype=object),
     })
-
-
-def _unit(x: np.ndarray) -> np.ndarray:
-    n = np.linalg.norm(x, axis=1, keepdims=True)
-    n[n == 0] = 1.0
-    return (x / n).astype(np.float32)
 
 
 def _backend(config: TopicsConfig, n_fit: int, reducer: Any,
@@ -163,11 +158,11 @@ def place_nearest(X: np.ndarray, theme_ids: np.ndarray, rows: np.ndarray,
     known = theme_ids[theme_ids >= 0]
     if rows.size == 0 or known.size == 0:
         return np.full(rows.size, -1, dtype=int)
-    U = _unit(np.asarray(X, dtype=np.float32))
+    U = _unit_rows(np.asarray(X, dtype=np.float32))
     k = int(known.max()) + 1
     cent = np.zeros((k, U.shape[1]), dtype=np.float32)
     np.add.at(cent, theme_ids[theme_ids >= 0], U[theme_ids >= 0])
-    cent = _unit(cent)
+    cent = _unit_rows(cent)
     out = np.empty(rows.size, dtype=int)
     for s in range(0, rows.size, 8192):  # chunks keep memory flat at 100k passages
         sims = U[rows[s: s + 8192]] @ cent.T

@@ -7,7 +7,6 @@ and records why a file could not be taken so ingest can reject it whole with tha
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import os
 import unicodedata
@@ -15,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from consult.config import ConsultConfig
+from consult.ids import sha256_bytes, sha256_file
 from consult.schema import RawFile
 
 log = logging.getLogger(__name__)
@@ -32,14 +32,6 @@ class CollectedFile(RawFile):
 
 def _skip(name: str) -> bool:
     return name.startswith((".", "~$")) or name.lower() in _SYSTEM_NAMES
-
-
-def _hash_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def normalise_relpath(relpath: str) -> str | None:
@@ -97,7 +89,7 @@ def collect_round(round_dir: Path, config: ConsultConfig | None = None) -> list[
                         f"file is {size / 1024 / 1024:.0f} MB, over the limit ingest.max_file_mb="
                         f"{config.ingest.max_file_mb:g}; split it or raise the limit"
                     )
-                    out.append(CollectedFile(rel, b"", _hash_file(real), size, problem))
+                    out.append(CollectedFile(rel, b"", sha256_file(real), size, problem))
                     continue
                 with real.open("rb") as fh:
                     data = fh.read(limit + 1)
@@ -109,7 +101,7 @@ def collect_round(round_dir: Path, config: ConsultConfig | None = None) -> list[
                 out.append(CollectedFile(rel, b"", "", len(data), "file is over the limit "
                                          "ingest.max_file_mb; split it or raise the limit"))
                 continue
-            out.append(CollectedFile(rel, data, hashlib.sha256(data).hexdigest(), len(data)))
+            out.append(CollectedFile(rel, data, sha256_bytes(data), len(data)))
     out.sort(key=lambda f: f.relpath)
     log.info("Collected %d files from %s", len(out), root)
     return out
