@@ -207,7 +207,7 @@ def bundle(paths: RoundPaths, prepared: Prepared, embeddings: np.ndarray, tagged
         "codebook": tagged.codebook.name,
         "codebook sha256": tagged.codebook.sha256,
         "embedding model": LazyEmbedder(config.embedding).name,
-        "embedding device": config.embedding.device,
+        "embedding runtime": LazyEmbedder(config.embedding).runtime,
         "labelled examples from earlier rounds": tagged.n_labelled,
         "input files": {r[S.SOURCE_FILE]: r[S.FILE_SHA256] for _, r in prepared.files.iterrows()},
         "stage seconds": {k: round(v, 2) for k, v in timings.items()},
@@ -295,7 +295,8 @@ def _content_key(b: dict, store, config: ConsultConfig) -> str:
         frames.append(store)
     parts = [pd.util.hash_pandas_object(f.astype(str), index=False).to_numpy().tobytes()
              for f in frames]
-    info = {k: v for k, v in b["run_info"].items() if k not in ("started", "stage seconds")}
+    per_process = ("started", "stage seconds", "embedding runtime")  # not what the workbook says
+    info = {k: v for k, v in b["run_info"].items() if k not in per_process}
     return _key("content", fingerprint("consult.report", "consult.reviews", "consult.quotes"),
                 *parts, info, config.section_hash("report"))
 

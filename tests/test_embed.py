@@ -4,8 +4,9 @@ import numpy as np
 import pytest
 
 from consult.config import EmbeddingConfig
+import consult.embed as embed_mod
 from consult.embed import (EmbeddingCache, HashingEmbedder, LazyEmbedder, embedder_name,
-                           load_embedder, resolve_device)
+                           load_embedder, resolve_device, resolve_precision)
 
 
 class CountingEmbedder(HashingEmbedder):
@@ -85,6 +86,57 @@ def test_onnx_runtime_gives_the_torch_vectors(tmp_path, monkeypatch):
     assert list((tmp_path / "onnx").glob("*.onnx"))  # exported once, locally
     sims = (torch_vecs * onnx.encode(texts)).sum(axis=1)
     assert sims.min() > 0.9999
+
+
+@pytest.mark.parametrize("native,device,runtime,expected", [
+    (True, "cpu", "auto", "bf16"),
+    (False, "cpu", "auto", "fp32"),   # emulated bf16 is slower than fp32
+    (True, "cpu", "onnx", "fp32"),    # ONNX Runtime here runs fp32 only
+])
+def test_auto_precision_takes_bf16_only_where_the_cpu_has_it(monkeypatch, native, device, runtime,
+                                                              expected):
+    monkeypatch.setattr(embed_mod, "native_bf16", lambda: native)
+    assert resolve_precision(EmbeddingConfig(device=device, runtime=runtime)) == expected
+    assert resolve_precision(EmbeddingConfig(model="hashing")) == "fp32"
+
+
+def test_a_visible_gpu_gets_torch_in_fp32(monkeypatch):
+    import torch
+
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
+    monkeypatch.setattr(embed_mod, "native_bf16", lambda: True)
+    cfg = EmbeddingConfig()
+    assert resolve_device("auto") == "cuda"
+    assert resolve_precision(cfg) == "fp32"
+    assert not embed_mod._use_onnx(cfg)
+
+
+def test_asking_for_a_missing_gpu_says_what_to_set(monkeypatch):
+    import torch
+
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    assert resolve_device("auto") == "cpu"
+    with pytest.raises(ValueError, match="embedding.device"):
+        resolve_device("cuda")
+
+
+def test_bf16_with_onnx_runtime_says_what_to_set():
+    with pytest.raises(ValueError, match="embedding.runtime"):
+        EmbeddingConfig(precision="bf16", runtime="onnx")
+
+
+@pytest.mark.slow
+def test_bf16_autocast_keeps_the_fp32_vectors():
+    from consult.embed import SentenceTransformerEmbedder
+
+    texts = ["Harmonise customs procedures across ASEAN borders.", "Green bonds",
+             "Scholarships for students to study in another Member State, with visas " * 5]
+    fp32 = load_embedder(EmbeddingConfig(device="cpu", runtime="torch", precision="fp32"))
+    bf16 = load_embedder(EmbeddingConfig(device="cpu", precision="bf16"))
+    assert isinstance(bf16, SentenceTransformerEmbedder) and bf16.runtime == "torch cpu bf16"
+    assert bf16.name == fp32.name  # one cache: the vectors are the model's
+    sims = (fp32.encode(texts) * bf16.encode(texts)).sum(axis=1)
+    assert sims.min() > 0.999
 
 
 def test_preload_loads_the_model_once_for_the_flow(monkeypatch):

@@ -57,7 +57,10 @@ def test_every_unit_is_accounted_for(sample_run):
 
 
 def _rerun(out, raw):
+    from consult import embed
     from flows.consultation_round import consultation_round
+
+    embed._LOADED.clear()  # as in a drafter's next `consult run`: a fresh process, no model loaded
 
     consultation_round(round_name="sample-round", raw_dir=str(raw), outputs_dir=str(out),
                        config=ConsultConfig())

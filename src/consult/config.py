@@ -11,7 +11,7 @@ import tomllib
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 DEFAULT_CONFIG_NAME = "consult.toml"
 
@@ -128,9 +128,20 @@ class EmbeddingConfig(_Section):
     device: Literal["auto", "cpu", "cuda"] = "auto"
     runtime: Literal["auto", "torch", "onnx"] = Field(
         "auto", description="auto: ONNX Runtime on the CPU when installed (same vectors, faster), "
-        "torch on a GPU.")
+        "torch on a GPU or when bf16 is used.")
+    precision: Literal["auto", "fp32", "bf16"] = Field(
+        "auto", description="auto: bf16 matrix maths (torch autocast; ~1.5x faster, vectors within "
+        "cosine 0.9999 of fp32) on CPUs that multiply bfloat16 in hardware (AVX512-BF16, AMX), "
+        "fp32 everywhere else.")
     batch_size: int = 64
     cache: bool = True
+
+    @model_validator(mode="after")
+    def _bf16_needs_torch(self) -> "EmbeddingConfig":
+        if self.precision == "bf16" and self.runtime == "onnx":
+            raise ValueError("embedding.precision = 'bf16' runs on torch; set embedding.runtime "
+                             "to 'torch' or 'auto', or embedding.precision to 'fp32'")
+        return self
 
 
 class TaggingConfig(_Section):

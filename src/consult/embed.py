@@ -46,6 +46,7 @@ class HashingEmbedder:
     def __init__(self, dim: int = 256):
         self.dim = dim
         self.name = f"hashing-{dim}"
+        self.runtime = "hashing"
 
     def encode(self, texts: list[str]) -> np.ndarray:
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
@@ -59,7 +60,8 @@ class HashingEmbedder:
 class SentenceTransformerEmbedder:
     """A sentence-transformers model loaded from a local folder (never from a hub)."""
 
-    def __init__(self, path: str | Path, name: str, device: str = "auto", batch_size: int = 64):
+    def __init__(self, path: str | Path, name: str, device: str = "auto", batch_size: int = 64,
+                 precision: str = "fp32"):
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
         from sentence_transformers import SentenceTransformer  # lazy: pulls in torch
@@ -69,28 +71,65 @@ class SentenceTransformerEmbedder:
         self.batch_size = batch_size
         self._model = SentenceTransformer(str(path), device=self.device, local_files_only=True)
         self.name = name
-        log.info("Loaded embedding model %s on %s", self.name, self.device)
+        self.precision = precision
+        self.runtime = f"torch {self.device} {precision}"
+        log.info("Loaded embedding model %s (%s)", self.name, self.runtime)
 
     def encode(self, texts: list[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, self._model.get_sentence_embedding_dimension()), np.float32)
-        vecs = self._model.encode(
-            list(texts), batch_size=self.batch_size, normalize_embeddings=True,
-            show_progress_bar=False, convert_to_numpy=True,
-        )
+        import contextlib
+
+        import torch
+
+        # autocast keeps layer norms, softmax and the pooling sums in fp32: only matmuls go bf16
+        amp = (torch.autocast(self.device.split(":")[0], dtype=torch.bfloat16)
+               if self.precision == "bf16" else contextlib.nullcontext())
+        with amp:
+            vecs = self._model.encode(
+                list(texts), batch_size=self.batch_size, normalize_embeddings=True,
+                show_progress_bar=False, convert_to_numpy=True,
+            )
         return normalise(vecs)
 
 
 def resolve_device(device: str) -> str:
-    """'auto' picks CUDA when a GPU is visible to torch, else the CPU."""
-    if device != "auto":
+    """'auto' picks CUDA when a GPU is visible to torch, else the CPU; asking for CUDA without
+    one is an error, not a silent 10x slower run."""
+    if device == "cpu":
         return device
     try:
         import torch
 
-        return "cuda" if torch.cuda.is_available() else "cpu"
+        cuda = bool(torch.cuda.is_available())
     except Exception:  # pragma: no cover - torch missing or broken
-        return "cpu"
+        cuda = False
+    if device == "auto":
+        return "cuda" if cuda else "cpu"
+    if not cuda:  # a ValueError: the CLI shows it as a setting to fix, without a traceback
+        raise ValueError(
+            f"embedding.device = '{device}' but torch sees no GPU (a CPU build of torch, or no "
+            "driver); set embedding.device to 'auto' or 'cpu' in consult.toml, or pass --device "
+            "cpu.")
+    return device
+
+
+def native_bf16() -> bool:
+    """Whether the CPU multiplies bfloat16 in hardware; elsewhere bf16 is emulated and slower."""
+    try:
+        flags = Path("/proc/cpuinfo").read_text(errors="replace")
+    except OSError:
+        return False
+    return re.search(r"\b(avx512_bf16|amx_bf16)\b", flags) is not None
+
+
+def resolve_precision(cfg: EmbeddingConfig) -> str:
+    """'auto' takes bf16 only on a CPU with native bf16: measured 1.5x faster there."""
+    if cfg.precision != "auto":
+        return cfg.precision
+    if cfg.runtime == "onnx" or cfg.model.startswith("hashing"):
+        return "fp32"
+    return "bf16" if resolve_device(cfg.device) == "cpu" and native_bf16() else "fp32"
 
 
 def require_model_folder(path: str | Path) -> Path:
@@ -117,7 +156,8 @@ def load_embedder(cfg: EmbeddingConfig) -> Embedder:
         return HashingEmbedder(dim)
     path = require_model_folder(bundled_model_path() if cfg.model == BUNDLED_MODEL else cfg.model)
     name = embedder_name(cfg)
-    if _use_onnx(cfg):
+    precision = resolve_precision(cfg)
+    if precision == "fp32" and _use_onnx(cfg):
         from consult.embed_onnx import OnnxEmbedder
 
         try:
@@ -125,7 +165,8 @@ def load_embedder(cfg: EmbeddingConfig) -> Embedder:
             return OnnxEmbedder(path, name, batch_size=min(cfg.batch_size, 16))
         except Exception as exc:  # an export the runtime cannot take: torch still works
             log.warning("ONNX Runtime unavailable for %s (%s); using torch", name, exc)
-    return SentenceTransformerEmbedder(path, name, device=cfg.device, batch_size=cfg.batch_size)
+    return SentenceTransformerEmbedder(path, name, device=cfg.device, batch_size=cfg.batch_size,
+                                       precision=precision)
 
 
 def _use_onnx(cfg: EmbeddingConfig) -> bool:
@@ -170,6 +211,12 @@ class LazyEmbedder:
     @property
     def loaded(self) -> bool:
         return self.cfg.model_dump_json() in _LOADED
+
+    @property
+    def runtime(self) -> str:
+        """How the model ran in this process, for Run info; it may not have run at all."""
+        model = _LOADED.get(self.cfg.model_dump_json())
+        return getattr(model, "runtime", "unknown") if model else "not loaded in the flow process (texts cached or embedded by workers)"
 
     def encode(self, texts: list[str]) -> np.ndarray:
         return self._get().encode(texts)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from consult import schema
@@ -63,7 +64,10 @@ def has_priority(passages: pd.DataFrame, pid: str) -> pd.Series:
     col = final_column(passages)
     if col not in passages.columns:
         return pd.Series(False, index=passages.index)
-    return passages[col].map(lambda v: pid in id_list(v)).astype(bool)
+    # parse each distinct tag list once: a round has few distinct ones and many passages
+    codes, uniques = pd.factorize(passages[col], use_na_sentinel=True)
+    flags = np.array([pid in id_list(u) for u in uniques] + [False], dtype=bool)
+    return pd.Series(flags[codes], index=passages.index)
 
 
 def ordered_groups(values: pd.Series) -> list[str]:
