@@ -4,8 +4,8 @@ Run it with `consult run ROUND` (or `python flows/consultation_round.py ROUND`).
 PREFECT_API_URL it runs on Prefect's temporary local server; with it, it reports to that server.
 """
 
-from __future__ import annotations
-
+# No `from __future__ import annotations` here: a served run loads this file by path, and Prefect
+# validates the parameters against the real ConsultConfig class, not the string "ConsultConfig".
 from consult.runtime import configure_environment
 
 configure_environment()  # before Prefect is imported: offline, no analytics, project-local home

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import time
 from pathlib import Path
 
@@ -96,6 +97,10 @@ def serve(name: str = "consultation-round") -> None:
     configure_environment()
     from flows.consultation_round import consultation_round
 
+    if not os.environ.get("PREFECT_API_URL"):
+        log.warning("PREFECT_API_URL is not set: serving on a temporary server that has no "
+                    "dashboard. Start `prefect server start` and export "
+                    "PREFECT_API_URL=http://127.0.0.1:4200/api first to trigger runs from the UI.")
     log.info("Serving deployment '%s/%s'; start a run from the Prefect UI with a round name",
              "consultation-round", name)
     consultation_round.serve(name=name, tags=["consult"],
