@@ -18,6 +18,7 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from prefect import flow, get_run_logger, task, unmapped  # noqa: E402
 from prefect.cache_policies import NO_CACHE  # noqa: E402
+from prefect.utilities.annotations import quote  # noqa: E402
 
 from consult import schema as S  # noqa: E402
 from consult.config import ConsultConfig  # noqa: E402
@@ -119,7 +120,7 @@ def _embed_runner(config: ConsultConfig):
     def sequential(chunks):
         out = []
         for i, chunk in enumerate(chunks, 1):
-            out.append(embed_chunk_task(chunk, config))
+            out.append(embed_chunk_task(quote(chunk), config))
             _logger().info("embed: chunk %d/%d done (%d texts)", i, len(chunks), len(chunk))
         return out
 
@@ -143,13 +144,19 @@ def consultation_round(
         t = time.perf_counter()
         files = collect_task(paths, config)
         plan = steps.plan(files, round_name, config)
-        futures = read_file_task.map(
-            plan.files, round_name=unmapped(round_name), config=unmapped(config),
-            manifest=unmapped(plan.manifest), cache_dir=unmapped(paths.private_cache / "parsed"),
-        )
-        outcomes = [f.result() for f in futures]
-        ingested = combine_task(plan, outcomes, round_name, config)
-        prepared = prepare_task(ingested, config)
+        parsed = paths.private_cache / "parsed"
+        known = steps.known_reads(plan.files, round_name, config, plan.manifest, parsed)
+        todo = [f for i, f in enumerate(plan.files) if i not in known]
+        fresh = iter([f.result() for f in read_file_task.map(
+            todo, round_name=unmapped(round_name), config=unmapped(config),
+            manifest=unmapped(plan.manifest), cache_dir=unmapped(parsed),
+        )] if todo else [])
+        outcomes = [known[i] if i in known else next(fresh) for i in range(len(plan.files))]
+        logger.info("read: %d file(s) parsed, %d unchanged since they were last parsed",
+                    len(todo), sum(1 for f in plan.files if f.status == "to-read") - len(todo))
+        # quote(): Prefect would otherwise walk every row of these tables looking for futures
+        ingested = combine_task(quote(plan), quote(outcomes), round_name, config)
+        prepared = prepare_task(quote(ingested), config)
         timings["ingest+prepare"] = time.perf_counter() - t
 
         t = time.perf_counter()
@@ -160,16 +167,16 @@ def consultation_round(
         timings["embed"] = time.perf_counter() - t
 
         t = time.perf_counter()
-        tagged = tag_task(passages, embeddings, config, Path(outputs_dir), round_name)
+        tagged = tag_task(quote(passages), quote(embeddings), config, Path(outputs_dir), round_name)
         timings["tag"] = time.perf_counter() - t
 
         t = time.perf_counter()
-        themed = themes_task(passages, embeddings, tagged, config, paths.cache)
+        themed = themes_task(quote(passages), quote(embeddings), quote(tagged), config, paths.cache)
         timings["themes"] = time.perf_counter() - t
 
         t = time.perf_counter()
         bundle = steps.bundle(paths, prepared, embeddings, tagged, themed, config, timings, started)
-        out = report_task(paths, bundle, config)
+        out = report_task(paths, quote(bundle), config)
         timings["report"] = time.perf_counter() - t
         steps.publish_artifacts(paths, out, logger)
     logger.info("Round %s done in %.1fs: %s", round_name, time.time() - started, out["workbook"])

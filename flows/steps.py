@@ -53,19 +53,41 @@ def read_one(item, round_name: str, config: ConsultConfig, manifest: dict, cache
 
     The parse is not yet redacted, so `cache_dir` must be the private cache beside raw/.
     """
-    from consult.ingest.manifest import manifest_for
     from consult.ingest.round import read_planned
 
     if item.status != "to-read":
         return None
-    key = _key("read", fingerprint("consult.ingest"), item.raw.sha256, item.rel, round_name,
-               config.section_hash(*INGEST_SECTIONS), manifest_for(item.rel, manifest))
+    key = _read_key(item, round_name, config, manifest)
     hit = _cache_get(cache_dir, key)
     if hit is not None:
         return hit
     outcome = read_planned(item, round_name, config, manifest)
     _cache_put(cache_dir, key, outcome)
     return outcome
+
+
+def known_reads(items: list, round_name: str, config: ConsultConfig, manifest: dict,
+                cache_dir: Path) -> dict[int, Any]:
+    """Outcomes known without parsing (unchanged files, files not to read), by position.
+
+    The flow maps a task only over the rest: a re-run does not pay a task per unchanged file.
+    """
+    known: dict[int, Any] = {}
+    for i, item in enumerate(items):
+        if item.status != "to-read":
+            known[i] = None
+            continue
+        hit = _cache_get(cache_dir, _read_key(item, round_name, config, manifest))
+        if hit is not None:
+            known[i] = hit
+    return known
+
+
+def _read_key(item, round_name: str, config: ConsultConfig, manifest: dict) -> str:
+    from consult.ingest.manifest import manifest_for
+
+    return _key("read", fingerprint("consult.ingest"), item.raw.sha256, item.rel, round_name,
+                config.section_hash(*INGEST_SECTIONS), manifest_for(item.rel, manifest))
 
 
 def combine(plan, outcomes: list, round_name: str, config: ConsultConfig):

@@ -99,9 +99,11 @@ def main(argv: list[str] | None = None) -> int:
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s", datefmt="%H:%M:%S")
     for noisy in ("httpx", "httpcore", "sentence_transformers", "urllib3"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
-    from consult.runtime import configure_environment
+    from consult.runtime import configure_environment, start_temporary_server
 
     configure_environment()
+    if args.command in ("run", "demo", "watch"):
+        start_temporary_server()  # starts while the heavy imports below happen
     from consult.codebook import CodebookError
     from consult.config import ConfigError
     from consult.reviews import ReviewError

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from consult import schema as S
 from consult.config import ConsultConfig
-from consult.runtime import configure_environment
+from consult.runtime import configure_environment, wait_for_server
 from consult.workspace import RoundPaths
 
 log = logging.getLogger(__name__)
@@ -57,6 +57,7 @@ def run_round(round_name: str, raw: str, outputs: str, config: ConsultConfig,
         from consult.embed import LazyEmbedder
 
         LazyEmbedder(config.embedding).preload()
+    wait_for_server()
     return flow(round_name=round_name, raw_dir=str(raw), outputs_dir=str(outputs), config=config)
 
 

@@ -216,7 +216,9 @@ class LazyEmbedder:
     def runtime(self) -> str:
         """How the model ran in this process, for Run info; it may not have run at all."""
         model = _LOADED.get(self.cfg.model_dump_json())
-        return getattr(model, "runtime", "unknown") if model else "not loaded in the flow process (texts cached or embedded by workers)"
+        if model is None:
+            return "not loaded in the flow process (texts cached or embedded by workers)"
+        return getattr(model, "runtime", "unknown")
 
     def encode(self, texts: list[str]) -> np.ndarray:
         return self._get().encode(texts)

@@ -1,0 +1,54 @@
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from consult import runtime
+
+from .test_flow_ops import _round
+
+
+def test_offline_environment_and_project_local_prefect_home(tmp_path, monkeypatch):
+    for key in (*runtime.OFFLINE_ENV, "PREFECT_HOME"):
+        monkeypatch.delenv(key, raising=False)
+    home = runtime.configure_environment(tmp_path)
+    assert home == (tmp_path / ".prefect").resolve() and home.is_dir()
+    assert os.environ["PREFECT_SERVER_ANALYTICS_ENABLED"] == "false"
+    assert os.environ["DO_NOT_TRACK"] == "1"
+    assert os.environ["PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"] == "120"
+
+
+def test_no_early_server_once_prefect_is_imported_or_a_server_is_named(monkeypatch):
+    import prefect  # noqa: F401  (Prefect has read its settings: too late to point it elsewhere)
+
+    assert runtime.start_temporary_server() is False
+    monkeypatch.delitem(sys.modules, "prefect")
+    monkeypatch.setenv("PREFECT_API_URL", "http://prefect.example/api")
+    assert runtime.start_temporary_server() is False
+    runtime.wait_for_server()  # nothing started: nothing to wait for
+
+
+@pytest.mark.slow
+def test_consult_run_starts_prefects_server_early_and_stops_it(tmp_path):
+    raw, out = _round(tmp_path), tmp_path / "out"
+    cfg = tmp_path / "consult.toml"
+    cfg.write_text('[embedding]\nmodel = "hashing-128"\n')
+    env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
+    proc = subprocess.run(
+        [sys.executable, "-m", "consult.cli", "run", "r1", "--raw", str(raw), "--outputs",
+         str(out), "--config", str(cfg)], env=env, cwd=Path(__file__).resolve().parents[1],
+        capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert (out / "r1" / "consultation-summary-r1.xlsx").is_file()
+    started = re.search(r"Starting Prefect's temporary server on http://127\.0\.0\.1:(\d+)",
+                        proc.stderr)
+    assert started, proc.stderr[-2000:]
+    assert "Starting temporary server" not in proc.stderr  # Prefect did not start a second one
+    with socket.socket() as s:  # and ours is gone with the command
+        assert s.connect_ex(("127.0.0.1", int(started.group(1)))) != 0
