@@ -4,8 +4,9 @@
     python benchmarks/bench_round.py --sizes 100000 --no-warm --no-bertopic
 
 For each size it generates a synthetic round (benchmarks/make_synthetic_round.py), then in fresh
-processes: a cold run of the real flow (empty outputs: model load, all caches empty), a warm re-run
+processes: a cold `consult run` (empty outputs: model load, all caches empty), a warm re-run
 (nothing changed), and plain `BERTopic()` (default UMAP + HDBSCAN) fitted on the same embeddings.
+Wall times are whole processes, interpreter start to exit, as a drafter waits for them.
 Writes benchmarks/results/bench_round.json and .md.
 """
 
@@ -29,18 +30,16 @@ RESULTS = HERE / "results"
 
 
 def _child_run(raw: str, outputs: str, round_name: str) -> None:
-    """Inside a fresh process: the real flow, as `consult run` calls it."""
-    t0 = time.perf_counter()
-    from consult.commands import run_round
-    from consult.config import ConsultConfig
+    """Inside a fresh process: `consult run` itself (the parent times the whole process)."""
+    from consult.cli import main
 
-    run_round(round_name, raw, outputs, ConsultConfig())
-    wall = time.perf_counter() - t0
+    if main(["run", round_name, "--raw", raw, "--outputs", outputs]) != 0:
+        raise SystemExit("consult run failed")
     info = json.loads((Path(outputs) / round_name / "run-info.json").read_text())
     print("BENCH " + json.dumps({
-        "wall_s": wall, "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         "stages_s": info["stage seconds"], "passages": info.get("passages"),
-    }))
+    }), flush=True)
 
 
 def _child_bertopic(outputs: str, round_name: str) -> None:
@@ -70,11 +69,13 @@ def _child_bertopic(outputs: str, round_name: str) -> None:
 def _spawn(*args: str) -> dict:
     env = dict(os.environ)
     env.setdefault("PREFECT_HOME", str(ROOT / ".prefect"))
+    t0 = time.perf_counter()  # the whole process: interpreter start to exit, as a user waits
     proc = subprocess.run([sys.executable, str(Path(__file__).resolve()), *args],
                           capture_output=True, text=True, env=env, cwd=ROOT)
+    wall = time.perf_counter() - t0
     for line in proc.stdout.splitlines():
         if line.startswith("BENCH "):
-            return json.loads(line[6:])
+            return dict(json.loads(line[6:]), wall_s=wall)
     raise RuntimeError(f"benchmark child failed ({proc.returncode}):\n{proc.stderr[-4000:]}")
 
 
