@@ -34,6 +34,21 @@ def test_no_early_server_once_prefect_is_imported_or_a_server_is_named(monkeypat
     runtime.wait_for_server()  # nothing started: nothing to wait for
 
 
+def test_no_early_server_when_a_prefect_profile_names_one(tmp_path, monkeypatch):
+    (tmp_path / "profiles.toml").write_text(
+        'active = "team"\n[profiles.team]\nPREFECT_API_URL = "http://prefect.example/api"\n')
+    monkeypatch.setenv("PREFECT_HOME", str(tmp_path))
+    monkeypatch.delenv("PREFECT_API_URL", raising=False)
+    monkeypatch.delenv("PREFECT_PROFILE", raising=False)
+    monkeypatch.delenv("PREFECT_PROFILES_PATH", raising=False)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delitem(sys.modules, "prefect")
+    try:
+        assert runtime.start_temporary_server() is False  # `prefect config set` is respected
+    finally:
+        runtime.stop_temporary_server()
+
+
 @pytest.mark.slow
 def test_consult_run_starts_prefects_server_early_and_stops_it(tmp_path):
     raw, out = _round(tmp_path), tmp_path / "out"

@@ -14,6 +14,7 @@ import socket
 import subprocess
 import sys
 import time
+import tomllib
 import urllib.request
 from pathlib import Path
 
@@ -59,7 +60,8 @@ def start_temporary_server() -> bool:
     Must run before Prefect is imported: Prefect reads PREFECT_API_URL once, at import.
     """
     global _server
-    if _server is not None or os.environ.get("PREFECT_API_URL") or "prefect" in sys.modules:
+    if _server is not None or os.environ.get("PREFECT_API_URL") or "prefect" in sys.modules \
+            or _server_configured_elsewhere():
         return False
     spec = importlib.util.find_spec("prefect")
     if spec is None or not spec.submodule_search_locations:
@@ -79,6 +81,24 @@ def start_temporary_server() -> bool:
     atexit.register(stop_temporary_server)  # registered before Prefect's: runs after its flushes
     log.info("Starting Prefect's temporary server on http://127.0.0.1:%d", port)
     return True
+
+
+def _server_configured_elsewhere() -> bool:
+    """Prefect settings files that may name a server: then Prefect alone decides which to use."""
+    cwd = Path.cwd()
+    if (cwd / "prefect.toml").is_file() or (cwd / ".env").is_file():
+        return True
+    pyproject = cwd / "pyproject.toml"
+    if pyproject.is_file() and "tool.prefect" in pyproject.read_text(errors="replace"):
+        return True
+    home = Path(os.environ.get("PREFECT_HOME") or Path.home() / ".prefect")
+    profiles = Path(os.environ.get("PREFECT_PROFILES_PATH") or home / "profiles.toml")
+    try:
+        data = tomllib.loads(profiles.read_text())
+    except (OSError, ValueError):
+        return False
+    name = os.environ.get("PREFECT_PROFILE") or data.get("active") or "ephemeral"
+    return "PREFECT_API_URL" in data.get("profiles", {}).get(name, {})
 
 
 def wait_for_server() -> None:
