@@ -114,6 +114,22 @@ def test_dask_runner_gives_identical_results(tmp_path):
     pd.testing.assert_frame_equal(plain[cols], dask[cols])
 
 
+def test_dask_address_sends_reads_and_embeddings_to_that_cluster(tmp_path):
+    from distributed import Client, LocalCluster, get_task_stream
+
+    raw = _round(tmp_path)  # a new round: nothing parsed yet, so every file is read remotely
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                      dashboard_address=None) as cluster, Client(cluster) as client:
+        with get_task_stream(client) as stream:
+            remote = _run(raw, tmp_path / "remote", task_runner="dask",
+                          dask_address=cluster.scheduler_address)
+    ran = " ".join(str(t.get("key")) for t in stream.data)
+    assert "read_file" in ran and "embed_chunk" in ran, ran[:500]
+    plain = _run(raw, tmp_path / "plain")
+    cols = [S.PASSAGE_ID, S.TEXT, S.PRIORITIES, S.TAG_STATUS, S.THEME_ID]
+    pd.testing.assert_frame_equal(plain[cols], remote[cols])
+
+
 def test_watch_runs_the_round_when_files_land(tmp_path):
     from consult.commands import watch_round
 
