@@ -103,6 +103,19 @@ def report_task(paths: RoundPaths, bundle: dict, config: ConsultConfig) -> dict:
     return out
 
 
+def _read_files(plan, round_name: str, config: ConsultConfig, parsed: Path, logger) -> list:
+    """Read outcomes in plan order, with one mapped task per file that is new or changed."""
+    known = steps.known_reads(plan.files, round_name, config, plan.manifest, parsed)
+    todo = [f for i, f in enumerate(plan.files) if i not in known]
+    futures = read_file_task.map(
+        todo, round_name=unmapped(round_name), config=unmapped(config),
+        manifest=unmapped(plan.manifest), cache_dir=unmapped(parsed)) if todo else []
+    fresh = iter([f.result() for f in futures])
+    logger.info("read: %d file(s) parsed, %d unchanged since they were last parsed", len(todo),
+                sum(1 for f in plan.files if f.status == "to-read") - len(todo))
+    return [known[i] if i in known else next(fresh) for i in range(len(plan.files))]
+
+
 def _embed_runner(config: ConsultConfig):
     """On Dask, chunks go to the workers in parallel; in-process, one after another.
 
@@ -144,16 +157,7 @@ def consultation_round(
         t = time.perf_counter()
         files = collect_task(paths, config)
         plan = steps.plan(files, round_name, config)
-        parsed = paths.private_cache / "parsed"
-        known = steps.known_reads(plan.files, round_name, config, plan.manifest, parsed)
-        todo = [f for i, f in enumerate(plan.files) if i not in known]
-        fresh = iter([f.result() for f in read_file_task.map(
-            todo, round_name=unmapped(round_name), config=unmapped(config),
-            manifest=unmapped(plan.manifest), cache_dir=unmapped(parsed),
-        )] if todo else [])
-        outcomes = [known[i] if i in known else next(fresh) for i in range(len(plan.files))]
-        logger.info("read: %d file(s) parsed, %d unchanged since they were last parsed",
-                    len(todo), sum(1 for f in plan.files if f.status == "to-read") - len(todo))
+        outcomes = _read_files(plan, round_name, config, paths.private_cache / "parsed", logger)
         # quote(): Prefect would otherwise walk every row of these tables looking for futures
         ingested = combine_task(quote(plan), quote(outcomes), round_name, config)
         prepared = prepare_task(quote(ingested), config)
