@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 from consult.report.safe import csv_safe
-from consult.report.workbook import atomic_write
+from consult.workspace import atomic_write
 
 log = logging.getLogger(__name__)
 

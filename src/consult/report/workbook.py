@@ -7,8 +7,6 @@ so a run killed halfway leaves the previous workbook (and the reviewer's edits i
 from __future__ import annotations
 
 import logging
-import os
-import tempfile
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -23,6 +21,7 @@ from consult.report.overview import write_overview
 from consult.report.passages import write_passages
 from consult.report.quality import write_data_quality, write_run_info
 from consult.report.sheets import write_matrix, write_priorities, write_themes
+from consult.workspace import atomic_write
 
 log = logging.getLogger(__name__)
 
@@ -114,22 +113,6 @@ def build_workbook(data: ReportData, *, max_rows: int = safe.MAX_SHEET_ROWS):
         if not ws.title.startswith("Passages"):  # Passages sets its heights while writing
             safe.autofit_rows(ws)
     return wb
-
-
-def atomic_write(path: Path, write) -> Path:
-    """Call `write(tmp_path)` then rename over `path`: readers never see a half file."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=path.suffix + ".tmp",
-                               dir=path.parent)
-    os.close(fd)
-    try:
-        write(Path(tmp))
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
 
 
 def write_workbook(path: Path, data: ReportData, *, max_rows: int = safe.MAX_SHEET_ROWS) -> Path:
