@@ -47,13 +47,15 @@ def _child_bertopic(outputs: str, round_name: str) -> None:
     import numpy as np
     import pandas as pd
 
-    from consult.config import EmbeddingConfig
-    from consult.embed import EmbeddingCache, embedder_name
+    from consult.config import ConsultConfig
+    from consult.embed import embedder_name
+    from consult.workspace import RoundPaths
+    from flows.steps import embedding_cache
 
-    table = pd.read_parquet(Path(outputs) / round_name / "passages.parquet")
-    texts = table["text"].astype(str).tolist()
-    emb = EmbeddingCache(Path(outputs) / ".cache" / "embeddings").get(
-        texts, embedder_name(EmbeddingConfig()))
+    config = ConsultConfig()
+    paths = RoundPaths.for_round(round_name, outputs=outputs)
+    texts = pd.read_parquet(paths.out_dir / "passages.parquet")["text"].astype(str).tolist()
+    emb = embedding_cache(paths, config).get(texts, embedder_name(config.embedding))
     t0 = time.perf_counter()
     from bertopic import BERTopic
 

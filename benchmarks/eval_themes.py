@@ -72,32 +72,16 @@ def qmsum_chunks(max_words: int = 40) -> list[str]:
     return out
 
 
-class _CachedOnly:
-    """Stands in for the model while every text is already in the cache (no torch import)."""
-
-    def __init__(self, name: str):
-        self.name = name
-
-    def encode(self, texts: list[str]) -> np.ndarray:
-        raise LookupError(f"{len(texts)} texts are not in the embedding cache")
-
-
 def embed(texts: list[str], model: str, cache_dir: str | None) -> np.ndarray:
-    """Embeddings from the offline model, cached by text across runs."""
+    """Embeddings from the offline model, cached by text across runs; the model is loaded only
+    when a text is missing from the cache."""
     sys.path.insert(0, str(ROOT / "src"))
     from consult.config import EmbeddingConfig
-    from consult.embed import BUNDLED_MODEL, EmbeddingCache, load_embedder
+    from consult.embed import EmbeddingCache, LazyEmbedder
 
-    cache = EmbeddingCache(cache_dir)
-    name = BUNDLED_MODEL if model == BUNDLED_MODEL else Path(model).name
-    try:
-        vecs, _ = cache.embed(texts, _CachedOnly(name))
-        return vecs
-    except LookupError:
-        pass
-    emb = load_embedder(EmbeddingConfig(model=model))
-    vecs, n_new = cache.embed(texts, emb)
-    log.info("Embedded %d texts (%d computed)", len(texts), n_new)
+    vecs, n_new = EmbeddingCache(cache_dir).embed(texts, LazyEmbedder(EmbeddingConfig(model=model)))
+    if n_new:
+        log.info("Embedded %d texts (%d computed)", len(texts), n_new)
     return vecs
 
 

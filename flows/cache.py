@@ -9,10 +9,11 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
 import pickle
 from pathlib import Path
 from typing import Any
+
+from consult.workspace import atomic_write
 
 log = logging.getLogger(__name__)
 
@@ -38,11 +39,11 @@ def cache_get(folder: Path, key: str):
 
 
 def cache_put(folder: Path, key: str, value) -> None:
-    folder.mkdir(parents=True, exist_ok=True)
-    tmp = folder / f".{key}.{os.getpid()}.tmp"
-    with tmp.open("wb") as fh:
-        pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
-    os.replace(tmp, folder / f"{key}.pkl")
+    def dump(tmp: Path) -> None:
+        with tmp.open("wb") as fh:
+            pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
+
+    atomic_write(folder / f"{key}.pkl", dump)
 
 
 def _code_fingerprint(*modules: str) -> str:

@@ -74,9 +74,9 @@ def embed_chunk_task(texts: list[str], config: ConsultConfig) -> np.ndarray:
 
 @task(name="tag", cache_policy=NO_CACHE)
 def tag_task(passages: pd.DataFrame, embeddings: np.ndarray, config: ConsultConfig,
-             outputs_dir: Path, round_name: str):
+             outputs_dir: Path, round_name: str, cache=None):
     t = time.perf_counter()
-    out = steps.tag(passages, embeddings, config, outputs_dir, round_name)
+    out = steps.tag(passages, embeddings, config, outputs_dir, round_name, cache)
     counts = out.tags[S.TAG_STATUS].value_counts().to_dict()
     _logger().info("tag: %d passages %s in %.1fs", len(out.tags), counts, time.perf_counter() - t)
     return out
@@ -166,12 +166,13 @@ def consultation_round(
         t = time.perf_counter()
         passages = prepared.passages
         texts = passages[S.TEXT].astype(str).tolist()
-        embeddings = steps.embed_all(texts, config, Path(outputs_dir) / ".cache",
-                                     _embed_runner(config), logger)
+        vectors = steps.embedding_cache(paths, config)
+        embeddings = steps.embed_all(texts, config, vectors, _embed_runner(config), logger)
         timings["embed"] = time.perf_counter() - t
 
         t = time.perf_counter()
-        tagged = tag_task(quote(passages), quote(embeddings), config, Path(outputs_dir), round_name)
+        tagged = tag_task(quote(passages), quote(embeddings), config, Path(outputs_dir), round_name,
+                          quote(vectors))
         timings["tag"] = time.perf_counter() - t
 
         t = time.perf_counter()

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -23,7 +22,8 @@ from consult.config import ConsultConfig
 from consult.embed import EmbeddingCache, LazyEmbedder
 from consult.ids import sha256_file
 from consult.schema import RawFile
-from consult.workspace import RoundPaths
+from consult.report.counts import counted_mask, id_list
+from consult.workspace import RoundPaths, atomic_write
 from flows.cache import cache_get as _cache_get
 from flows.cache import cache_put as _cache_put
 from flows.cache import fingerprint
@@ -117,19 +117,22 @@ def embed_chunk(texts: list[str], config: ConsultConfig) -> np.ndarray:
     return vecs
 
 
-def embed_all(texts: list[str], config: ConsultConfig, cache_root: Path,
+def embedding_cache(paths: RoundPaths, config: ConsultConfig) -> EmbeddingCache:
+    """The run's one view of the shared vector cache: its file is read once per run."""
+    return EmbeddingCache(paths.shared_cache / "embeddings" if config.embedding.cache else None)
+
+
+def embed_all(texts: list[str], config: ConsultConfig, cache: EmbeddingCache,
               run_chunks: Callable[[list[list[str]]], list[np.ndarray]], logger) -> np.ndarray:
     """Embed each distinct text once per model; cached vectors are reused across runs and rounds."""
     lazy = LazyEmbedder(config.embedding)
-    cache = EmbeddingCache(cache_root / "embeddings" if config.embedding.cache else None)
     todo = cache.missing(texts, lazy.name)
     t = time.perf_counter()
     if todo:
         chunks = [todo[i:i + EMBED_CHUNK] for i in range(0, len(todo), EMBED_CHUNK)]
         logger.info("embed: %d new texts in %d chunk(s) with %s (%d cached)", len(todo),
                     len(chunks), lazy.name, len(set(texts)) - len(todo))
-        vecs = np.concatenate(run_chunks(chunks)) if chunks else np.zeros((0, 1), np.float32)
-        cache.add(lazy.name, todo, vecs)
+        cache.add(lazy.name, todo, np.concatenate(run_chunks(chunks)))
         logger.info("embed: %.0f texts/s", len(todo) / max(time.perf_counter() - t, 1e-9))
     else:
         logger.info("embed: all %d texts cached for %s", len(texts), lazy.name)
@@ -161,7 +164,7 @@ def labelled_from_other_rounds(outputs_dir: Path, round_name: str) -> pd.DataFra
 
 
 def tag(passages: pd.DataFrame, embeddings: np.ndarray, config: ConsultConfig,
-        outputs_dir: Path, round_name: str) -> Tagged:
+        outputs_dir: Path, round_name: str, cache: EmbeddingCache | None = None) -> Tagged:
     from consult.codebook import load_codebook
     from consult.tag import tag_passages
 
@@ -173,13 +176,12 @@ def tag(passages: pd.DataFrame, embeddings: np.ndarray, config: ConsultConfig,
                embeddings.tobytes(), texts, codebook.sha256,
                config.section_hash("tagging"), lazy.name,
                None if labelled is None else labelled.to_json(orient="values"))
-    folder = outputs_dir / round_name / ".cache" / "tags"
+    paths = RoundPaths.for_round(round_name, outputs=outputs_dir)
+    folder = paths.cache / "tags"
     hit = _cache_get(folder, key)
     if hit is None:
-        cache = EmbeddingCache(outputs_dir / ".cache" / "embeddings" if config.embedding.cache
-                               else None)
         res = tag_passages(texts, embeddings, codebook, lazy, config.tagging, labelled=labelled,
-                           cache=cache)
+                           cache=cache or embedding_cache(paths, config))
         hit = (res.tags.reset_index(drop=True), res.scores.reset_index(drop=True))
         _cache_put(folder, key, hit)
     return Tagged(hit[0], hit[1], codebook, 0 if labelled is None else len(labelled))
@@ -192,7 +194,7 @@ def themes(passages: pd.DataFrame, embeddings: np.ndarray, scores: pd.DataFrame,
     from consult.topics import discover_themes
 
     texts = passages[S.TEXT].astype(str).tolist()
-    mask = passages[S.IS_STAKEHOLDER_INPUT].fillna(True).astype(bool).to_numpy()
+    mask = counted_mask(passages).to_numpy()
     code = fingerprint("consult.topics", "consult.topics_labels", "consult.backends")
     key = _key("themes", code, embeddings.tobytes(),
                texts, mask.tolist(), pd.util.hash_pandas_object(scores, index=False).sum(),
@@ -269,12 +271,10 @@ def report(paths: RoundPaths, b: dict, config: ConsultConfig) -> dict:
     orphaned = reviews.orphaned(passages, store)
     agreement = reviews.agreement(passages, codebook)
 
-    counted = passages[S.IS_STAKEHOLDER_INPUT].fillna(True).astype(bool).to_numpy()
+    counted = counted_mask(passages).to_numpy()
     groups: dict[str, list[int]] = {p.id: [] for p in codebook.priorities}
-    for i, (final, ok) in enumerate(zip(passages[S.FINAL_PRIORITIES].fillna(""), counted)):
-        if not ok:
-            continue
-        for pid in [x for x in str(final).split(";") if x]:
+    for i, (final, ok) in enumerate(zip(passages[S.FINAL_PRIORITIES], counted)):
+        for pid in id_list(final) if ok else []:
             groups.setdefault(pid, []).append(i)
     priority_quotes = representative(b["embeddings"], groups, config.report.quotes_per_priority)
 
@@ -285,16 +285,21 @@ def report(paths: RoundPaths, b: dict, config: ConsultConfig) -> dict:
         review_problems=problems, started=b["started"], config=config.report,
     )
     workbook = write_workbook(paths.workbook, data)
-    tables = write_tables(paths.out_dir, passages, b["scores"])
+    tables = write_tables(paths.out_dir, passages, b["scores"],
+                          neutralize_csv=config.report.csv_neutralize_formulas)
     info = dict(b["run_info"], passages=len(passages), workbook=str(workbook),
                 workbook_sha256=sha256_file(workbook), content_key=content)
     _write_run_info(paths, info, t0)
-    return {
-        "workbook": workbook, "tables": tables, "passages": passages, "themes": b["themes"],
-        "rejected": b["rejected"], "files": b["files"], "codebook": codebook,
-        "n_reviewed": int((passages[S.FINAL_SOURCE] == reviews.REVIEWER).sum()),
-        "review_problems": problems,
-    }
+    return _outcome(b, workbook, passages, tables=tables, review_problems=problems)
+
+
+def _outcome(b: dict, workbook: Path, passages: pd.DataFrame, **extra) -> dict:
+    """What the flow reports of a written (or kept) workbook."""
+    from consult import reviews
+
+    return {"workbook": workbook, "passages": passages, "themes": b["themes"],
+            "rejected": b["rejected"], "files": b["files"], "codebook": b["codebook"],
+            "n_reviewed": int((passages[S.FINAL_SOURCE] == reviews.REVIEWER).sum()), **extra}
 
 
 def _previous_run(paths: RoundPaths) -> dict | None:
@@ -325,9 +330,8 @@ def _content_key(b: dict, store, config: ConsultConfig) -> str:
 
 def _write_run_info(paths: RoundPaths, info: dict, t0: float) -> None:
     info["stage seconds"] = dict(info["stage seconds"], report=round(time.perf_counter() - t0, 2))
-    tmp = paths.out_dir / ".run-info.json.tmp"
-    tmp.write_text(json.dumps(info, indent=1, default=str), encoding="utf-8")
-    os.replace(tmp, paths.out_dir / "run-info.json")
+    text = json.dumps(info, indent=1, default=str)
+    atomic_write(paths.out_dir / "run-info.json", lambda tmp: tmp.write_text(text, encoding="utf-8"))
 
 
 def _reuse_outputs(paths: RoundPaths, b: dict, previous: dict, t0: float, store) -> dict:
@@ -337,22 +341,16 @@ def _reuse_outputs(paths: RoundPaths, b: dict, previous: dict, t0: float, store)
     info = dict(previous, **{"stage seconds": b["run_info"]["stage seconds"],
                              "outputs reused from": previous.get("started")})
     _write_run_info(paths, info, t0)
-    return {
-        "workbook": paths.workbook, "tables": [], "passages": passages, "themes": b["themes"],
-        "rejected": b["rejected"], "files": b["files"], "codebook": b["codebook"],
-        "n_reviewed": int((passages[S.FINAL_SOURCE] == reviews.REVIEWER).sum()),
-        "review_problems": None, "reused": True,
-    }
+    return _outcome(b, paths.workbook, passages, tables=[], review_problems=None, reused=True)
 
 
 def summary_markdown(paths: RoundPaths, out: dict) -> str:
     """The run summary shown as a Prefect artifact."""
     p, themes_df, files = out["passages"], out["themes"], out["files"]
-    counted = p[p[S.IS_STAKEHOLDER_INPUT].fillna(True).astype(bool)]
+    counted = p[counted_mask(p)]
     n = max(len(counted), 1)
     labels = {x.id: x.label for x in out["codebook"].priorities}
-    share = (counted[S.FINAL_PRIORITIES].fillna("").str.split(";").explode()
-             .loc[lambda s: s != ""].value_counts())
+    share = counted[S.FINAL_PRIORITIES].map(id_list).explode().dropna().value_counts()
     lines = [
         f"# Consultation round `{paths.round}`", "",
         f"Workbook: `{Path(out['workbook']).resolve()}`", "",

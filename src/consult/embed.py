@@ -6,6 +6,7 @@ that use the hashing backend stay fast.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import os
@@ -78,8 +79,6 @@ class SentenceTransformerEmbedder:
     def encode(self, texts: list[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, self._model.get_sentence_embedding_dimension()), np.float32)
-        import contextlib
-
         import torch
 
         # autocast keeps layer norms, softmax and the pooling sums in fp32: only matmuls go bf16
@@ -91,6 +90,15 @@ class SentenceTransformerEmbedder:
                 show_progress_bar=False, convert_to_numpy=True,
             )
         return normalise(vecs)
+
+
+def cache_home(sub: str, env_sub: str = "") -> Path:
+    """consult's user cache folder: `$XDG_CACHE_HOME/consult/<sub>` (`~/.cache` when unset), or
+    `$CONSULT_CACHE_DIR/<env_sub>` when CONSULT_CACHE_DIR is set (the folder itself by default)."""
+    env = os.environ.get("CONSULT_CACHE_DIR")
+    if env:
+        return Path(env) / env_sub
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "consult" / sub
 
 
 def resolve_device(device: str) -> str:
@@ -315,3 +323,15 @@ class EmbeddingCache:
         if not texts:
             return np.zeros((0, 1), np.float32), 0
         return self.get(texts, embedder.name), len(todo)
+
+
+def embed_texts(texts: list[str], embedder: Embedder,
+                cache: EmbeddingCache | None) -> tuple[np.ndarray, int]:
+    """Vectors for `texts` (in order; a (0, 1) array when there are none), from `cache` when
+    given, else straight from the embedder; and how many had to be computed. Rows are returned
+    as the cache or embedder gives them (not normalised again)."""
+    if not texts:
+        return np.zeros((0, 1), np.float32), 0
+    if cache is not None:
+        return cache.embed(texts, embedder)
+    return embedder.encode(texts), len(texts)

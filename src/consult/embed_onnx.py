@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from consult.embed import normalise
+from consult.embed import cache_home, normalise
 
 log = logging.getLogger(__name__)
 
@@ -27,13 +27,6 @@ def onnx_available() -> bool:
     except Exception:
         return False
     return True
-
-
-def _cache_root() -> Path:
-    env = os.environ.get("CONSULT_CACHE_DIR")
-    if env:
-        return Path(env) / "onnx"
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "consult" / "onnx"
 
 
 def _model_id(path: Path) -> str:
@@ -99,8 +92,8 @@ class OnnxEmbedder:
         self.runtime = "onnxruntime cpu fp32"
         self.batch_size = batch_size
         self.max_length = max_length
-        dest = _cache_root() / f"{path.parent.name if path.name == 'model' else path.name}-" \
-                               f"{_model_id(path)}.onnx"
+        stem = path.parent.name if path.name == "model" else path.name
+        dest = cache_home("onnx", env_sub="onnx") / f"{stem}-{_model_id(path)}.onnx"
         if not dest.is_file():
             log.info("Exporting %s to ONNX once (%s)", name, dest)
             _export(path, dest)

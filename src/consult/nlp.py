@@ -36,29 +36,19 @@ def pipeline() -> Any:
     return nlp
 
 
-@lru_cache(maxsize=1)
-def stop_words() -> frozenset[str]:
-    """spaCy's English stop words (lower case)."""
-    from spacy.lang.en.stop_words import STOP_WORDS
-
-    return frozenset(STOP_WORDS)
-
-
 def lemmas(
-    texts: Iterable[str], *, drop_stop: bool = False, drop_punct: bool = True,
-    batch_size: int = 256,
+    texts: Iterable[str], *, drop_punct: bool = True, batch_size: int = 256,
 ) -> list[list[str]]:
     """Lower-case lemmas of each text, in order; one list per text.
 
     Texts are lower-cased before lemmatising because the lookup tables are keyed by lower-case
     words ("The" would otherwise stay "The"). Punctuation and whitespace tokens are dropped unless
-    `drop_punct` is False; stop words are dropped when `drop_stop` is True.
+    `drop_punct` is False.
     """
     texts = ["" if t is None else str(t).lower() for t in texts]
     if not texts:
         return []
     nlp = pipeline()
-    stops = stop_words() if drop_stop else frozenset()
     out: list[list[str]] = []
     for doc in nlp.pipe(texts, batch_size=batch_size):
         toks = []
@@ -67,14 +57,6 @@ def lemmas(
                 continue
             if drop_punct and (tok.is_punct or not _WORDLIKE.search(tok.text)):
                 continue
-            lem = (tok.lemma_ or tok.text).lower()
-            if lem in stops or tok.lower_ in stops:
-                continue
-            toks.append(lem)
+            toks.append((tok.lemma_ or tok.text).lower())
         out.append(toks)
     return out
-
-
-def lemma_text(text: str) -> str:
-    """One text as space-joined lemmas (handy for phrase matching)."""
-    return " ".join(lemmas([text])[0])

@@ -6,7 +6,6 @@ Every stage reads and writes these column names; nothing else in the code base s
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 import pandas as pd
 
@@ -117,4 +116,3 @@ class StageResult:
 
     table: pd.DataFrame
     rejected: pd.DataFrame = field(default_factory=empty_rejected)
-    extra: dict[str, Any] = field(default_factory=dict)

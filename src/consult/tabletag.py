@@ -18,7 +18,13 @@ import pandas as pd
 from consult import schema
 from consult.codebook import Codebook, load_codebook
 from consult.config import ConsultConfig
-from consult.embed import Embedder, EmbeddingCache, load_embedder
+from consult.embed import (
+    Embedder,
+    EmbeddingCache,
+    cache_home,
+    embed_texts,
+    load_embedder,
+)
 from consult.tag import TagResult, tag_passages
 
 log = logging.getLogger(__name__)
@@ -33,11 +39,7 @@ class TableError(ValueError):
 
 def default_cache_dir() -> Path:
     """Where `consult tag` keeps embeddings between runs (XDG cache, or CONSULT_CACHE_DIR)."""
-    env = os.environ.get("CONSULT_CACHE_DIR")
-    if env:
-        return Path(env)
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "consult" / "embeddings"
+    return cache_home("embeddings")
 
 
 def read_table(path: Path) -> pd.DataFrame:
@@ -87,11 +89,10 @@ def _delimiter(text: str) -> str:
 
 
 def _decode(data: bytes, path: Path) -> str:
-    for enc in ("utf-8-sig",):
-        try:
-            return data.decode(enc)
-        except UnicodeDecodeError:
-            pass
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
     from charset_normalizer import from_bytes
 
     best = from_bytes(data).best()
@@ -120,16 +121,9 @@ def tag_table(
     ids = (df[id_column].tolist() if id_column else list(range(1, len(df) + 1)))
     keep = [i for i, t in enumerate(texts) if t]
     kept_texts = [texts[i] for i in keep]
-    if kept_texts:
-        if cache is not None:
-            vecs, computed = cache.embed(kept_texts, embedder)
-            log.info("Embedded %d texts (%d new, rest from cache)", len(kept_texts), computed)
-        else:
-            vecs = embedder.encode(kept_texts)
-    else:
-        import numpy as np
-
-        vecs = np.zeros((0, 1), "float32")
+    vecs, computed = embed_texts(kept_texts, embedder, cache)
+    if kept_texts and cache is not None:
+        log.info("Embedded %d texts (%d new, rest from cache)", len(kept_texts), computed)
     result = tag_passages(kept_texts, vecs, codebook, embedder, config.tagging,
                           labelled=labelled, cache=cache)
     score_cols = [schema.score_column(p) for p in codebook.ids]

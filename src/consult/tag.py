@@ -23,7 +23,7 @@ import pandas as pd
 from consult import schema
 from consult.codebook import Codebook
 from consult.config import TaggingConfig
-from consult.embed import Embedder, EmbeddingCache
+from consult.embed import Embedder, EmbeddingCache, embed_texts
 from consult.embed import normalise as _unit_rows
 
 log = logging.getLogger(__name__)
@@ -65,15 +65,6 @@ def description_phrases(label: str, description: str) -> list[str]:
             if len(part.split()) >= 1 and len(part) > 2:
                 out.append(part)
     return list(dict.fromkeys(out))
-
-
-def _embed(texts: list[str], embedder: Embedder, cache: EmbeddingCache | None) -> np.ndarray:
-    if not texts:
-        return np.zeros((0, 1), np.float32)
-    if cache is not None:
-        vecs, _ = cache.embed(texts, embedder)
-        return _unit_rows(vecs)
-    return _unit_rows(embedder.encode(texts))
 
 
 def split_labelled(labelled: pd.DataFrame | None, codebook: Codebook) -> list[tuple[str, list[str]]]:
@@ -123,14 +114,15 @@ def build_prototypes(
         for ex in p.examples:
             add(i, "example", ex)
     pairs = split_labelled(labelled, codebook)
-    for text, ids in pairs:
-        for pid in ids:
-            add(codebook.ids.index(pid), "labelled", text)
-    vecs = _embed(texts, embedder, cache)
+    index = {pid: k for k, pid in reversed(list(enumerate(codebook.ids)))}  # first wins
+    lab_owner = np.asarray([index[pid] for _, ids in pairs for pid in ids], dtype=int)
+    texts += [text for text, ids in pairs for _ in ids]
+    vecs = _unit_rows(embed_texts(texts, embedder, cache)[0])
+    lab_vecs = vecs[len(slots):]  # confirmed passages, one row per (passage, tag)
+    n_lab = np.bincount(lab_owner, minlength=len(pris))
     d = vecs.shape[1]
     anchors = np.zeros((len(pris), d), np.float32)
     items, owner = [], []
-    counts = {"labelled": np.zeros(len(pris), int)}
     by: dict[tuple[int, str], list[np.ndarray]] = {}
     for (i, role), v in zip(slots, vecs):
         by.setdefault((i, role), []).append(v)
@@ -145,21 +137,18 @@ def build_prototypes(
                 parts.append(_unit_rows(np.mean(by[(i, role)], axis=0)))
                 weights.append(w)
         base = _unit_rows(np.average(np.stack(parts), axis=0, weights=weights))
-        lab = by.get((i, "labelled"))
-        if lab:
-            n = len(lab)
-            counts["labelled"][i] = n
+        n = int(n_lab[i])
+        if n:
             w = config.labelled_weight * n / (n + 2.0)
-            base = _unit_rows(base + w * _unit_rows(np.mean(lab, axis=0)) * 2.0)
+            base = _unit_rows(base + w * _unit_rows(lab_vecs[lab_owner == i].mean(axis=0)) * 2.0)
         anchors[i] = base
     items_arr = np.stack(items) if items else np.zeros((0, d), np.float32)
-    lab_rows = [(i, v) for (i, role), v in zip(slots, vecs) if role == "labelled"]
     return Prototypes(
         ids=codebook.ids, anchors=_unit_rows(anchors), items=items_arr,
         owner=np.asarray(owner, dtype=int),
-        labelled=np.stack([v for _, v in lab_rows]) if lab_rows else None,
-        labelled_owner=np.asarray([i for i, _ in lab_rows], dtype=int) if lab_rows else None,
-        info={"n_labelled": len(pairs), "labelled_per_priority": counts["labelled"].tolist()},
+        labelled=lab_vecs.copy() if lab_owner.size else None,
+        labelled_owner=lab_owner if lab_owner.size else None,
+        info={"n_labelled": len(pairs), "labelled_per_priority": n_lab.tolist()},
     )
 
 

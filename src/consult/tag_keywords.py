@@ -52,8 +52,6 @@ def keyword_matches(texts: list[str], codebook: Codebook) -> list[dict[int, list
 def keyword_hits(texts: list[str], codebook: Codebook) -> np.ndarray:
     """(n, P) count of distinct keywords of each priority found in each text."""
     hits = np.zeros((len(texts), len(codebook.priorities)), np.float32)
-    if not any(p.keywords for p in codebook.priorities):
-        return hits
     for r, found in enumerate(keyword_matches(texts, codebook)):
         for i, kws in found.items():
             hits[r, i] = len(kws)

@@ -27,11 +27,17 @@ import numpy as np
 import pandas as pd
 
 from consult import schema
-from consult.backends import fast_backend, umap_hdbscan_backend
+from consult.backends import _relabel_by_size, fast_backend, umap_hdbscan_backend
 from consult.config import TopicsConfig
 from consult.embed import normalise as _unit_rows
 from consult.quotes import representative
-from consult.topics_labels import keyword_docs, make_labels, stop_words, theme_keywords
+from consult.topics_labels import (
+    _TOKEN,
+    keyword_docs,
+    make_labels,
+    stop_words,
+    theme_keywords,
+)
 
 log = logging.getLogger(__name__)
 
@@ -70,19 +76,22 @@ def _assignments(theme_ids: np.ndarray, labels: dict[int, str]) -> pd.DataFrame:
     })
 
 
+def _fast_backend(config: TopicsConfig) -> tuple[Any, Any]:
+    return fast_backend(config.seed, config.reduce_dims, config.n_themes, config.min_topic_size,
+                        config.max_themes)
+
+
 def _backend(config: TopicsConfig, n_fit: int, reducer: Any,
              clusterer: Any) -> tuple[Any, Any, str]:
     if reducer is not None or clusterer is not None:
-        fr, fc = fast_backend(config.seed, config.reduce_dims, config.n_themes,
-                              config.min_topic_size, config.max_themes)
+        fr, fc = _fast_backend(config)
         return reducer or fr, clusterer or fc, "custom"
     if config.backend == "umap-hdbscan" and n_fit >= MIN_FOR_UMAP:
         r, c = umap_hdbscan_backend(n_fit, config.seed, config.min_topic_size)
         return r, c, "umap-hdbscan"
     if config.backend == "umap-hdbscan":
         log.info("Round has %d passages (< %d): using the fast theme backend", n_fit, MIN_FOR_UMAP)
-    r, c = fast_backend(config.seed, config.reduce_dims, config.n_themes, config.min_topic_size,
-                        config.max_themes)
+    r, c = _fast_backend(config)
     return r, c, "fast"
 
 
@@ -90,7 +99,7 @@ def _vectorizer() -> Any:
     from sklearn.feature_extraction.text import CountVectorizer
 
     return CountVectorizer(stop_words=sorted(stop_words()), ngram_range=(1, 2),
-                           token_pattern=r"(?u)\b[^\W\d_][^\W_]+\b")
+                           token_pattern=_TOKEN.pattern)
 
 
 def _fit_bertopic(docs: list[str], X: np.ndarray, config: TopicsConfig, reducer: Any,
@@ -140,16 +149,6 @@ def _fit(docs: list[str], X: np.ndarray, config: TopicsConfig, reducer: Any,
         log.warning("Themes: BERTopic could not build keywords (%s); clustering only", exc)
         labels, n_out = _cluster_only(X, reducer, clusterer, config)
         return labels, None, n_out
-
-
-def _renumber(labels: np.ndarray) -> tuple[np.ndarray, dict[int, int]]:
-    """Theme ids 0..k-1 by size (largest first, ties by first passage); -1 stays -1."""
-    ids = [c for c in dict.fromkeys(labels.tolist()) if c != -1]
-    sizes = {c: int((labels == c).sum()) for c in ids}
-    first = {c: i for i, c in enumerate(dict.fromkeys(labels.tolist()))}
-    order = sorted(ids, key=lambda c: (-sizes[c], first[c]))
-    mapping = {c: i for i, c in enumerate(order)}
-    return np.array([mapping.get(c, -1) for c in labels.tolist()], dtype=int), mapping
 
 
 def place_nearest(X: np.ndarray, theme_ids: np.ndarray, rows: np.ndarray,
@@ -252,13 +251,13 @@ def discover_themes(
         fit_labels, model, n_out = _fit(docs, Xf, config, r, c)
         if (fit_labels == -1).all():  # the clusterer found no structure: fall back to k-means
             log.info("Themes: %s found no clusters; refitting with k-means", used)
-            r, c = fast_backend(config.seed, config.reduce_dims, config.n_themes,
-                                config.min_topic_size, config.max_themes)
+            r, c = _fast_backend(config)
             fit_labels, model, n_out = _fit(docs, Xf, config, r, c)
             used = "fast (fallback)"
     info.update(backend=used, outliers_before=n_out)
 
-    fit_ids, mapping = _renumber(fit_labels)
+    fit_ids, order = _relabel_by_size(fit_labels)  # theme ids by size, largest first
+    mapping = {c: t for t, c in enumerate(order.tolist())}  # fitted label -> theme id
     theme_ids = np.full(n, -1, dtype=int)
     theme_ids[fit_idx] = fit_ids
     rest = np.flatnonzero(~mask)

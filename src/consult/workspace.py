@@ -62,6 +62,11 @@ class RoundPaths:
         return self.out_dir / ".cache"
 
     @property
+    def shared_cache(self) -> Path:
+        """Caches every round shares (embeddings: one vector per text and model)."""
+        return self.out_dir.parent / ".cache"
+
+    @property
     def private_cache(self) -> Path:
         """Parsed-but-unredacted uploads: personal data, so kept beside raw/, never in outputs."""
         return self.raw_dir.parent / ".consult-cache" / self.round

@@ -20,7 +20,6 @@ _ASEAN = {
     "VNM": ["vietnam", "viet nam", "socialist republic of viet nam",
             "socialist republic of vietnam", "vn", "vnm"],
 }
-ASEAN_CODES = tuple(_ASEAN)
 
 
 @lru_cache(maxsize=4096)
@@ -36,9 +35,7 @@ _LOOKUP = {_key(alias): code for code, aliases in _ASEAN.items() for alias in al
 
 def normalise_country(value: object) -> object:
     """ISO 3166 alpha-3 for the ten ASEAN Member States; anything else is kept as given."""
-    if not isinstance(value, str) or not value.strip():
-        return value if value not in ("",) else None
-    return _LOOKUP.get(_key(value), value.strip())
+    return normalise_group(value, _LOOKUP)
 
 
 def group_lookup(groups: dict[str, list[str]]) -> dict[str, str]:

@@ -43,6 +43,12 @@ def normalise_relpath(relpath: str) -> str | None:
     return p.as_posix()
 
 
+def file_extension(relpath: str) -> str:
+    """Lower-case extension of the last path component, without the dot; "" when it has none."""
+    name = relpath.rsplit("/", 1)[-1]
+    return name.rsplit(".", 1)[-1].lower() if "." in name else ""
+
+
 def collect_round(round_dir: Path, config: ConsultConfig | None = None) -> list[RawFile]:
     """Read every upload under `round_dir` into memory, in a stable order.
 

@@ -19,7 +19,7 @@ MANIFEST_NAMES = ("manifest.csv", "manifest.xlsx")
 _FIELDS = {
     "file": "file", "filename": "file", "file name": "file", "path": "file", "source file": "file",
     "country": S.COUNTRY, "member state": S.COUNTRY, "ams": S.COUNTRY,
-    "stakeholder group": S.STAKEHOLDER_GROUP, "stakeholder_group": S.STAKEHOLDER_GROUP,
+    "stakeholder group": S.STAKEHOLDER_GROUP,
     "sector": S.STAKEHOLDER_GROUP, "event": S.EVENT, "date": S.DATE, "language": S.LANGUAGE,
 }
 
@@ -40,8 +40,7 @@ def read_manifest(raw: RawFile, config: ConsultConfig) -> dict[str, dict[str, An
     rows = [r for r in tables[0].rows if any(c.strip() for c in r)]
     if not rows:
         raise UnreadableFile("the manifest is empty; list one uploaded file per row")
-    header = [_FIELDS.get(header_key(h).replace("_", " "), _FIELDS.get(h.strip().lower()))
-              for h in rows[0]]
+    header = [_FIELDS.get(header_key(h)) for h in rows[0]]
     if "file" not in header:
         raise UnreadableFile(
             "the manifest has no `file` column; its first row must name the columns "

@@ -23,7 +23,7 @@ import json
 import logging
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Callable
 
 import pandas as pd
@@ -33,7 +33,7 @@ from consult.config import ConsultConfig
 from consult.ids import passage_id, sha256_bytes
 from consult.ingest.attributes import group_lookup, normalise_country, normalise_group
 from consult.ingest.base import ReadContext, ReadResult, UnreadableFile
-from consult.ingest.files import normalise_relpath
+from consult.ingest.files import file_extension, normalise_relpath
 from consult.ingest.manifest import is_manifest, manifest_for, read_manifest
 from consult.ingest.textutil import non_answer_reason
 from consult.redact import Redactor
@@ -62,7 +62,6 @@ class IngestResult:
     passages: pd.DataFrame  # exactly S.PASSAGE_COLUMNS
     rejected: pd.DataFrame  # exactly S.REJECTED_COLUMNS
     files: pd.DataFrame  # exactly S.FILE_COLUMNS
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 def source_kind(relpath: str) -> str | None:
@@ -72,8 +71,7 @@ def source_kind(relpath: str) -> str | None:
         kind = _KIND_FOLDERS.get(folder.strip().lower().replace("_", " ").replace("-", " "))
         if kind:
             return kind
-    ext = relpath.rsplit(".", 1)[-1].lower() if "." in parts[-1] else ""
-    return _EXT_KIND.get(ext)
+    return _EXT_KIND.get(file_extension(relpath))
 
 
 def _reader(kind: str) -> Callable[[RawFile, ReadContext], ReadResult]:
@@ -147,7 +145,7 @@ def _redact_detected(value: Any, redact: Callable[[str], str]) -> Any:
 _ROLE_OF = re.compile(r"^(Participant|Facilitator) \d+$")
 
 
-def round_pseudonyms(read: list[tuple[str, ReadResult]]) -> list[dict[str, str]]:
+def round_pseudonyms(read: list[ReadResult]) -> list[dict[str, str]]:
     """Per file (in order): file pseudonym -> round pseudonym, numbered across the round.
 
     One named person (same name key) keeps one pseudonym in every file; a label that names nobody
@@ -156,10 +154,10 @@ def round_pseudonyms(read: list[tuple[str, ReadResult]]) -> list[dict[str, str]]
     count = {"Participant": 0, "Facilitator": 0}
     by_person: dict[str, str] = {}
     out = []
-    for _, res in read:
+    for res in read:
         mapping: dict[str, str] = {}
-        people = dict(getattr(res, "people", None) or {})
-        for p in res.passages:  # pseudonyms used but not declared (older cached parses)
+        people = dict(res.people)
+        for p in res.passages:  # pseudonyms used but not declared
             sp = p.get(S.SPEAKER)
             if isinstance(sp, str) and _ROLE_OF.match(sp):
                 people.setdefault(sp, None)
@@ -188,7 +186,6 @@ class PlannedFile:
     size: int
     status: str = "to-read"  # "to-read", "rejected", "duplicate-file"
     reason: str | None = None
-    ext: str = ""
 
 
 @dataclass
@@ -232,7 +229,6 @@ def plan_round(files: list[RawFile], round_name: str,
         size = getattr(raw, "size_bytes", 0) or len(raw.data)
         sha = raw.sha256 or (sha256_bytes(raw.data) if raw.data else "")
         kind = source_kind(rel) if rel else None
-        ext = rel.rsplit(".", 1)[-1].lower() if rel and "." in rel.rsplit("/", 1)[-1] else ""
         reason = getattr(raw, "problem", None)
         status = "rejected"
         if rel is None:
@@ -245,17 +241,16 @@ def plan_round(files: list[RawFile], round_name: str,
             status = "duplicate-file"
             reason = f"same content as `{seen[sha]}`; counted once there, remove this copy"
         elif reason is None and kind is None:
-            reason = (f"cannot tell what kind of source `.{ext}` is here; put the file under "
-                      "surveys/, workshops/ or transcripts/")
+            reason = (f"cannot tell what kind of source `.{file_extension(rel)}` is here; put the "
+                      "file under surveys/, workshops/ or transcripts/")
         elif reason is None and not raw.data.strip():
             reason = "the file is empty; upload the file with its content"
         if reason is None:
             if sha:
                 seen[sha] = rel
-            planned.append(PlannedFile(rel, kind, RawFile(rel, raw.data, sha), size, ext=ext))
+            planned.append(PlannedFile(rel, kind, RawFile(rel, raw.data, sha), size))
         else:
-            planned.append(PlannedFile(rel, kind, RawFile(rel, b"", sha), size, status, reason,
-                                       ext))
+            planned.append(PlannedFile(rel, kind, RawFile(rel, b"", sha), size, status, reason))
     return RoundPlan(manifest, planned, file_rows, whole_rejects)
 
 
@@ -300,13 +295,15 @@ def assemble_round(plan: RoundPlan, outcomes: list[ReadResult | str | None], rou
             continue
         status = item.status if item.status != "to-read" else "rejected"
         reason = item.reason if outcome is None else outcome
-        det: dict[str, Any] = {"extension": item.ext}
+        # a path outside the round folder is kept as uploaded, and reports no extension
+        ext = file_extension(item.rel) if normalise_relpath(item.rel) else ""
+        det: dict[str, Any] = {"extension": ext}
         file_rows.append(_file_row(round_name, item.rel, item.kind or "unknown", status, reason,
                                    det, item.raw.sha256, item.size, 1, 0, 1))
         whole_rejects.append({S.SOURCE_FILE: item.rel, S.SOURCE_KIND: item.kind or "unknown",
                               S.LOCATION: WHOLE_FILE, S.REASON: reason})
 
-    renames = round_pseudonyms([(rel, res) for rel, _, _, res in read])
+    renames = round_pseudonyms([res for _, _, _, res in read])
     file_names: list[dict[str, str]] = []
     round_names: dict[str, str] = {}
     for (_, _, _, res), mapping in zip(read, renames):
@@ -353,9 +350,6 @@ def assemble_round(plan: RoundPlan, outcomes: list[ReadResult | str | None], rou
                     row[col] = value
             row[S.COUNTRY] = normalise_country(row[S.COUNTRY])
             row[S.STAKEHOLDER_GROUP] = normalise_group(row[S.STAKEHOLDER_GROUP], groups)
-            if row[S.IS_STAKEHOLDER_INPUT] is None:
-                row[S.IS_STAKEHOLDER_INPUT] = row[S.SPEAKER_ROLE] != "facilitator" or (
-                    config.transcripts.count_facilitators)
             if isinstance(row[S.SPEAKER], str):
                 row[S.SPEAKER] = mapping.get(row[S.SPEAKER], row[S.SPEAKER])
             for col in to_redact:

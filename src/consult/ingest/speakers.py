@@ -36,6 +36,9 @@ COMMON_GIVEN = {
     "chase", "bob", "drew", "earl", "king", "max", "miles", "page", "sky", "summer", "victor",
     "the", "chair", "minister", "member",
 }
+# Lower-case words inside a person's name ("Ursula von der Leyen", "Anwar bin Ibrahim").
+NAME_PARTICLES = frozenset({"de", "da", "van", "von", "bin", "binti", "al", "el", "la", "le", "del",
+                            "dos", "du", "di", "ap"})
 TITLES_FOR_SURNAME = ("Mr", "Mr.", "Mrs", "Mrs.", "Ms", "Ms.", "Dr", "Dr.", "Hon.", "Minister",
                       "Professor", "Prof.", "Senator", "Ambassador")
 
@@ -80,9 +83,7 @@ def looks_like_person(text: str) -> bool:
         return False
     if any(t.lower().strip(".'") in ORG_WORDS for t in tokens):
         return False
-    return all(t[:1].isupper() or t.lower() in {"de", "da", "van", "von", "bin", "binti", "al", "el",
-                                                   "la", "le", "del", "dos", "du", "di", "ap"}
-               for t in tokens)
+    return all(t[:1].isupper() or t.lower() in NAME_PARTICLES for t in tokens)
 
 
 class Pseudonyms:
@@ -122,6 +123,12 @@ class Pseudonyms:
         pseudo, role = self._by_key[k]
         self._add_names(label, pseudo)
         return pseudo, role
+
+    def add_facilitators(self, names: list[str]) -> None:
+        """Declare the facilitators a file's header names, so their mentions are redacted."""
+        for person in names:
+            if looks_like_person(person):
+                self.assign(f"{person} (facilitator)")
 
     def _add(self, real: str, pseudo: str) -> None:
         real = real.strip(" .,:;")

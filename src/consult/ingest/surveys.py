@@ -235,6 +235,8 @@ def _read_table(table: Table, raw: RawFile, ctx: ReadContext, result: ReadResult
     date_col = next((c for c in meta if _norm(c.header) in _DATE_HEADERS), None)
     lang_col = next((c for c in meta + attr_cols if _norm(c.header) in _LANGUAGE_HEADERS), None)
     where = f"sheet '{table.sheet}', " if table.sheet is not None else ""
+    name_cols = [c for c in personal
+                 if re.search(r"first|given|last|family|surname", _norm(c.header))]
     blank_rows = 0
     for r_index, row in enumerate(data_rows, start=first_data):
         row = row + [""] * (width - len(row))
@@ -248,8 +250,7 @@ def _read_table(table: Table, raw: RawFile, ctx: ReadContext, result: ReadResult
             v = row[c.index].strip()
             if len(v) >= 2 and v.lower() not in {"anonymous", "n/a", "na", "none", "-"}:
                 result.names[v] = pseudonym
-        first_last = [row[c.index].strip() for c in personal
-                      if re.search(r"first|given|last|family|surname", _norm(c.header))]
+        first_last = [row[c.index].strip() for c in name_cols]
         if len(first_last) >= 2 and all(first_last):
             result.names[" ".join(first_last)] = pseudonym
         attrs: dict[str, str] = {}

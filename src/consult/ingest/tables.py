@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from consult.config import IngestConfig
 from consult.ingest.base import UnreadableFile
+from consult.ingest.files import file_extension
 from consult.ingest.safety import check_office_zip, decode_text
 
 log = logging.getLogger(__name__)
@@ -127,7 +128,7 @@ def load_xlsx(data: bytes, config: IngestConfig) -> list[Table]:
 
 def load_tables(relpath: str, data: bytes, config: IngestConfig) -> list[Table]:
     """Tables in a survey export, by extension; unsupported types are rejected with a reason."""
-    ext = relpath.rsplit(".", 1)[-1].lower() if "." in relpath else ""
+    ext = file_extension(relpath)
     if ext in ("csv", "tsv", "txt"):
         return [load_csv(data)]
     if ext in ("xlsx", "xlsm"):

@@ -200,6 +200,10 @@ class HeaderMeta:
         elif key not in self.fields:
             self.fields[key] = value
 
+    def keys_seen(self) -> list[str]:
+        """The header keys found, sorted; "facilitator" last when any facilitator was named."""
+        return sorted(self.fields) + (["facilitator"] if self.facilitators else [])
+
 
 _NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
 _HAS_WORD = re.compile(r"[^\W_]", re.UNICODE)

@@ -15,7 +15,8 @@ from typing import Any
 
 from consult import schema as S
 from consult.ingest.base import ReadContext, ReadResult, UnreadableFile
-from consult.ingest.speakers import Pseudonyms, looks_like_person
+from consult.ingest.files import file_extension
+from consult.ingest.speakers import NAME_PARTICLES, Pseudonyms, looks_like_person
 from consult.ingest.textutil import (
     HeaderMeta,
     decode_text,
@@ -43,8 +44,7 @@ _NOT_SPEAKER = {
     "question", "answer", "conclusion", "decision", "follow-up", "follow up", "outcome",
 }
 _PREFIXED = re.compile(r"^[a-z]{1,3}['\u2019-][A-Z]")  # d'Entremont, al-Hassan
-_PARTICLES = {"de", "da", "van", "von", "bin", "binti", "al", "el", "la", "le", "del", "dos", "du",
-              "di", "of", "the", "and", "for", "on", "ap", "y"}
+_PARTICLES = NAME_PARTICLES | {"of", "the", "and", "for", "on", "y"}
 
 
 def looks_like_speaker(label: str) -> bool:
@@ -273,8 +273,7 @@ def _line_turns(lines: list[str], meta: HeaderMeta, res: ReadResult, unit: str,
 
 def read_transcript(raw, ctx: ReadContext) -> ReadResult:
     """Read one transcript; one unit per speaker turn; UnreadableFile when it cannot be read."""
-    name = raw.relpath.lower().rsplit("/", 1)[-1]
-    ext = "." + name.rsplit(".", 1)[-1] if "." in name else ""
+    ext = f".{e}" if (e := file_extension(raw.relpath)) else ""
     res = ReadResult()
     meta = HeaderMeta()
     detected: dict[str, Any] = {}
@@ -314,9 +313,7 @@ def read_transcript(raw, ctx: ReadContext) -> ReadResult:
     else:
         turns = _line_turns(lines, meta, res, unit, headings)
     pseudo = Pseudonyms(ctx.config.transcripts.facilitator_roles)
-    for person in meta.facilitators:
-        if looks_like_person(person):
-            pseudo.assign(f"{person} (facilitator)")
+    pseudo.add_facilitators(meta.facilitators)
     count_fac = ctx.config.transcripts.count_facilitators
     base = file_fields(meta, ctx.manifest)
     speakers: set[str] = set()
@@ -350,7 +347,7 @@ def read_transcript(raw, ctx: ReadContext) -> ReadResult:
     detected.update(
         n_turns=len(turns), speakers=len(speakers), facilitator_speakers=n_fac,
         speaker_labels=any(t.label for t in turns), timestamps=any(t.start for t in turns),
-        metadata=sorted(meta.fields) + (["facilitator"] if meta.facilitators else []),
+        metadata=meta.keys_seen(),
     )
     res.detected = {**res.detected, **detected}
     if res.units == 0:

@@ -15,6 +15,7 @@ from typing import Any
 from consult import schema as S
 from consult.ingest.base import ReadContext, ReadResult, UnreadableFile
 from consult.config import IngestConfig
+from consult.ingest.files import file_extension
 from consult.ingest.speakers import Pseudonyms, looks_like_person
 from consult.ingest.textutil import (
     HeaderMeta,
@@ -27,7 +28,6 @@ from consult.ingest.textutil import (
 
 log = logging.getLogger(__name__)
 
-NOTE_EXTENSIONS = (".docx", ".md", ".markdown", ".txt", ".text", ".pdf")
 _BULLET = re.compile(r"^(\s*)([-*+\u2022\u00b7\u25aa\u25e6\u2013\u2014\u25cf\u27a2]|\d{1,3}[.)]|[a-z][.)])(?:\s+(.*))?$")
 _ATX = re.compile(r"^\s{0,3}(#{1,6})\s*(.*?)\s*#*\s*$")
 _HR = re.compile(r"^\s*([-*_=])(\s*\1){2,}\s*$")
@@ -312,9 +312,7 @@ def blocks_to_result(blocks: list[Block], raw_relpath: str, ctx: ReadContext,
         units.append((blk, text, section))
         prev_heading = False
     base = file_fields(meta, ctx.manifest)
-    for person in meta.facilitators:
-        if looks_like_person(person):
-            names.assign(f"{person} (facilitator)")
+    names.add_facilitators(meta.facilitators)
     if meta.fields.get("attendees"):
         for person in re.split(r"[;,]", meta.fields["attendees"]):
             person = re.sub(r"\([^)]*\)", "", person).strip()
@@ -335,14 +333,13 @@ def blocks_to_result(blocks: list[Block], raw_relpath: str, ctx: ReadContext,
     res.people = names.identity
     detected["headings"] = headings[:50]
     detected["n_headings"] = len(headings)
-    detected["metadata"] = sorted(meta.fields) + (["facilitator"] if meta.facilitators else [])
+    detected["metadata"] = meta.keys_seen()
     return res
 
 
 def read_workshop(raw, ctx: ReadContext) -> ReadResult:
     """Read one workshop-notes file; UnreadableFile when it cannot be read at all."""
-    name = raw.relpath.lower()
-    ext = "." + name.rsplit(".", 1)[-1] if "." in name.rsplit("/", 1)[-1] else ""
+    ext = f".{e}" if (e := file_extension(raw.relpath)) else ""
     detected: dict[str, Any] = {}
     if ext == ".docx":
         detected["format"] = "docx"

@@ -15,7 +15,8 @@ import numpy as np
 import pandas as pd
 
 from consult import schema
-from consult.report.safe import is_missing
+from consult.reviews import is_missing
+from consult.reviews import split_ids as id_list
 
 NOT_GIVEN = "(not given)"
 PASSAGES = "Passages"
@@ -23,10 +24,6 @@ PASSAGES = "Passages"
 
 def text_of(value: Any) -> str:
     return "" if is_missing(value) else str(value)
-
-
-def id_list(value: Any) -> list[str]:
-    return [t.strip() for t in text_of(value).split(";") if t.strip()]
 
 
 def counted_mask(passages: pd.DataFrame) -> pd.Series:

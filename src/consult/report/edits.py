@@ -14,7 +14,8 @@ from typing import Any
 import pandas as pd
 
 from consult import schema
-from consult.report.safe import is_missing, strip_marker
+from consult.report.safe import strip_marker
+from consult.reviews import _s, is_missing
 
 log = logging.getLogger(__name__)
 
@@ -23,10 +24,6 @@ REVIEWER_PRIORITIES_HEADER = "Reviewer priorities"
 REVIEWER_NOTE_HEADER = "Reviewer note"
 TEXT_HEADER = "Text"
 MODEL_PRIORITIES_HEADER = "Model priorities"
-
-
-def _s(value: Any) -> str:
-    return "" if is_missing(value) else str(value).strip()
 
 
 def _norm_header(value: Any) -> str:

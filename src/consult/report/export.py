@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from consult.report.safe import csv_safe
+from consult.report.safe import csv_safe, is_missing
 from consult.workspace import atomic_write
 
 log = logging.getLogger(__name__)
@@ -28,14 +28,19 @@ def passage_table(passages: pd.DataFrame, scores: pd.DataFrame | None) -> pd.Dat
     return table
 
 
+def _absent(v) -> bool:
+    """Missing (None, NaN, pd.NA, NaT) or not equal to itself; pd.NA is caught before comparing."""
+    return is_missing(v) or v != v
+
+
 def _parquet_ready(table: pd.DataFrame) -> pd.DataFrame:
     """Object columns with mixed types become text so Parquet keeps one type per column."""
     out = table.copy()
     for col in out.columns:
         if out[col].dtype == object:
-            kinds = {type(v) for v in out[col] if v is not None and v == v}
+            kinds = {type(v) for v in out[col] if not _absent(v)}
             if len(kinds) > 1 or (kinds and not kinds <= {str, bool, int, float}):
-                out[col] = out[col].map(lambda v: None if v is None or v != v else str(v))
+                out[col] = out[col].map(lambda v: None if _absent(v) else str(v))
     return out
 
 

@@ -42,7 +42,11 @@ def _respondents(passages: pd.DataFrame) -> tuple[int, int]:
     return int(resp), speakers
 
 
-def write_overview(ws, data: "ReportData", passages: pd.DataFrame) -> None:
+def write_overview(ws, data: "ReportData", passages: pd.DataFrame, *,
+                   agreement: pd.DataFrame | None = None, table: pd.DataFrame | None = None
+                   ) -> None:
+    """`agreement` and `table` (counts.priority_table) default to `data.agreement` and
+    computing the table here."""
     cfg = data.config
     safe.put(ws, 1, 1, f"Consultation summary: round {data.round}", font=safe.TITLE_FONT)
     safe.put(ws, 2, 1, HOW_TO_REVIEW, font=safe.NOTE_FONT, alignment=safe.WRAP_TOP)
@@ -74,19 +78,14 @@ def write_overview(ws, data: "ReportData", passages: pd.DataFrame) -> None:
     row = safe.section(ws, 4, "What went in")
     row = safe.table(ws, row, ["Item", "Value"], facts) + 1
 
-    kinds = group_values(passages, schema.SOURCE_KIND)
-    row = safe.section(ws, row, "Passages by source kind")
-    kind_rows = [[k, int((kinds == k).sum()), int(((kinds == k) & mask).sum())]
-                 for k in ordered_groups(kinds)]
-    row = safe.table(ws, row, ["Source kind", "Listed", "Counted"], kind_rows) + 1
+    row = _listed_counted(ws, row, passages, mask, schema.SOURCE_KIND,
+                          "Passages by source kind", "Source kind")
+    row = _listed_counted(ws, row, passages, mask, schema.COUNTRY,
+                          "Passages by Member State", "Country")
 
-    countries = group_values(passages, schema.COUNTRY)
-    row = safe.section(ws, row, "Passages by Member State")
-    country_rows = [[c, int((countries == c).sum()), int(((countries == c) & mask).sum())]
-                    for c in ordered_groups(countries)]
-    row = safe.table(ws, row, ["Country", "Listed", "Counted"], country_rows) + 1
-
-    ranked = priority_table(passages, data.codebook).sort_values(
+    if table is None:
+        table = priority_table(passages, data.codebook)
+    ranked = table.sort_values(
         [PASSAGES, "id"], ascending=[False, True], kind="stable")
     row = safe.section(ws, row, "Priorities ranked by share of counted passages")
     chart_header = row
@@ -118,7 +117,7 @@ def write_overview(ws, data: "ReportData", passages: pd.DataFrame) -> None:
                  font=safe.NOTE_FONT)
         row += 2
 
-    row = _agreement(ws, row, data.agreement)
+    row = _agreement(ws, row, data.agreement if agreement is None else agreement)
     orphans = 0 if data.orphaned is None else len(data.orphaned)
     problems = 0 if data.review_problems is None else len(data.review_problems)
     row = safe.section(ws, row, "Reviewer decisions")
@@ -131,6 +130,16 @@ def write_overview(ws, data: "ReportData", passages: pd.DataFrame) -> None:
     ])
     safe.set_widths(ws, [40, 26, 34, 12, 10, 10, 10, 10, 2])
     safe.print_setup(ws)
+
+
+def _listed_counted(ws, row: int, passages: pd.DataFrame, mask: pd.Series, by: str,
+                    title: str, group_header: str) -> int:
+    """A section with passages listed and counted per group of `by`; returns the next row."""
+    groups = group_values(passages, by)
+    row = safe.section(ws, row, title)
+    rows = [[g, int((groups == g).sum()), int(((groups == g) & mask).sum())]
+            for g in ordered_groups(groups)]
+    return safe.table(ws, row, [group_header, "Listed", "Counted"], rows) + 1
 
 
 def _agreement(ws, row: int, agreement: pd.DataFrame | None) -> int:

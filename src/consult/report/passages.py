@@ -164,6 +164,9 @@ def _write_chunk(ws, records: list[dict], *, low_confidence: float, note: str | 
         return styles.get(fill=LOW_FILL if low else None, number_format=spec.number_format,
                           alignment=safe.WRAP_TOP if spec.wrap else safe.TOP)
 
+    # each column's style per (low, filled), built once on first use (so the workbook's style
+    # tables get the same entries in the same order as styling cell by cell would)
+    col_styles: list[dict[tuple[bool, bool], Any]] = [{} for _ in COLUMNS]
     for r, rec in enumerate(records, start=header_row + 1):
         low = _is_low(rec, low_confidence)
         lines = 1
@@ -171,8 +174,12 @@ def _write_chunk(ws, records: list[dict], *, low_confidence: float, note: str | 
             value = spec.value(rec)
             if spec.wrap and isinstance(value, str) and value:
                 lines = max(lines, safe.wrapped_lines(value, spec.width))
-            filled = not safe.is_missing(value) and str(value) != ""
-            safe.put(ws, r, col, value, style=style(spec, low, filled))
+            filled = spec.reviewer_input and not safe.is_missing(value) and str(value) != ""
+            cached = col_styles[col - 1]
+            cell_style = cached.get((low, filled))
+            if cell_style is None:
+                cell_style = cached[(low, filled)] = style(spec, low, filled)
+            safe.put(ws, r, col, value, style=cell_style)
         if lines > 1:
             ws.row_dimensions[r].height = safe.row_height(lines)
     last = header_row + max(len(records), 1)

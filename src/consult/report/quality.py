@@ -40,7 +40,7 @@ def _listing(ws, row: int, title: str, headers: list[str], rows: list[list[Any]]
     row = safe.table(ws, row, headers, shown)
     if len(rows) > len(shown):
         safe.put(ws, row, 1, f"[… {len(rows) - len(shown):,} more not listed: an Excel sheet "
-                 "holds at most 1,048,576 rows]", font=safe.NOTE_FONT)
+                 f"holds at most {safe.MAX_SHEET_ROWS:,} rows]", font=safe.NOTE_FONT)
         row += 1
     return row + 1
 

@@ -20,6 +20,8 @@ import numpy as np
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 
+from consult.reviews import is_missing  # the one definition; re-exported as safe.is_missing
+
 MAX_CELL_CHARS = 32_767  # Excel's limit, counted in UTF-16 code units
 MAX_SHEET_ROWS = 1_048_576
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -64,19 +66,6 @@ def strip_marker(text: str) -> str:
     if pos >= 0 and text.endswith("; full text in the CSV]"):
         return text[:pos]
     return text
-
-
-def is_missing(value: Any) -> bool:
-    if value is None:
-        return True
-    if isinstance(value, float) and math.isnan(value):
-        return True
-    try:
-        import pandas as pd
-
-        return bool(value is pd.NA or value is pd.NaT)
-    except ImportError:  # pragma: no cover
-        return False
 
 
 class StyleCache:
@@ -150,11 +139,6 @@ def text_needs_prefix(cell) -> bool:
     """Text Excel would re-read as a formula if a reviewer edits the cell: mark it literal."""
     return cell.data_type == "s" and isinstance(cell.value, str) and cell.value.startswith(
         FORMULA_STARTS)
-
-
-def put_row(ws, row: int, values, *, start_col: int = 1, **style) -> None:
-    for offset, value in enumerate(values):
-        put(ws, row, start_col + offset, value, **style)
 
 
 def header(ws, row: int, labels, *, start_col: int = 1, fill=HEADER_FILL) -> None:

@@ -26,12 +26,26 @@ def _quote_headers(n: int) -> list[str]:
     return out
 
 
+def _quote_row(cells: list[tuple[str, str]], quotes: int) -> list:
+    """Quote and source cells alternating, padded with None to `quotes` pairs."""
+    flat: list = []
+    for q, ref in cells:
+        flat += [q, ref]
+    flat += [None] * (2 * quotes - len(flat))
+    return flat
+
+
 def write_priorities(ws, passages: pd.DataFrame, codebook, priority_quotes: dict,
-                     *, quotes: int, quote_chars: int) -> None:
-    """One row per priority: counts, breakdowns, top quotes with references; and a chart."""
+                     *, quotes: int, quote_chars: int, table: pd.DataFrame | None = None
+                     ) -> None:
+    """One row per priority: counts, breakdowns, top quotes with references; and a chart.
+
+    `table` is counts.priority_table(passages, codebook), computed here when not given.
+    """
     safe.put(ws, 1, 1, "Priorities", font=safe.TITLE_FONT)
     safe.put(ws, 2, 1, NOTE, font=safe.NOTE_FONT)
-    table = priority_table(passages, codebook)
+    if table is None:
+        table = priority_table(passages, codebook)
     kinds = list(table.columns[4:])
     headers = (["Priority ID", "Priority", "Passages", "Share"]
                + [KIND_HEADERS.get(k, k) for k in kinds]
@@ -40,10 +54,7 @@ def write_priorities(ws, passages: pd.DataFrame, codebook, priority_quotes: dict
     for rec in table.to_dict("records"):
         cells = quote_cells(passages, resolve_quotes(passages, priority_quotes.get(rec["id"])),
                             quotes, quote_chars)
-        flat: list = []
-        for q, ref in cells:
-            flat += [q, ref]
-        flat += [None] * (2 * quotes - len(flat))
+        flat = _quote_row(cells, quotes)
         rows.append([rec["id"], rec["label"], rec[PASSAGES], rec["share"]]
                     + [rec[k] for k in kinds]
                     + [breakdown(passages, rec["id"], schema.COUNTRY),
@@ -82,10 +93,7 @@ def write_themes(ws, passages: pd.DataFrame, themes: pd.DataFrame | None, *, quo
                 link = f"Emerging (nearest: {nearest})" if nearest else "Emerging"
             cells = quote_cells(passages, resolve_quotes(passages, rec.get(schema.THEME_QUOTES)),
                                 quotes, quote_chars)
-            flat: list = []
-            for q, ref in cells:
-                flat += [q, ref]
-            flat += [None] * (2 * quotes - len(flat))
+            flat = _quote_row(cells, quotes)
             rows.append([rec.get(schema.THEME_ID), rec.get(schema.THEME_LABEL),
                          rec.get(schema.THEME_KEYWORDS), rec.get(schema.THEME_SIZE), link] + flat)
     header_row = 4

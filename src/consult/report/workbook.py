@@ -17,6 +17,7 @@ import pandas as pd
 from consult import reviews, schema
 from consult.config import ReportConfig
 from consult.report import safe
+from consult.report.counts import priority_table
 from consult.report.overview import write_overview
 from consult.report.passages import write_passages
 from consult.report.quality import write_data_quality, write_run_info
@@ -88,14 +89,17 @@ def build_workbook(data: ReportData, *, max_rows: int = safe.MAX_SHEET_ROWS):
 
     cfg = data.config
     passages = prepared_passages(data.passages)
-    if data.agreement is None:
-        data.agreement = reviews.agreement(passages, data.codebook)
+    agreement = data.agreement  # computed here when missing; `data` is left as it is
+    if agreement is None:
+        agreement = reviews.agreement(passages, data.codebook)
+    table = priority_table(passages, data.codebook)  # shared by Overview and Priorities
     wb = Workbook()
     overview = wb.active
     overview.title = SHEETS[0]
-    write_overview(overview, data, passages)
+    write_overview(overview, data, passages, agreement=agreement, table=table)
     write_priorities(wb.create_sheet(SHEETS[1]), passages, data.codebook, data.priority_quotes,
-                     quotes=cfg.quotes_per_priority, quote_chars=cfg.quote_max_chars)
+                     quotes=cfg.quotes_per_priority, quote_chars=cfg.quote_max_chars,
+                     table=table)
     write_themes(wb.create_sheet(SHEETS[2]), passages, data.themes,
                  quotes=cfg.quotes_per_theme, quote_chars=cfg.quote_max_chars)
     write_passages(wb, passages, low_confidence=cfg.low_confidence, max_rows=max_rows,
