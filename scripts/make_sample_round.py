@@ -487,37 +487,33 @@ def make_sample_round(outdir: Path, seed: int = 2024) -> dict[str, dict[str, int
                          "campaign_copies": answers.count(CAMPAIGN_TEXT)}
         manifest.append({"file": rel, "event": "Online stakeholder survey 2024", "language": "en"})
 
-    khm = workshop_blocks(rng("ws-docx"), "KHM", [
-        ("Session 1: Taking stock of MPAC 2025", [
-            Breakout("Breakout group A: Trade, logistics and standards", ["logistics", "regulatory", "inclusion"]),
-            Breakout("Breakout group B: Infrastructure and financing", ["infrastructure", "financing", "capacity"])]),
-        ("Session 2: Priorities for the next plan", [
-            Breakout("Breakout group A: Rivers, climate and communities", ["mekong", "resilience", "displacement"]),
-            Breakout("Breakout group B: Digital and people", ["digital", "people", "gig"]),
-            Breakout("Breakout group C: Making the plan work", ["coordination", "capacity", "financing"])])])
-    rel = "workshops/phnom-penh-national-workshop-notes.docx"
-    meta = workshop_meta("KHM", "2024-07-18", "Government, private sector, civil society, academia, youth",
-                         "National Stakeholder Workshop, Phnom Penh")
-    n = write_workshop_docx(outdir / rel, meta, khm)
-    expected[rel] = {"units": n, "passages": n}
-    manifest.append({"file": rel, "country": "Cambodia", "stakeholder_group": "multi-stakeholder",
-                     "event": "National Stakeholder Workshop, Phnom Penh", "date": "2024-07-18",
-                     "language": "en"})
-
-    mys = workshop_blocks(rng("ws-md"), "MYS", [
-        ("Session 1: Digital economy and inclusion", [
-            Breakout("Breakout group 1: Payments, data and cybersecurity", ["digital", "regulatory"]),
-            Breakout("Breakout group 2: MSMEs, gig workers and skills", ["inclusion", "gig", "people"])]),
-        ("Session 2: Cities, climate and supply chains", [
-            Breakout("Breakout group 1: Smart and resilient cities", ["urban", "resilience", "displacement"]),
-            Breakout("Breakout group 2: Supply chains and ports", ["logistics", "financing", "coordination"])])])
-    rel = "workshops/kuala-lumpur-focus-group-notes.md"
-    meta = workshop_meta("MYS", "2024-08-02", "Private sector, MSMEs, youth, development partners",
-                         "Focus Group Discussion, Kuala Lumpur")
-    n = write_workshop_md(outdir / rel, meta, mys)
-    expected[rel] = {"units": n, "passages": n}
-    manifest.append({"file": rel, "country": "Malaysia", "stakeholder_group": "multi-stakeholder",
-                     "event": "Focus Group Discussion, Kuala Lumpur", "date": "2024-08-02", "language": "en"})
+    workshops = [
+        ("workshops/phnom-penh-national-workshop-notes.docx", "ws-docx", write_workshop_docx, "KHM",
+         "2024-07-18", "Government, private sector, civil society, academia, youth",
+         "National Stakeholder Workshop, Phnom Penh", [
+             ("Session 1: Taking stock of MPAC 2025", [
+                 Breakout("Breakout group A: Trade, logistics and standards", ["logistics", "regulatory", "inclusion"]),
+                 Breakout("Breakout group B: Infrastructure and financing", ["infrastructure", "financing", "capacity"])]),
+             ("Session 2: Priorities for the next plan", [
+                 Breakout("Breakout group A: Rivers, climate and communities", ["mekong", "resilience", "displacement"]),
+                 Breakout("Breakout group B: Digital and people", ["digital", "people", "gig"]),
+                 Breakout("Breakout group C: Making the plan work", ["coordination", "capacity", "financing"])])]),
+        ("workshops/kuala-lumpur-focus-group-notes.md", "ws-md", write_workshop_md, "MYS",
+         "2024-08-02", "Private sector, MSMEs, youth, development partners",
+         "Focus Group Discussion, Kuala Lumpur", [
+             ("Session 1: Digital economy and inclusion", [
+                 Breakout("Breakout group 1: Payments, data and cybersecurity", ["digital", "regulatory"]),
+                 Breakout("Breakout group 2: MSMEs, gig workers and skills", ["inclusion", "gig", "people"])]),
+             ("Session 2: Cities, climate and supply chains", [
+                 Breakout("Breakout group 1: Smart and resilient cities", ["urban", "resilience", "displacement"]),
+                 Breakout("Breakout group 2: Supply chains and ports", ["logistics", "financing", "coordination"])])]),
+    ]
+    for rel, stream, writer, iso, date, attendees, event, sessions in workshops:
+        blocks = workshop_blocks(rng(stream), iso, sessions)
+        n = writer(outdir / rel, workshop_meta(iso, date, attendees, event), blocks)
+        expected[rel] = {"units": n, "passages": n}
+        manifest.append({"file": rel, "country": COUNTRY_NAME[iso], "stakeholder_group": "multi-stakeholder",
+                         "event": event, "date": date, "language": "en"})
 
     for rel, iso, fac, themes, n_turns, date in [
         ("transcripts/viet-nam-national-consultation.vtt", "VNM", "Tran Minh Chau (Facilitator)",
