@@ -40,6 +40,13 @@ PASSAGE_COLUMNS = [
 
 SOURCE_KINDS = ("survey", "workshop", "transcript")
 
+# ---- embedding (added to the passage table by the embed stage) -------------------------------
+EMBEDDING_MODEL = "embedding_model"  # name of the model whose vectors tagged this passage
+# bool: that model was trained on the passage's language; False for `und` and languages no
+# configured model covers (the passage is still embedded with the multilingual model, and listed
+# on Data quality)
+LANGUAGE_SUPPORTED = "language_supported"
+
 # ---- tagging (added to the passage table by the tag stage) ---------------------------------
 PRIORITIES = "priorities"  # assigned priority ids joined by ";", most confident first
 CONFIDENCE = "confidence"  # confidence of the top priority (or of no-fit), in [0, 1]
@@ -66,6 +73,7 @@ THEME_SIZE = "size"
 THEME_PRIORITIES = "linked_priorities"  # ";"-joined ids, "" when emerging
 THEME_EMERGING = "emerging"  # bool
 THEME_NEAREST = "nearest_priorities"  # ";"-joined ids the theme is closest to, even if emerging
+THEME_LANGUAGES = "languages"  # str: the languages of its passages, most first ("en 12, th 5")
 THEME_QUOTES = "quotes"  # list[int] of row positions into the passage table, most representative first
 
 # ---- rejected items --------------------------------------------------------------------------
