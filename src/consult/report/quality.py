@@ -7,9 +7,16 @@ from typing import Any
 
 import pandas as pd
 
-from consult import reviews, schema
+from consult import languages, reviews, schema
 from consult.report import safe
 from consult.report.counts import text_of
+from consult.report.languages import (
+    RUN_INFO_KEY,
+    UNSUPPORTED_HEADERS,
+    unsupported_count,
+    unsupported_empty_note,
+    unsupported_rows,
+)
 
 FILE_HEADERS = [
     ("Source file", schema.SOURCE_FILE), ("Source kind", schema.SOURCE_KIND),
@@ -55,14 +62,18 @@ def data_quality_line(files: pd.DataFrame | None, rejected: pd.DataFrame | None,
     dups = 0
     if schema.DUPLICATE_OF in passages.columns:
         dups = int(passages[schema.DUPLICATE_OF].map(lambda v: bool(text_of(v).strip())).sum())
+    unsupported = unsupported_count(passages)
+    languages_part = (f"; {unsupported} passages in a language no embedding model covers"
+                      if unsupported else "")
     return (f"{n_files} files: {n_files - bad_files} read, {bad_files} not read; {n_rej} items "
-            f"rejected with a reason; {dups} passages repeat an earlier identical answer. "
-            "Details on the 'Data quality' sheet.")
+            f"rejected with a reason; {dups} passages repeat an earlier identical answer"
+            f"{languages_part}. Details on the 'Data quality' sheet.")
 
 
 def write_data_quality(ws, passages: pd.DataFrame, files: pd.DataFrame | None,
                        rejected: pd.DataFrame | None, problems: pd.DataFrame | None,
-                       orphans: pd.DataFrame | None) -> None:
+                       orphans: pd.DataFrame | None, run_info: dict[str, Any] | None = None
+                       ) -> None:
     safe.put(ws, 1, 1, "Data quality", font=safe.TITLE_FONT)
     safe.put(ws, 2, 1, data_quality_line(files, rejected, passages), font=safe.NOTE_FONT)
     row = 4
@@ -71,6 +82,9 @@ def write_data_quality(ws, passages: pd.DataFrame, files: pd.DataFrame | None,
     row = _listing(ws, row, "Rejected items", [h for h, _ in REJECTED_HEADERS],
                    _frame_rows(rejected, [c for _, c in REJECTED_HEADERS]),
                    "Nothing was rejected.")
+    row = _listing(ws, row, "Passages in a language no embedding model covers, tagged less "
+                   "reliably", UNSUPPORTED_HEADERS, unsupported_rows(passages, run_info),
+                   unsupported_empty_note(passages))
     row = _listing(ws, row, "Reviewer entries that name no known priority",
                    ["Passage ID", "Typed in 'Reviewer priorities'", "Problem"],
                    _frame_rows(problems, reviews.PROBLEM_COLUMNS),
@@ -81,7 +95,7 @@ def write_data_quality(ws, passages: pd.DataFrame, files: pd.DataFrame | None,
              ["Passage ID", "Decided at", "Reviewer priorities", "Text", "Reviewer note"],
              _frame_rows(orphans, orphan_cols),
              "Every stored reviewer decision matches a passage of this run.")
-    safe.set_widths(ws, [30, 14, 26, 40, 40, 10, 10, 10, 66, 14])
+    safe.set_widths(ws, [30, 14, 26, 40, 40, 18, 10, 10, 66, 14])
     safe.print_setup(ws)
 
 
@@ -124,6 +138,8 @@ def write_run_info(ws, run_info: dict[str, Any], *, round_name: str, run_at: str
     row = safe.table(ws, 3, ["Item", "Value"], base + scalars) + 1
     for key, value in run_info.items():
         value = _as_structure(value)
+        if key == RUN_INFO_KEY and isinstance(value, dict):  # "Thai (th)" reads better than "th"
+            value = {languages.name(str(k)): v for k, v in value.items()}
         if isinstance(value, dict):
             row = safe.section(ws, row, str(key))
             row = safe.table(ws, row, ["Name", "Value"], _flatten(value)) + 1

@@ -12,8 +12,13 @@ from consult.report.charts import bar_chart
 from consult.report.counts import (
     PASSAGES, breakdown, matrix, priority_table, quote_cells, resolve_quotes, text_of,
 )
+from consult.report.languages import languages_by_group, theme_language_cell, theme_languages
 
 KIND_HEADERS = {"survey": "Survey", "workshop": "Workshop", "transcript": "Transcript"}
+LANGUAGES_HEADER = "Languages (counted passages)"
+LANGUAGES_NOTE = (" 'Languages' shows the languages of each row's passages: which embedding model "
+                  "tagged each language, and whether it was trained on it, is on the Overview "
+                  "('Passages by language'); passages no model covers are on 'Data quality'.")
 NOTE = ("Counts: stakeholder-input passages (facilitator turns excluded), using reviewer "
         "decisions where a reviewer decided, else the model's tags. A passage with several "
         "priorities counts for each.")
@@ -79,11 +84,15 @@ def write_themes(ws, passages: pd.DataFrame, themes: pd.DataFrame | None, *, quo
     safe.put(ws, 1, 1, "Themes discovered in the passages", font=safe.TITLE_FONT)
     safe.put(ws, 2, 1, "Linked priorities: the priorities most of a theme's passages carry; "
              "'Emerging' marks a theme no priority covers well (its passages are far from every "
-             "priority's description); 'nearest' names the closest ones.", font=safe.NOTE_FONT)
-    headers = ["Theme ID", "Label", "Keywords", "Size", "Linked priorities"] + _quote_headers(
-        quotes)
+             "priority's description); 'nearest' names the closest ones. 'Languages': passages "
+             "per language code, most first.", font=safe.NOTE_FONT)
+    headers = ["Theme ID", "Label", "Keywords", "Size", "Languages",
+               "Linked priorities"] + _quote_headers(quotes)
     rows = []
     if themes is not None and not themes.empty:
+        computed = ({} if schema.THEME_LANGUAGES in themes.columns
+                    and not themes[schema.THEME_LANGUAGES].map(safe.is_missing).any()
+                    else theme_languages(passages))  # older theme tables: count them here
         for rec in themes.to_dict("records"):
             emerging = rec.get(schema.THEME_EMERGING)
             linked = text_of(rec.get(schema.THEME_PRIORITIES)).strip()
@@ -95,29 +104,40 @@ def write_themes(ws, passages: pd.DataFrame, themes: pd.DataFrame | None, *, quo
                                 quotes, quote_chars)
             flat = _quote_row(cells, quotes)
             rows.append([rec.get(schema.THEME_ID), rec.get(schema.THEME_LABEL),
-                         rec.get(schema.THEME_KEYWORDS), rec.get(schema.THEME_SIZE), link] + flat)
+                         rec.get(schema.THEME_KEYWORDS), rec.get(schema.THEME_SIZE),
+                         theme_language_cell(rec, computed), link] + flat)
     header_row = 4
     if not rows:
         safe.put(ws, header_row + 2, 1, "No themes were discovered in this round.",
                  font=safe.NOTE_FONT)
     safe.table(ws, header_row, headers, rows)
-    safe.set_widths(ws, [9, 30, 40, 8, 22] + [50, 24] * quotes)
+    safe.set_widths(ws, [9, 30, 40, 8, 14, 22] + [50, 24] * quotes)
     ws.freeze_panes = ws.cell(row=header_row + 1, column=3)
     safe.print_setup(ws, pages_wide=2)
 
 
 def write_matrix(ws, passages: pd.DataFrame, codebook, *, by: str, title: str,
-                 group_header: str) -> None:
-    """Counted passages per group and priority, with a colour scale over the counts."""
+                 group_header: str, languages: bool = False) -> None:
+    """Counted passages per group and priority, with a colour scale over the counts.
+
+    With `languages`, a last column names each group's passage languages, so a reader sees which
+    counts rest on tags from the multilingual model (counts themselves are unchanged).
+    """
+    languages = languages and schema.LANGUAGE in passages.columns
     safe.put(ws, 1, 1, title, font=safe.TITLE_FONT)
-    safe.put(ws, 2, 1, NOTE + f" The last column counts passages per {group_header.lower()} "
-             "whatever their priorities.", font=safe.NOTE_FONT)
+    safe.put(ws, 2, 1, NOTE + " 'Passages (any priority)' counts passages per "
+             f"{group_header.lower()} whatever their priorities."
+             + (LANGUAGES_NOTE if languages else ""), font=safe.NOTE_FONT)
     m = matrix(passages, codebook, by)
     labels = {p.id: p.label for p in codebook.priorities}
     headers = [group_header] + [f"{pid}: {labels[pid]}" for pid in m.columns if pid != PASSAGES]
     headers.append("Passages (any priority)")
+    by_group = languages_by_group(passages, by) if languages else {}
+    if languages:
+        headers.append(LANGUAGES_HEADER)
     header_row = 4
-    rows = [[group, *[int(v) for v in m.loc[group].tolist()]] for group in m.index]
+    rows = [[group, *[int(v) for v in m.loc[group].tolist()]]
+            + ([by_group.get(str(group))] if languages else []) for group in m.index]
     end = safe.table(ws, header_row, headers, rows)
     n_prio = len(m.columns) - 1
     if len(m.index) and n_prio:
@@ -128,7 +148,7 @@ def write_matrix(ws, passages: pd.DataFrame, codebook, *, by: str, title: str,
     if not len(m.index):
         safe.put(ws, header_row + 2, 1, "No stakeholder input was counted in this round.",
                  font=safe.NOTE_FONT)
-    safe.set_widths(ws, [24] + [14] * (len(headers) - 2) + [14])
+    safe.set_widths(ws, [24] + [14] * (len(m.columns) - 1) + [14] + ([34] if languages else []))
     ws.row_dimensions[header_row].height = 60
     ws.freeze_panes = ws.cell(row=header_row + 1, column=2)
     safe.print_setup(ws)

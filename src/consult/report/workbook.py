@@ -105,12 +105,12 @@ def build_workbook(data: ReportData, *, max_rows: int = safe.MAX_SHEET_ROWS):
     write_passages(wb, passages, low_confidence=cfg.low_confidence, max_rows=max_rows,
                    example_ids=[p.id for p in data.codebook.priorities][:2])
     write_matrix(wb.create_sheet(SHEETS[4]), passages, data.codebook, by=schema.COUNTRY,
-                 title="Country x Priority", group_header="Country")
+                 title="Country x Priority", group_header="Country", languages=True)
     write_matrix(wb.create_sheet(SHEETS[5]), passages, data.codebook,
                  by=schema.STAKEHOLDER_GROUP, title="Stakeholder x Priority",
                  group_header="Stakeholder group")
     write_data_quality(wb.create_sheet(SHEETS[6]), passages, data.files, data.rejected,
-                       data.review_problems, data.orphaned)
+                       data.review_problems, data.orphaned, data.run_info)
     write_run_info(wb.create_sheet(SHEETS[7]), data.run_info, round_name=data.round,
                    run_at=str(data.run_at), codebook=data.codebook)
     for ws in wb.worksheets:
