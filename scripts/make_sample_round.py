@@ -1,5 +1,8 @@
 """Write the bundled sample round `raw/sample-round/` (the demo and end-to-end fixture).
 
+English material is composed from `sample_content.py`; national consultations in Bahasa
+Indonesia, Vietnamese and Thai, and field-survey answers in five Member States' languages, are
+hand-written in `sample_content_national.py`.
 Deterministic: every file has its own seeded generator, and XLSX/DOCX archives are normalised
 (fixed zip timestamps and document dates), so re-running gives byte-identical files.
 The vendor writers here are reused by `benchmarks/make_synthetic_round.py`.
@@ -25,6 +28,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from sample_content import (  # noqa: E402
     CAMPAIGN_TEXT, COUNTRIES, COUNTRY_NAME, GROUP_KEYS, GROUP_PHRASE, GROUP_WEIGHTS, GROUPS, ISO3,
     NON_ANSWERS, OFFERS, THEME_BY_KEY, Composer, fake_person, lower_first,
+)
+from sample_content_national import (  # noqa: E402
+    CAN_THO_BLOCKS, CAN_THO_META, JAKARTA_BLOCKS, JAKARTA_META, KHON_KAEN_HEADER, KHON_KAEN_MODERATOR,
+    KHON_KAEN_TURNS, KOBO_NATIONAL,
 )
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -131,6 +138,21 @@ def make_respondents(rng: random.Random, n: int, questions: list[Question], rate
 def has_pii(text: str) -> bool:
     """True when a planted (fictional) e-mail or phone number is in the text."""
     return bool(re.search(r"@example\.(org|com|net)|555", text))
+
+
+def localise_answers(rs: list[Respondent], bank: dict[str, list[tuple[str, ...]]]) -> int:
+    """Let some respondents of each country in `bank` answer in its language; returns how many
+    answers were replaced. Only passages are replaced (blanks and non-answers stay), and only for
+    respondents without typed contact details, so the planted counts elsewhere do not move."""
+    n = 0
+    for iso, answer_sets in bank.items():
+        pool = [r for r in rs if r.country == iso and not any(has_pii(a) for a in r.answers)]
+        pool.sort(key=lambda r: -sum(is_passage(a) for a in r.answers))  # fullest answer sets first
+        for r, answers in zip(pool, answer_sets):
+            new = [a if is_passage(old) else old for old, a in zip(r.answers, answers)]
+            n += sum(a != old for a, old in zip(new, r.answers))
+            r.answers = new
+    return n
 
 
 def count_passages(respondents: list[Respondent]) -> int:
@@ -445,6 +467,24 @@ def write_transcript_docx(path: Path, title: str, turns: list[Turn]) -> None:
     normalise_ooxml(path)
 
 
+def fixed_turns(lines: list[tuple[str, str]], facilitator: str, chars_per_s: float = 11.0) -> list[Turn]:
+    """Turns from hand-written (speaker, text) lines; timestamps from the text length."""
+    t, turns = 3.0, []
+    for sp, text in lines:
+        dur = max(2.0, len(text) / chars_per_s)
+        turns.append(Turn(sp, text, t, t + dur, sp == facilitator))
+        t += dur + 1.5
+    return turns
+
+
+def write_transcript_txt(path: Path, header: list[str], turns: list[Turn]) -> None:
+    """Plain-text transcript: `Key: value` header lines, then `[hh:mm:ss] Speaker: text` turns."""
+    lines = list(header)
+    for turn in turns:
+        lines += ["", f"[{_ts(turn.start)[:8]}] {turn.speaker}: {turn.text}"]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
 def write_manifest(path: Path, rows: list[dict[str, str]]) -> None:
     cols = ["file", "country", "stakeholder_group", "event", "date", "language"]
     with path.open("w", encoding="utf-8", newline="") as f:
@@ -455,6 +495,14 @@ def write_manifest(path: Path, rows: list[dict[str, str]]) -> None:
 
 
 # ---- the sample round ------------------------------------------------------------------------
+def transcript_expected(turns: list[Turn], non_english: int) -> dict[str, int]:
+    fac_n = sum(t.facilitator for t in turns)
+    return {"units": len(turns), "passages": len(turns), "non_english": non_english,
+            "facilitator_turns": fac_n, "stakeholder_turns": len(turns) - fac_n,
+            "speakers": len({t.speaker for t in turns}),
+            "with_contact_details": sum(has_pii(t.text) for t in turns)}
+
+
 def make_sample_round(outdir: Path, seed: int = 2024) -> dict[str, dict[str, int]]:
     """Write the sample round; returns per-file expected units and passages for ingest checks."""
     for sub in ("surveys", "workshops", "transcripts"):
@@ -478,14 +526,18 @@ def make_sample_round(outdir: Path, seed: int = 2024) -> dict[str, dict[str, int
     for rel, writer, qs, n, cstyle, gidx, rates in surveys:
         r = rng(rel)
         rs = make_respondents(r, n, qs, rates, cstyle, gidx, short_answers=writer is write_kobo_csv)
+        # field teams also take answers in national languages (hand-written, in KOBO_NATIONAL)
+        n_local = localise_answers(rs, KOBO_NATIONAL) if writer is write_kobo_csv else 0
         writer(outdir / rel, r, rs, qs)
         answers = [a for r in rs for a in r.answers]
-        expected[rel] = {"units": n * len(qs), "passages": count_passages(rs),
+        expected[rel] = {"units": n * len(qs), "passages": count_passages(rs), "non_english": n_local,
                          "empty": sum(not a.strip() for a in answers),
                          "non_answers": sum(bool(a.strip()) and not is_passage(a) for a in answers),
                          "with_contact_details": sum(has_pii(a) for a in answers),
                          "campaign_copies": answers.count(CAMPAIGN_TEXT)}
-        manifest.append({"file": rel, "event": "Online stakeholder survey 2024", "language": "en"})
+        # the field survey's answers come in several languages, so its row names none
+        manifest.append({"file": rel, "event": "Online stakeholder survey 2024",
+                         "language": "" if n_local else "en"})
 
     workshops = [
         ("workshops/phnom-penh-national-workshop-notes.docx", "ws-docx", write_workshop_docx, "KHM",
@@ -511,9 +563,21 @@ def make_sample_round(outdir: Path, seed: int = 2024) -> dict[str, dict[str, int
     for rel, stream, writer, iso, date, attendees, event, sessions in workshops:
         blocks = workshop_blocks(rng(stream), iso, sessions)
         n = writer(outdir / rel, workshop_meta(iso, date, attendees, event), blocks)
-        expected[rel] = {"units": n, "passages": n}
+        expected[rel] = {"units": n, "passages": n, "non_english": 0}
         manifest.append({"file": rel, "country": COUNTRY_NAME[iso], "stakeholder_group": "multi-stakeholder",
                          "event": event, "date": date, "language": "en"})
+    # national consultations written in the Member State's language (hand-written, not composed)
+    for rel, writer, iso, lang, meta, blocks in [
+        ("workshops/jakarta-national-consultation-notes.md", write_workshop_md, "IDN", "id", JAKARTA_META,
+         JAKARTA_BLOCKS),
+        ("workshops/can-tho-national-workshop-notes.docx", write_workshop_docx, "VNM", "vi", CAN_THO_META,
+         CAN_THO_BLOCKS),
+    ]:
+        n = writer(outdir / rel, meta, blocks)
+        head = dict(line.split(": ", 1) for line in meta)
+        expected[rel] = {"units": n, "passages": n, "non_english": n}
+        manifest.append({"file": rel, "country": iso, "stakeholder_group": "multi-stakeholder",
+                         "event": head["Event"], "date": head["Date"], "language": lang})
 
     for rel, iso, fac, themes, n_turns, date in [
         ("transcripts/viet-nam-national-consultation.vtt", "VNM", "Tran Minh Chau (Facilitator)",
@@ -528,13 +592,17 @@ def make_sample_round(outdir: Path, seed: int = 2024) -> dict[str, dict[str, int
         else:
             write_transcript_docx(outdir / rel, f"National Consultation on the ASEAN Connectivity Strategic "
                                   f"Plan, {COUNTRY_NAME[iso]}", turns)
-        fac_n = sum(t.facilitator for t in turns)
-        expected[rel] = {"units": len(turns), "passages": len(turns), "facilitator_turns": fac_n,
-                         "stakeholder_turns": len(turns) - fac_n, "speakers": len({t.speaker for t in turns}),
-                         "with_contact_details": sum(has_pii(t.text) for t in turns)}
+        expected[rel] = transcript_expected(turns, non_english=0)
         manifest.append({"file": rel, "country": COUNTRY_NAME[iso], "stakeholder_group": "multi-stakeholder",
                          "event": f"National Consultation, {COUNTRY_NAME[iso]}", "date": date,
                          "language": "en"})
+    rel = "transcripts/khon-kaen-national-consultation.txt"
+    turns = fixed_turns(KHON_KAEN_TURNS, KHON_KAEN_MODERATOR)
+    write_transcript_txt(outdir / rel, KHON_KAEN_HEADER, turns)
+    expected[rel] = transcript_expected(turns, non_english=len(turns))
+    head = dict(line.split(": ", 1) for line in KHON_KAEN_HEADER)
+    manifest.append({"file": rel, "country": "THA", "stakeholder_group": "multi-stakeholder",
+                     "event": head["Event"], "date": head["Date"], "language": "th"})
     write_manifest(outdir / "manifest.csv", manifest)
     return expected
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import importlib.util
+import re
 import sys
 import zipfile
 from pathlib import Path
@@ -57,6 +58,28 @@ def test_committed_sample_round_matches_generator(sample_mod, tmp_path):
     assert kinds == {"surveys", "workshops", "transcripts"}
     assert sum(v.get("campaign_copies", 0) for v in expected.values()) == 2
     assert sum(v.get("with_contact_details", 0) for v in expected.values()) >= 5
+    # national consultations in Member States' languages, next to the English material
+    assert 40 <= sum(v["non_english"] for v in expected.values()) <= 80
+
+
+def test_sample_round_has_national_material_in_member_state_languages(sample_mod):
+    """Notes, a transcript and field-survey answers in Indonesian, Vietnamese, Thai, Filipino and
+    Khmer; the manifest names each national file's language and country."""
+    with (COMMITTED / "manifest.csv").open(encoding="utf-8", newline="") as f:
+        rows = {r["file"]: r for r in csv.DictReader(f)}
+    assert set(rows) == set(_files(COMMITTED)) - {"manifest.csv"}
+    national = {r["language"]: r["country"] for r in rows.values() if r["language"] not in ("", "en")}
+    assert national == {"id": "IDN", "vi": "VNM", "th": "THA"}
+    assert rows["surveys/kobo-field-survey.csv"]["language"] == ""  # answers in several languages
+    with (COMMITTED / "surveys/kobo-field-survey.csv").open(encoding="utf-8", newline="") as f:
+        answers = [c for r in list(csv.reader(f, delimiter=";"))[1:] for c in r[6:9]]
+    scripts = {"th": "\u0e00-\u0e7f", "km": "\u1780-\u17ff", "vi": "\u1ea0-\u1ef9"}
+    for lang, rng in scripts.items():
+        assert any(re.search(f"[{rng}]", a) for a in answers), lang
+    assert any("UMKM" in a for a in answers) and any("OFW" in a for a in answers)  # id, tl
+    txt = (COMMITTED / "transcripts/khon-kaen-national-consultation.txt").read_text(encoding="utf-8")
+    turns = re.findall(r"^\[\d\d:\d\d:\d\d\] ([^:]+): (.+)$", txt, flags=re.M)
+    assert len(turns) >= 10 and all(re.search("[\u0e00-\u0e7f]", t) for _, t in turns)
 
 
 def test_sample_round_survey_counts_read_back(sample_mod):
