@@ -14,9 +14,10 @@ from consult.schema import RawFile
 
 @pytest.mark.parametrize("text,lang", [
     ("We need better roads and ports so that the region can trade with each other.", "en"),
-    ("Kami berharap pemerintah dapat meningkatkan konektivitas digital di daerah terpencil.",
-     "id"),
-    ("Kerajaan perlu menambah baik sistem pengangkutan awam kerana ia sangat penting.", "ms"),
+    pytest.param("Kami berharap pemerintah dapat meningkatkan konektivitas digital di daerah "
+                 "terpencil.", "id", marks=pytest.mark.slow),  # id and ms load lingua
+    pytest.param("Kerajaan perlu menambah baik sistem pengangkutan awam kerana ia sangat penting.",
+                 "ms", marks=pytest.mark.slow),
     ("Chúng tôi cần cải thiện hạ tầng giao thông giữa các nước ASEAN.", "vi"),
     ("เราต้องการการเชื่อมต่อทางรถไฟที่ดีขึ้นในภูมิภาค", "th"),
     ("ok", "und"),
@@ -80,10 +81,39 @@ def test_account_keeps_units_equal_passages_plus_rejected():
 
 
 def test_prepare_on_ingested_round_is_consistent():
-    data = ("Country,Any comments?\nPH,Keep the ferries running on time every day\n"
-            "VN,Keep the ferries running on time every day\nTH,\n").encode()
+    data = (b"Country,Any comments?\nPH,Keep the ferries running on time every day\n"
+            b"VN,Keep the ferries running on time every day\nTH,\n")
     ing = ingest_round([RawFile("surveys/s.csv", data, "")], "r1")
     res = prepare_passages(ing.passages, ConsultConfig())
     files = account(ing.files, pd.concat([ing.rejected, res.rejected]), res.table)
     assert (files[S.UNITS] == files[S.N_PASSAGES] + files[S.N_REJECTED]).all()
     assert res.table[S.DUPLICATE_OF].notna().sum() == 1
+
+
+def test_prepare_detects_every_passage_with_stated_and_file_priors():
+    texts = ["Cross-border trucks wait too long at customs, so we need a single window.",
+             "รถบรรทุกข้ามแดนต้องรอที่ด่านศุลกากรนานเกินไป",  # Thai, though the manifest says en
+             "Yes",  # too short: the file's dominant language
+             "Không có ý kiến gì thêm về kế hoạch",
+             "OK"]  # too short, stated Vietnamese
+    df = _passages(texts)
+    df[S.LANGUAGE] = ["en", "en", None, "Vietnamese", "Tiếng Việt"]
+    before = df.copy()
+    t = prepare_passages(df, ConsultConfig()).table
+    assert list(t[S.LANGUAGE]) == ["en", "th", "en", "vi", "vi"]
+    pd.testing.assert_frame_equal(df, before)  # pure: the input is left as it was
+
+
+def test_check_reports_languages_per_file_from_prepare():
+    from consult.ingest import format_check_report
+    from consult.prepare import prepare_round
+
+    data = ("Country,Any comments?\nPH,Keep the ferries running on time every day of the week\n"
+            "VN,Chúng tôi cần thêm tuyến tàu hỏa nối các cảng biển\n"
+            "TH,อยากให้มีรถไฟเชื่อมไทยกับลาวเร็วขึ้น\n").encode()
+    ing = ingest_round([RawFile("surveys/s.csv", data, "")], "r1")
+    ing.passages, ing.rejected, ing.files = prepare_round(
+        ing.passages, ing.rejected, ing.files, ConsultConfig())
+    text = format_check_report(ing)
+    assert "\nlanguages: en 1, vi 1, th 1\n" in text  # the round
+    assert "  languages: en 1, vi 1, th 1\n" in text  # the file

@@ -6,6 +6,8 @@ to tell. Kept free of heavy imports: ingest, the embed stage and the report all 
 
 from __future__ import annotations
 
+import unicodedata
+
 UNDETERMINED = "und"
 
 # The languages of ASEAN's national consultations, in the order the workbook lists them.
@@ -48,3 +50,40 @@ def model_supports(model: str, language: str) -> bool:
         if model.startswith(known):
             return language in langs
     return language == "en"
+
+
+# What manifests and survey tools write for a language, beyond ISO codes and the English names
+# above: endonyms, older or three-letter codes, locale tags ("tha_Thai", "en-GB").
+_ALIASES = {
+    "bahasa indonesia": "id", "indonesia": "id", "in": "id", "ind": "id",
+    "bahasa melayu": "ms", "bahasa malaysia": "ms", "melayu": "ms", "msa": "ms", "may": "ms",
+    "zsm": "ms", "zlm": "ms", "tiếng việt": "vi", "tieng viet": "vi", "vie": "vi",
+    "ภาษาไทย": "th", "ไทย": "th", "tha": "th", "khmer": "km", "cambodian": "km", "ខ្មែរ": "km",
+    "khm": "km", "lao": "lo", "laotian": "lo", "ລາວ": "lo", "myanmar": "my", "မြန်မာ": "my",
+    "mya": "my", "bur": "my", "filipino": "tl", "pilipino": "tl", "tagalog": "tl", "fil": "tl",
+    "tgl": "tl", "eng": "en", "mandarin": "zh", "zho": "zh", "chi": "zh", "cmn": "zh",
+    "tam": "ta", "jpn": "ja", "kor": "ko", "fra": "fr", "fre": "fr", "deu": "de", "ger": "de",
+    "spa": "es", "por": "pt", "hin": "hi", "ara": "ar", "rus": "ru",
+}
+_BY_NAME = {n.casefold(): c for c, n in NAMES.items() if c != UNDETERMINED}
+
+
+def normalise_language(value: object) -> str | None:
+    """ISO 639-1 code for a manifest or survey language value ('Thai', 'tha_Thai', 'Bahasa
+    Indonesia', 'fil'), or None when empty or unknown, so a bad value never acts as a prior."""
+    if not isinstance(value, str):
+        return None
+    text = unicodedata.normalize("NFC", value).casefold()
+    text = " ".join(text.replace("(", " ").replace(")", " ").split())
+    if not text or text == UNDETERMINED:
+        return None
+    if text in _ALIASES or text in _BY_NAME:
+        return _ALIASES.get(text) or _BY_NAME[text]
+    head = text.replace("_", "-").split("-")[0].strip()
+    if head in _ALIASES:
+        return _ALIASES[head]
+    if len(head) == 2 and head.isascii() and head.isalpha() and (
+            head in NAMES or head in XLMR_LANGUAGES):
+        return head
+    first = text.split()[0]  # "English (UK)", "Thai language"
+    return _ALIASES.get(first) or _BY_NAME.get(first)

@@ -12,7 +12,7 @@ import pandas as pd
 
 from consult import schema as S
 from consult.config import ConsultConfig
-from consult.ingest.language import detect_language
+from consult.ingest.language import detect_language, detect_languages
 from consult.ingest.round import PHRASE_KINDS, flag_duplicates
 from consult.ingest.textutil import non_answer_reason
 from consult.schema import StageResult
@@ -26,7 +26,7 @@ def count_words(text: str) -> int:
 
 
 def prepare_passages(passages: pd.DataFrame, config: ConsultConfig | None = None) -> StageResult:
-    """Language, n_words and stakeholder flag for each passage; non-answers rejected."""
+    """Language (detected per passage), n_words and stakeholder flag; non-answers rejected."""
     config = config or ConsultConfig()
     non_answers = {a.casefold() for a in config.ingest.non_answers}
     table = passages.copy()
@@ -45,8 +45,11 @@ def prepare_passages(passages: pd.DataFrame, config: ConsultConfig | None = None
         S.REASON: reasons[bad], S.STAGE: "prepare",
     }, columns=S.REJECTED_COLUMNS).astype("object")
     table = table.loc[~bad].copy()
-    missing = table[S.LANGUAGE].map(lambda v: not isinstance(v, str) or not v.strip())
-    table.loc[missing, S.LANGUAGE] = table.loc[missing, S.TEXT].map(detect_language)
+    # Every passage is detected: a manifest or survey language is a prior, not the answer (one
+    # file may mix languages), and the file's dominant language backs up short passages.
+    table[S.LANGUAGE] = pd.Series(detect_languages(
+        list(table[S.TEXT]), priors=list(table[S.LANGUAGE]), groups=list(table[S.SOURCE_FILE])),
+        index=table.index, dtype="object")
     table[S.N_WORDS] = table[S.TEXT].map(count_words).astype("object")
     count_fac = config.transcripts.count_facilitators
     table[S.IS_STAKEHOLDER_INPUT] = [
@@ -57,7 +60,8 @@ def prepare_passages(passages: pd.DataFrame, config: ConsultConfig | None = None
     if bad.any() or table[S.DUPLICATE_OF].isna().all():
         table = flag_duplicates(table, config.ingest.duplicate_min_words)
     table = table[S.PASSAGE_COLUMNS].reset_index(drop=True)
-    log.info("Prepared %d passages, rejected %d", len(table), len(rejected))
+    langs = ", ".join(f"{k} {v}" for k, v in table[S.LANGUAGE].value_counts().items())
+    log.info("Prepared %d passages (%s), rejected %d", len(table), langs or "-", len(rejected))
     if rejected.empty:
         rejected = S.empty_rejected()
     return StageResult(table=table, rejected=rejected.reset_index(drop=True))

@@ -1,4 +1,7 @@
-"""`consult check ROUND`: the per-file accounting and what was detected, as plain text."""
+"""`consult check ROUND`: the per-file accounting and what was detected, as plain text.
+
+Languages are counted from the prepared passages, so they are the ones `consult run` uses.
+"""
 
 from __future__ import annotations
 
@@ -47,6 +50,21 @@ def _detected_lines(det: dict) -> list[str]:
     return lines
 
 
+def language_counts(passages: pd.DataFrame) -> dict[str, Counter[str]]:
+    """Passages per language for each file, from the LANGUAGE column prepare filled in."""
+    out: dict[str, Counter[str]] = {}
+    if passages is None or passages.empty or S.LANGUAGE not in passages.columns:
+        return out
+    for rel, lang in zip(passages[S.SOURCE_FILE], passages[S.LANGUAGE]):
+        if isinstance(lang, str) and lang:
+            out.setdefault(rel, Counter())[lang] += 1
+    return out
+
+
+def _fmt_languages(counts: Counter[str]) -> str:
+    return ", ".join(f"{lang} {n}" for lang, n in counts.most_common())
+
+
 def format_check_report(result) -> str:
     """Per file: status, units = passages + rejected, reasons, detection, and what to fix."""
     files: pd.DataFrame = result.files
@@ -58,6 +76,9 @@ def format_check_report(result) -> str:
     total_r = int(files[S.N_REJECTED].sum()) if not files.empty else 0
     out.append(f"Round {', '.join(rounds) or '?'}: {len(files)} files, {total_u} units = "
                f"{total_p} passages + {total_r} rejected")
+    languages = language_counts(getattr(result, "passages", None))
+    if languages:
+        out.append("languages: " + _fmt_languages(sum(languages.values(), Counter())))
     n_fix = 0
     for _, f in files.iterrows():
         rel = f[S.SOURCE_FILE]
@@ -69,6 +90,8 @@ def format_check_report(result) -> str:
         groups = Counter(_reason_group(r) for r in mine[S.REASON]) if len(mine) else Counter()
         if groups and f[S.FILE_STATUS] == "read":
             out.append("  rejected: " + ", ".join(f"{k}: {v}" for k, v in groups.most_common()))
+        if rel in languages:
+            out.append("  languages: " + _fmt_languages(languages[rel]))
         try:
             det = json.loads(f[S.DETECTED]) if isinstance(f[S.DETECTED], str) else {}
         except ValueError:
