@@ -54,7 +54,9 @@ def _child_bertopic(outputs: str, round_name: str) -> None:
 
     config = ConsultConfig()
     paths = RoundPaths.for_round(round_name, outputs=outputs)
-    texts = pd.read_parquet(paths.out_dir / "passages.parquet")["text"].astype(str).tolist()
+    table = pd.read_parquet(paths.out_dir / "passages.parquet")
+    table = table[table["embedding_model"] == embedder_name(config.embedding)]  # English model's
+    texts = table["text"].astype(str).tolist()
     emb = embedding_cache(paths, config).get(texts, embedder_name(config.embedding))
     t0 = time.perf_counter()
     from bertopic import BERTopic
@@ -81,7 +83,8 @@ def _spawn(*args: str) -> dict:
     raise RuntimeError(f"benchmark child failed ({proc.returncode}):\n{proc.stderr[-4000:]}")
 
 
-def bench_size(n: int, warm: bool, bertopic: bool, workdir: Path) -> dict:
+def bench_size(n: int, warm: bool, bertopic: bool, workdir: Path,
+               non_english: float = 0.0) -> dict:
     sys.path.insert(0, str(HERE))
     from make_synthetic_round import make_round
 
@@ -90,9 +93,9 @@ def bench_size(n: int, warm: bool, bertopic: bool, workdir: Path) -> dict:
     out = workdir / "outputs"
     if (raw / round_name).exists():
         shutil.rmtree(raw / round_name)
-    make_round(n, raw / round_name, seed=0)
+    make_round(n, raw / round_name, seed=0, non_english=non_english)
     shutil.rmtree(out, ignore_errors=True)
-    row: dict = {"target_passages": n}
+    row: dict = {"target_passages": n, "non_english": non_english}
     row["cold"] = _spawn("_run", str(raw), str(out), round_name)
     if warm:
         row["warm"] = _spawn("_run", str(raw), str(out), round_name)
@@ -136,11 +139,13 @@ def main() -> None:
     ap.add_argument("--no-bertopic", action="store_true")
     ap.add_argument("--workdir", default=None, help="default: a temporary folder")
     ap.add_argument("--tag", default="", help="suffix for the result file names")
+    ap.add_argument("--non-english", type=float, default=0.0,
+                    help="share of passages in the eight other ASEAN languages, e.g. 0.3")
     args = ap.parse_args()
     workdir = Path(args.workdir or tempfile.mkdtemp(prefix="consult-bench-"))
     rows = []
     for n in args.sizes:
-        row = bench_size(n, not args.no_warm, not args.no_bertopic, workdir)
+        row = bench_size(n, not args.no_warm, not args.no_bertopic, workdir, args.non_english)
         rows.append(row)
         print(json.dumps(row, indent=1), flush=True)
     RESULTS.mkdir(exist_ok=True)

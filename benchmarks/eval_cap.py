@@ -100,7 +100,7 @@ def main(argv: list[str] | None = None) -> int:
     for name, path in TAXONOMIES.items():
         cb = load_codebook(path)
         t0 = time.perf_counter()
-        table, _ = tag_table(df, "text", "ID", cb, embedder, cfg, cache)
+        table, _ = tag_table(df, "text", "ID", cb, cfg, cache)
         wall = time.perf_counter() - t0
         pred = [set(s.split(";")) - {""} for s in table[schema.PRIORITIES]]
         res = evaluate(cb.ids, gold, pred)

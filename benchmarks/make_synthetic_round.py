@@ -11,6 +11,7 @@ XLSX up to 1,000), the rest from workshop notes (.md, some .docx) and transcript
 from __future__ import annotations
 
 import argparse
+import csv
 import logging
 import math
 import random
@@ -123,20 +124,54 @@ def _transcripts(outdir: Path, target: int, seed: int, files: dict[str, int], ma
         i += 1
 
 
-def make_round(n_passages: int, outdir: Path, seed: int = 0) -> dict:
+SIB = Path(__file__).resolve().parents[2] / "shared" / "data" / "sib200-asean"
+NATIONAL = {"ind_Latn": "IDN", "zsm_Latn": "MYS", "vie_Latn": "VNM", "tha_Thai": "THA",
+            "khm_Khmr": "KHM", "lao_Laoo": "LAO", "mya_Mymr": "MMR", "tgl_Latn": "PHL"}
+
+
+def _national_surveys(outdir: Path, target: int, seed: int, files: dict[str, int],
+                      manifest: list) -> None:
+    """Answers in the eight non-English languages (SIB-200 sentences, distinct texts), one
+    survey export per language, language left to detection as in a real mixed round."""
+    import pandas as pd
+
+    per = -(-target // len(NATIONAL))
+    for k, (folder, iso3) in enumerate(NATIONAL.items()):
+        n = min(per, target - k * per)
+        if n <= 0:
+            break
+        texts = pd.concat([pd.read_csv(SIB / folder / f"{s}.tsv", sep="\t")["text"]
+                           for s in ("train", "dev")]).tolist()
+        random.Random(f"{seed}:{folder}").shuffle(texts)
+        rel = f"surveys/national-{folder[:3]}-survey.csv"
+        with (outdir / rel).open("w", encoding="utf-8", newline="") as fh:
+            w = csv.writer(fh, lineterminator="\n")
+            w.writerow(["Timestamp", "Country", "What should the plan do to improve connectivity?"])
+            for i in range(n):
+                w.writerow([f"2026/03/{1 + i % 28:02d} 10:00:00", iso3, texts[i % len(texts)]])
+        files[rel] = n
+        manifest.append({"file": rel, "event": "National consultation survey", "country": iso3})
+
+
+def make_round(n_passages: int, outdir: Path, seed: int = 0, non_english: float = 0.0) -> dict:
     """Write a round of about `n_passages` passages; returns {"passages", "files": {relpath: n}}.
 
     Passages are what ingest should keep: non-empty, non-non-answer survey cells, note
-    paragraphs and bullets, transcript turns (facilitator turns included).
+    paragraphs and bullets, transcript turns (facilitator turns included). `non_english` is the
+    share of passages written as national surveys in the eight other languages.
     """
     outdir = Path(outdir)
     for sub in ("surveys", "workshops", "transcripts"):
         (outdir / sub).mkdir(parents=True, exist_ok=True)
-    targets = {k: max(1, round(n_passages * v)) for k, v in SHARES.items()}
-    targets["survey"] = max(1, n_passages - targets["workshop"] - targets["transcript"])
+    n_national = round(n_passages * non_english)
+    n_english = n_passages - n_national
+    targets = {k: max(1, round(n_english * v)) for k, v in SHARES.items()}
+    targets["survey"] = max(1, n_english - targets["workshop"] - targets["transcript"])
     files: dict[str, int] = {}
     manifest: list[dict[str, str]] = []
     _surveys(outdir, targets["survey"], seed, files, manifest)
+    if n_national:
+        _national_surveys(outdir, n_national, seed, files, manifest)
     _workshops(outdir, targets["workshop"], seed, files, manifest)
     _transcripts(outdir, targets["transcript"], seed, files, manifest)
     write_manifest(outdir / "manifest.csv", manifest)
@@ -148,9 +183,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("n", type=int, help="number of passages, e.g. 1000, 10000, 100000")
     ap.add_argument("outdir", type=Path, help="round folder to write, e.g. raw/synthetic-10k")
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--non-english", type=float, default=0.0,
+                    help="share of passages in the eight other languages (e.g. 0.3)")
     args = ap.parse_args(argv)
     t0 = time.perf_counter()
-    out = make_round(args.n, args.outdir, args.seed)
+    out = make_round(args.n, args.outdir, args.seed, args.non_english)
     sys.stdout.write(f"wrote {args.outdir}: {out['passages']} passages in {len(out['files'])} files "
                      f"({time.perf_counter() - t0:.1f} s)\n")
     return 0

@@ -74,9 +74,9 @@ def embed_chunk_task(texts: list[str], config: ConsultConfig) -> np.ndarray:
 
 @task(name="tag", cache_policy=NO_CACHE)
 def tag_task(passages: pd.DataFrame, embeddings: np.ndarray, config: ConsultConfig,
-             outputs_dir: Path, round_name: str, cache=None):
+             outputs_dir: Path, round_name: str, cache=None, space=None):
     t = time.perf_counter()
-    out = steps.tag(passages, embeddings, config, outputs_dir, round_name, cache)
+    out = steps.tag(passages, embeddings, config, outputs_dir, round_name, cache, space)
     counts = out.tags[S.TAG_STATUS].value_counts().to_dict()
     _logger().info("tag: %d passages %s in %.1fs", len(out.tags), counts, time.perf_counter() - t)
     return out
@@ -165,14 +165,14 @@ def consultation_round(
 
         t = time.perf_counter()
         passages = prepared.passages
-        texts = passages[S.TEXT].astype(str).tolist()
         vectors = steps.embedding_cache(paths, config)
-        embeddings = steps.embed_all(texts, config, vectors, _embed_runner(config), logger)
+        embedded = steps.embed_passages(passages, config, vectors, _embed_runner, logger)
+        embeddings = embedded.vectors
         timings["embed"] = time.perf_counter() - t
 
         t = time.perf_counter()
         tagged = tag_task(quote(passages), quote(embeddings), config, Path(outputs_dir), round_name,
-                          quote(vectors))
+                          quote(vectors), embedded.space)
         timings["tag"] = time.perf_counter() - t
 
         t = time.perf_counter()
@@ -180,7 +180,7 @@ def consultation_round(
         timings["themes"] = time.perf_counter() - t
 
         t = time.perf_counter()
-        bundle = steps.bundle(paths, prepared, embeddings, tagged, themed, config, timings, started)
+        bundle = steps.bundle(paths, prepared, embedded, tagged, themed, config, timings, started)
         out = report_task(paths, quote(bundle), config)
         timings["report"] = time.perf_counter() - t
         steps.publish_artifacts(paths, out, logger)

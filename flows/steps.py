@@ -21,6 +21,7 @@ from consult import schema as S
 from consult.config import ConsultConfig
 from consult.embed import EmbeddingCache, LazyEmbedder
 from consult.ids import sha256_file
+from consult.languages import UNDETERMINED
 from consult.schema import RawFile
 from consult.report.counts import counted_mask, id_list
 from consult.workspace import RoundPaths, atomic_write
@@ -141,6 +142,40 @@ def embed_all(texts: list[str], config: ConsultConfig, cache: EmbeddingCache,
     return cache.get(texts, lazy.name)
 
 
+@dataclass
+class Embedded:
+    """Vectors of every passage in one space, and which model read each passage."""
+
+    vectors: np.ndarray  # one row per passage, in the space of `space`'s model
+    columns: pd.DataFrame  # EMBEDDING_MODEL and LANGUAGE_SUPPORTED, one row per passage
+    space: ConsultConfig  # the settings whose embedding model reads the codebook
+    models: dict[str, str]  # language -> model name, most frequent language first
+    runtimes: dict[str, str]  # model name -> how it ran in this process
+    note: str = ""  # why every passage went to the multilingual model, when it did
+
+
+def embed_passages(passages: pd.DataFrame, config: ConsultConfig, cache: EmbeddingCache,
+                   runner: Callable[[ConsultConfig], Callable], logger) -> Embedded:
+    """Each passage embedded (cached, in chunks) by the model for its language."""
+    from consult.multilingual import embed_routed
+
+    runtimes: dict[str, str] = {}
+
+    def embed(texts: list[str], settings) -> np.ndarray:
+        sub = config.model_copy(update={"embedding": settings})
+        vecs = embed_all(texts, sub, cache, runner(sub), logger)
+        lazy = LazyEmbedder(settings)
+        runtimes[lazy.name] = lazy.runtime
+        return vecs
+
+    routed = embed_routed(passages[S.TEXT].astype(str).tolist(),
+                          passages[S.LANGUAGE].tolist(), config.embedding, embed)
+    columns = pd.DataFrame({S.EMBEDDING_MODEL: pd.Series(routed.names, dtype=object),
+                            S.LANGUAGE_SUPPORTED: pd.Series(routed.supported, dtype=bool)})
+    space = config.model_copy(update={"embedding": routed.space})
+    return Embedded(routed.vectors, columns, space, routed.models, runtimes, routed.note)
+
+
 # ---- tag -----------------------------------------------------------------------------------
 @dataclass
 class Tagged:
@@ -164,16 +199,21 @@ def labelled_from_other_rounds(outputs_dir: Path, round_name: str) -> pd.DataFra
 
 
 def tag(passages: pd.DataFrame, embeddings: np.ndarray, config: ConsultConfig,
-        outputs_dir: Path, round_name: str, cache: EmbeddingCache | None = None) -> Tagged:
+        outputs_dir: Path, round_name: str, cache: EmbeddingCache | None = None,
+        space: ConsultConfig | None = None) -> Tagged:
+    """`space`: the settings whose model put `embeddings` in their space (it reads the
+    codebook); the run's own settings when every passage was read by one model."""
     from consult.codebook import load_codebook
     from consult.tag import tag_passages
 
     codebook = load_codebook(config.tagging.codebook)
     labelled = labelled_from_other_rounds(outputs_dir, round_name)
     texts = passages[S.TEXT].astype(str).tolist()
-    lazy = LazyEmbedder(config.embedding)
-    key = _key("tag", fingerprint("consult.tag", "consult.tag_keywords", "consult.nlp"),
-               embeddings.tobytes(), texts, codebook.sha256,
+    languages = passages[S.LANGUAGE].fillna(UNDETERMINED).astype(str).tolist()
+    lazy = LazyEmbedder((space or config).embedding)
+    key = _key("tag", fingerprint("consult.tag", "consult.tag_keywords", "consult.nlp",
+                                  "consult.codebook", "consult.embed"),
+               embeddings.tobytes(), texts, languages, codebook.sha256,
                config.section_hash("tagging"), lazy.name,
                None if labelled is None else labelled.to_json(orient="values"))
     paths = RoundPaths.for_round(round_name, outputs=outputs_dir)
@@ -181,7 +221,7 @@ def tag(passages: pd.DataFrame, embeddings: np.ndarray, config: ConsultConfig,
     hit = _cache_get(folder, key)
     if hit is None:
         res = tag_passages(texts, embeddings, codebook, lazy, config.tagging, labelled=labelled,
-                           cache=cache or embedding_cache(paths, config))
+                           cache=cache or embedding_cache(paths, config), languages=languages)
         hit = (res.tags.reset_index(drop=True), res.scores.reset_index(drop=True))
         _cache_put(folder, key, hit)
     return Tagged(hit[0], hit[1], codebook, 0 if labelled is None else len(labelled))
@@ -194,9 +234,11 @@ def themes(passages: pd.DataFrame, embeddings: np.ndarray, scores: pd.DataFrame,
     from consult.topics import discover_themes
 
     texts = passages[S.TEXT].astype(str).tolist()
+    languages = passages[S.LANGUAGE].fillna(UNDETERMINED).astype(str).tolist()
     mask = counted_mask(passages).to_numpy()
-    code = fingerprint("consult.topics", "consult.topics_labels", "consult.backends")
-    key = _key("themes", code, embeddings.tobytes(),
+    code = fingerprint("consult.topics", "consult.topics_labels", "consult.topics_words",
+                       "consult.backends", "consult.quotes", "consult.ingest.language")
+    key = _key("themes", code, embeddings.tobytes(), languages,
                texts, mask.tolist(), pd.util.hash_pandas_object(scores, index=False).sum(),
                None if coverage is None else coverage.tobytes(),
                config.section_hash("topics"), codebook.sha256)
@@ -204,7 +246,7 @@ def themes(passages: pd.DataFrame, embeddings: np.ndarray, scores: pd.DataFrame,
     if hit is not None:
         return hit
     res = discover_themes(texts, embeddings, scores, codebook, config.topics, fit_mask=mask,
-                          coverage=coverage)
+                          coverage=coverage, languages=languages)
     res.model = None  # the fitted BERTopic is not used downstream; unpickling it costs seconds
     _cache_put(cache_dir / "themes", key, res)
     return res
@@ -220,9 +262,11 @@ def _shown_config(config: ConsultConfig) -> str:
 
 
 # ---- report --------------------------------------------------------------------------------
-def bundle(paths: RoundPaths, prepared: Prepared, embeddings: np.ndarray, tagged: Tagged, themed,
+def bundle(paths: RoundPaths, prepared: Prepared, embedded: Embedded, tagged: Tagged, themed,
            config: ConsultConfig, timings: dict, started: float) -> dict:
-    passages = pd.concat([prepared.passages, tagged.tags, themed.assignments], axis=1)
+    passages = pd.concat([prepared.passages, embedded.columns, tagged.tags, themed.assignments],
+                         axis=1)
+
     run_info = {
         "consult version": consult.__version__,
         "round": paths.round,
@@ -230,14 +274,16 @@ def bundle(paths: RoundPaths, prepared: Prepared, embeddings: np.ndarray, tagged
         "configuration": _shown_config(config),
         "codebook": tagged.codebook.name,
         "codebook sha256": tagged.codebook.sha256,
-        "embedding model": LazyEmbedder(config.embedding).name,
-        "embedding runtime": LazyEmbedder(config.embedding).runtime,
+        "embedding model": LazyEmbedder(embedded.space.embedding).name,
+        "embedding models": embedded.models,
+        "embedding runtime": embedded.runtimes,
         "labelled examples from earlier rounds": tagged.n_labelled,
+        **({"embedding note": embedded.note} if embedded.note else {}),
         "input files": {r[S.SOURCE_FILE]: r[S.FILE_SHA256] for _, r in prepared.files.iterrows()},
         "stage seconds": {k: round(v, 2) for k, v in timings.items()},
     }
     return {
-        "passages": passages, "scores": tagged.scores, "embeddings": embeddings,
+        "passages": passages, "scores": tagged.scores, "embeddings": embedded.vectors,
         "themes": themed.themes, "rejected": prepared.rejected, "files": prepared.files,
         "codebook": tagged.codebook, "run_info": run_info, "started": started,
     }

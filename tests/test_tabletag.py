@@ -33,7 +33,7 @@ def test_csv_semicolon_with_id_column(setup):
                         cache_dir=tmp / "cache")
     df = pd.read_csv(out, keep_default_na=False)
     assert list(df.columns) == ["ref", schema.PRIORITIES, TABLE_STATUS, schema.CONFIDENCE,
-                                "score:T", "score:D"]
+                                schema.LANGUAGE, "score:T", "score:D"]
     assert df["ref"].tolist() == ["r1", "r2", "r3"]
     assert df[schema.PRIORITIES].tolist() == ["T", "", "D"]
     assert df[TABLE_STATUS].iloc[1] == "no-fit"

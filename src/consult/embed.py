@@ -18,6 +18,7 @@ from typing import Protocol, runtime_checkable
 import numpy as np
 
 from consult.config import EmbeddingConfig
+from consult.embed_e5 import E5_MODEL, E5_NAME
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +42,9 @@ def normalise(x: np.ndarray) -> np.ndarray:
     return x / norms
 
 
+_HASH_TOKEN = re.compile(r"[^\W_]+")  # words of any script (ASCII text hashes as it always did)
+
+
 class HashingEmbedder:
     """Deterministic bag-of-words hashing vectors: no model, for tests and smoke runs."""
 
@@ -52,7 +56,7 @@ class HashingEmbedder:
     def encode(self, texts: list[str]) -> np.ndarray:
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
         for i, t in enumerate(texts):
-            for tok in re.findall(r"[a-z0-9]+", t.lower()):
+            for tok in _HASH_TOKEN.findall(t.lower()):
                 h = int.from_bytes(hashlib.blake2b(tok.encode(), digest_size=8).digest(), "little")
                 out[i, h % self.dim] += 1.0 if (h >> 63) & 1 else -1.0
         return normalise(out)
@@ -135,7 +139,7 @@ def resolve_precision(cfg: EmbeddingConfig) -> str:
     """'auto' takes bf16 only on a CPU with native bf16: measured 1.5x faster there."""
     if cfg.precision != "auto":
         return cfg.precision
-    if cfg.runtime == "onnx" or cfg.model.startswith("hashing"):
+    if cfg.runtime == "onnx" or cfg.model.startswith("hashing") or cfg.model == E5_MODEL:
         return "fp32"
     return "bf16" if resolve_device(cfg.device) == "cpu" and native_bf16() else "fp32"
 
@@ -162,6 +166,10 @@ def load_embedder(cfg: EmbeddingConfig) -> Embedder:
     if cfg.model.startswith("hashing"):
         dim = int(cfg.model.split("-")[1]) if "-" in cfg.model else 256
         return HashingEmbedder(dim)
+    if cfg.model == E5_MODEL:
+        from consult.embed_e5 import E5Embedder
+
+        return E5Embedder(workers=cfg.multilingual_workers)
     path = require_model_folder(bundled_model_path() if cfg.model == BUNDLED_MODEL else cfg.model)
     name = embedder_name(cfg)
     precision = resolve_precision(cfg)
@@ -198,6 +206,8 @@ def embedder_name(cfg: EmbeddingConfig) -> str:
         return cfg.model if "-" in cfg.model else "hashing-256"
     if cfg.model == BUNDLED_MODEL:
         return BUNDLED_MODEL
+    if cfg.model == E5_MODEL:
+        return E5_NAME
     p = Path(cfg.model)
     return p.name if p.name != "model" else p.parent.name
 

@@ -14,16 +14,12 @@ from consult import schema as S
 from consult.config import ConsultConfig
 from consult.ingest.language import detect_language, detect_languages
 from consult.ingest.round import PHRASE_KINDS, flag_duplicates
-from consult.ingest.textutil import non_answer_reason
+from consult.ingest.textutil import count_words, non_answer_reason
 from consult.schema import StageResult
 
 __all__ = ["account", "count_words", "detect_language", "prepare_passages", "prepare_round"]
 
 log = logging.getLogger(__name__)
-
-def count_words(text: str) -> int:
-    return len(text.split()) if isinstance(text, str) else 0
-
 
 def prepare_passages(passages: pd.DataFrame, config: ConsultConfig | None = None) -> StageResult:
     """Language (detected per passage), n_words and stakeholder flag; non-answers rejected."""

@@ -13,18 +13,13 @@ import logging
 import os
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from consult import schema
 from consult.codebook import Codebook, load_codebook
 from consult.config import ConsultConfig
-from consult.embed import (
-    Embedder,
-    EmbeddingCache,
-    cache_home,
-    embed_texts,
-    load_embedder,
-)
+from consult.embed import Embedder, EmbeddingCache, LazyEmbedder, cache_home, embed_texts
 from consult.tag import TagResult, tag_passages
 
 log = logging.getLogger(__name__)
@@ -101,6 +96,11 @@ def _decode(data: bytes, path: Path) -> str:
     return str(best)
 
 
+def _language_column(df: pd.DataFrame) -> str | None:
+    """A column named like 'language' gives each row's language as a prior."""
+    return next((c for c in df.columns if str(c).strip().casefold() in ("language", "lang")), None)
+
+
 def _find_column(df: pd.DataFrame, name: str, flag: str, path: Path) -> str:
     if name in df.columns:
         return name
@@ -113,25 +113,44 @@ def _find_column(df: pd.DataFrame, name: str, flag: str, path: Path) -> str:
 
 def tag_table(
     df: pd.DataFrame, text_column: str, id_column: str | None, codebook: Codebook,
-    embedder: Embedder, config: ConsultConfig, cache: EmbeddingCache | None = None,
-    labelled: pd.DataFrame | None = None,
+    config: ConsultConfig, cache: EmbeddingCache | None = None,
+    labelled: pd.DataFrame | None = None, language_column: str | None = None,
 ) -> tuple[pd.DataFrame, TagResult]:
-    """The output table for `df` (one row per input row) and the underlying TagResult."""
+    """The output table for `df` (one row per input row) and the underlying TagResult.
+
+    The same path as a round: each text's language is detected (the `language_column` value,
+    when given, is a prior), each language is read by its model, vectors meet in one space.
+    """
+    from consult.ingest.language import detect_languages
+    from consult.multilingual import embed_routed
+
     texts = ["" if pd.isna(t) else str(t).strip() for t in df[text_column].tolist()]
     ids = (df[id_column].tolist() if id_column else list(range(1, len(df) + 1)))
     keep = [i for i, t in enumerate(texts) if t]
     kept_texts = [texts[i] for i in keep]
-    vecs, computed = embed_texts(kept_texts, embedder, cache)
+    priors = df[language_column].tolist() if language_column else None
+    langs = detect_languages(kept_texts, [priors[i] for i in keep] if priors else None)
+    computed = 0
+
+    def embed(batch: list[str], settings) -> np.ndarray:
+        nonlocal computed
+        vecs, n_new = embed_texts(batch, _embedder(settings), cache)
+        computed += n_new
+        return vecs
+
+    routed = embed_routed(kept_texts, langs, config.embedding, embed)
     if kept_texts and cache is not None:
         log.info("Embedded %d texts (%d new, rest from cache)", len(kept_texts), computed)
-    result = tag_passages(kept_texts, vecs, codebook, embedder, config.tagging,
-                          labelled=labelled, cache=cache)
+    result = tag_passages(kept_texts, routed.vectors, codebook, _embedder(routed.space),
+                          config.tagging, labelled=labelled, cache=cache, languages=langs)
+    result.info["embedding models"] = routed.models
     score_cols = [schema.score_column(p) for p in codebook.ids]
     out = pd.DataFrame({
         (id_column or ROW_COLUMN): ids,
         schema.PRIORITIES: [""] * len(df),
         TABLE_STATUS: ["no-fit"] * len(df),
         schema.CONFIDENCE: [1.0] * len(df),
+        schema.LANGUAGE: [""] * len(df),
     })
     for c in score_cols:
         out[c] = 0.0
@@ -139,8 +158,14 @@ def tag_table(
         out.loc[keep, schema.PRIORITIES] = result.tags[schema.PRIORITIES].to_numpy()
         out.loc[keep, TABLE_STATUS] = result.tags[schema.TAG_STATUS].to_numpy()
         out.loc[keep, schema.CONFIDENCE] = result.tags[schema.CONFIDENCE].to_numpy()
+        out.loc[keep, schema.LANGUAGE] = langs
         out.loc[keep, score_cols] = result.scores[score_cols].to_numpy()
     return out, result
+
+
+def _embedder(settings) -> Embedder:
+    """One loaded model per settings, for the whole process (codebook and texts share it)."""
+    return LazyEmbedder(settings)
 
 
 def run_table_tag(
@@ -153,9 +178,9 @@ def run_table_tag(
     df = read_table(Path(input))
     text_col = _find_column(df, text_column, "--text-column", Path(input))
     id_col = _find_column(df, id_column, "--id-column", Path(input)) if id_column else None
-    embedder = load_embedder(config.embedding)
     cache = EmbeddingCache(cache_dir or default_cache_dir()) if config.embedding.cache else None
-    out, result = tag_table(df, text_col, id_col, codebook, embedder, config, cache)
+    out, result = tag_table(df, text_col, id_col, codebook, config, cache,
+                            language_column=_language_column(df))
     output = Path(output)
     output.parent.mkdir(parents=True, exist_ok=True)
     tmp = output.with_name(output.name + ".tmp")

@@ -189,14 +189,34 @@ def _knn(x: np.ndarray, protos: Prototypes, config: TaggingConfig) -> tuple[np.n
     return knn, lam
 
 
-def _centre(s: np.ndarray, config: TaggingConfig) -> np.ndarray:
-    """Remove each priority's batch-mean similarity (its bias), shrunk for small batches."""
+def _centre(s: np.ndarray, config: TaggingConfig,
+            groups: list[np.ndarray] | None = None) -> np.ndarray:
+    """Remove each priority's batch-mean similarity (its bias), shrunk for small batches.
+
+    With `groups` (row indices per language) each language is centred on its own: a language's
+    passages sit closer to some priorities' English wording than others, and that bias is the
+    language's, not the passages'.
+    """
+    if groups is not None and len(groups) > 1:
+        out = np.empty_like(s)
+        for rows in groups:
+            out[rows] = _centre(s[rows], config)
+        return out
     if not config.centre_batch or s.shape[0] == 0:
         return s - s.mean()
     n = s.shape[0]
     w = n / float(n + config.centre_min_passages)
     col = s.mean(axis=0, keepdims=True)
     return s - (w * col + (1 - w) * col.mean())
+
+
+def language_groups(languages: list[str] | None) -> list[np.ndarray] | None:
+    """Row indices per language, for per-language centring; None when there is one language."""
+    if not languages:
+        return None
+    codes = pd.Series(list(languages), dtype=object).fillna("und")
+    groups = [np.asarray(v, dtype=int) for v in codes.groupby(codes, sort=True).indices.values()]
+    return groups if len(groups) > 1 else None
 
 
 def _probabilities(c: np.ndarray, config: TaggingConfig) -> tuple[np.ndarray, np.ndarray]:
@@ -211,6 +231,7 @@ def _probabilities(c: np.ndarray, config: TaggingConfig) -> tuple[np.ndarray, np
 
 def score_matrix(
     x: np.ndarray, protos: Prototypes, config: TaggingConfig, bonus: np.ndarray | None = None,
+    groups: list[np.ndarray] | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Centred similarity (n, P) after refinement, and the refined anchors."""
     x = _unit_rows(x)
@@ -224,7 +245,7 @@ def score_matrix(
     for r in range(config.refine_rounds + 1):
         raw = (1 - a) * (x @ anchors.T) + a * item
         raw = (1 - lam) * raw + lam * knn + extra
-        c = _centre(raw, config)
+        c = _centre(raw, config, groups)
         if r == config.refine_rounds:
             break
         p, p_none = _probabilities(c, config)
@@ -246,8 +267,12 @@ def tag_passages(
     texts: list[str], embeddings: np.ndarray, codebook: Codebook, embedder: Embedder,
     config: TaggingConfig, labelled: pd.DataFrame | None = None,
     cache: EmbeddingCache | None = None, prototypes: Prototypes | None = None,
+    languages: list[str] | None = None,
 ) -> TagResult:
-    """Tags for each text: priorities (best first), confidence, status, and per-priority scores."""
+    """Tags for each text: priorities (best first), confidence, status, and per-priority scores.
+
+    `languages` (one code per text) centres each language's scores on its own.
+    """
     from consult.tag_keywords import keyword_hits
 
     n = len(texts)
@@ -266,7 +291,8 @@ def tag_passages(
     protos = prototypes or build_prototypes(codebook, embedder, config, labelled, cache)
     hits = keyword_hits(texts, codebook)
     bonus = config.keyword_bonus * np.minimum(hits, 2.0) / 2.0 if hits.any() else None
-    c, _ = score_matrix(np.asarray(embeddings, np.float32), protos, config, bonus)
+    c, _ = score_matrix(np.asarray(embeddings, np.float32), protos, config, bonus,
+                        language_groups(languages))
     p, p_none = _probabilities(c, config)
     fit = 1.0 - p_none
     top = p.max(axis=1, keepdims=True)

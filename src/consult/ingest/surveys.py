@@ -18,6 +18,7 @@ from consult.ids import respondent_id
 from consult.ingest.attributes import header_key, match_alias, normalise_country
 from consult.ingest.base import ReadContext, ReadResult, UnreadableFile
 from consult.ingest.tables import Table, load_tables
+from consult.ingest.textutil import count_words
 from consult.schema import RawFile
 
 log = logging.getLogger(__name__)
@@ -134,7 +135,7 @@ def _looks_text(values: list[str], header: str, min_words: int) -> bool:
     n = len(values)
     if sum(bool(_NUMBERISH.match(v)) for v in values) >= 0.8 * n:
         return False
-    words = [len(v.split()) for v in values]
+    words = [count_words(v) for v in values]
     med = statistics.median(words)
     counts: dict[str, int] = {}
     for v in values:

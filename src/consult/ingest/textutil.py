@@ -209,6 +209,23 @@ _NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
 _HAS_WORD = re.compile(r"[^\W_]", re.UNICODE)
 
 
+# Scripts written without spaces between words: a run of Thai, Lao, Burmese or Khmer letters
+# holds about one word per 4 characters, a run of Chinese or Japanese one per 2.
+_UNSPACED_SEA = re.compile(r"[\u0E00-\u0EFF\u1000-\u109F\u1780-\u17FF]+")
+_UNSPACED_CJK = re.compile(r"[\u3040-\u30FF\u4E00-\u9FFF]+")
+
+
+def count_words(text: Any) -> int:
+    """Words in `text`, also in scripts without spaces, so a Thai answer is not 'one word'."""
+    if not isinstance(text, str):
+        return 0
+    n = len(text.split())
+    for pattern, per_word in ((_UNSPACED_SEA, 4), (_UNSPACED_CJK, 2)):
+        for run in pattern.findall(text):
+            n += max(0, -(-len(run) // per_word) - 1)  # the run already counted as one word
+    return n
+
+
 def non_answer_reason(text: Any, non_answers: set[str] | frozenset[str] | list[str],
                       phrases: bool = True) -> str | None:
     """Why a unit is not usable ("empty", "no words ('...')", "non-answer ('N/A')"), or None.

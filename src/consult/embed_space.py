@@ -1,0 +1,53 @@
+"""One vector space for a round whose passages were read by different models.
+
+Tagging, themes and quotes compare passages with each other and with the codebook, so every
+vector must live in one space: the English model's. Vectors of the multilingual model are carried
+there by a linear map fitted once on parallel sentences (`scripts/fit_language_map.py`), which
+puts a Thai passage near where its English translation would sit. A pair of models without a
+fitted map cannot share a space; the caller then reads every passage with the multilingual model.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from consult.embed import normalise
+
+log = logging.getLogger(__name__)
+
+MAPS = Path(__file__).parent / "data" / "maps"
+
+
+def map_path(source: str, target: str) -> Path:
+    safe = lambda s: re.sub(r"[^A-Za-z0-9_.-]+", "_", s)  # noqa: E731
+    return MAPS / f"{safe(source)}__to__{safe(target)}.npz"
+
+
+@lru_cache(maxsize=8)
+def load_map(source: str, target: str) -> np.ndarray | None:
+    """The fitted (d_source, d_target) matrix, or None when the pair has none."""
+    path = map_path(source, target)
+    if not path.is_file():
+        return None
+    with np.load(path) as z:
+        return np.asarray(z["W"], dtype=np.float32)
+
+
+def has_map(source: str, target: str) -> bool:
+    return source == target or load_map(source, target) is not None
+
+
+def to_space(vectors: np.ndarray, source: str, target: str) -> np.ndarray:
+    """`vectors` of model `source` expressed in the space of model `target` (unit rows)."""
+    if source == target or len(vectors) == 0:
+        return normalise(vectors)
+    W = load_map(source, target)
+    if W is None:
+        raise ValueError(f"No fitted map from {source} to {target}; run "
+                         "scripts/fit_language_map.py or use one model for every language.")
+    return normalise(np.asarray(vectors, np.float32) @ W)
