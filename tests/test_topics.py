@@ -349,7 +349,7 @@ class _NoClusters:
 
 
 def test_clusterer_without_clusters_falls_back_to_kmeans():
-    texts, truth = make_round(10)
+    texts, _ = make_round(10)
     res = discover_themes(texts, embed(texts), None, None, TopicsConfig(), clusterer=_NoClusters())
     assert res.info["backend"] == "fast (fallback)"
     assert (res.assignments[schema.THEME_ID] >= 0).all()

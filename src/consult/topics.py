@@ -4,7 +4,10 @@ BERTopic runs on the precomputed embeddings (`embedding_model=None`) with a plug
 clusterer (see `consult.backends`): by default PCA + k-means, which is deterministic, has no
 outliers and costs a fraction of UMAP + HDBSCAN; BERTopic's own default is one setting away.
 Keywords come from BERTopic's class-based TF-IDF over lemmas; labels join the 2-3 most
-distinctive keywords so a drafter can read them.
+distinctive keywords so a drafter can read them. Themes follow the (shared-space) embeddings, not
+languages: each passage is cut into words and loses its own language's stop words
+(`consult.topics_words`), a theme says which languages it holds, and its label and quotes prefer
+English passages when it has them, always quoting the original text.
 
 Linking rule (documented for drafters): a theme is linked to priority P when the mean score for P
 over the theme's stakeholder passages is at least `topics.link_mean`, or when at least
@@ -31,13 +34,8 @@ from consult.backends import _relabel_by_size, fast_backend, umap_hdbscan_backen
 from consult.config import TopicsConfig
 from consult.embed import normalise as _unit_rows
 from consult.quotes import representative
-from consult.topics_labels import (
-    _TOKEN,
-    keyword_docs,
-    make_labels,
-    stop_words,
-    theme_keywords,
-)
+from consult.topics_labels import POOL, make_labels, theme_words
+from consult.topics_words import ENGLISH, keyword_docs_and_languages, passage_languages
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +43,7 @@ UNASSIGNED_LABEL = "Unassigned"
 THEME_COLUMNS = [
     schema.THEME_ID, schema.THEME_LABEL, schema.THEME_KEYWORDS, schema.THEME_SIZE,
     schema.THEME_PRIORITIES, schema.THEME_EMERGING, schema.THEME_QUOTES, schema.THEME_NEAREST,
+    schema.THEME_LANGUAGES,
 ]
 # UMAP/HDBSCAN need a few dozen points; smaller rounds use the fast backend.
 MIN_FOR_UMAP = 30
@@ -96,10 +95,11 @@ def _backend(config: TopicsConfig, n_fit: int, reducer: Any,
 
 
 def _vectorizer() -> Any:
+    """Counts the words of `keyword_docs`, which has already cut each passage into words and
+    dropped its language's stop words (a global list would cut "an ninh" in Vietnamese)."""
     from sklearn.feature_extraction.text import CountVectorizer
 
-    return CountVectorizer(stop_words=sorted(stop_words()), ngram_range=(1, 2),
-                           token_pattern=_TOKEN.pattern)
+    return CountVectorizer(ngram_range=(1, 2), token_pattern=r"(?u)\S+", lowercase=False)
 
 
 def _fit_bertopic(docs: list[str], X: np.ndarray, config: TopicsConfig, reducer: Any,
@@ -109,10 +109,12 @@ def _fit_bertopic(docs: list[str], X: np.ndarray, config: TopicsConfig, reducer:
     from bertopic.vectorizers import ClassTfidfTransformer
 
     ctfidf = ClassTfidfTransformer(reduce_frequent_words=True)
+    top_n = max(config.top_n_words, POOL)  # more than shown: the label may need readable ones
+    # language="english" would make BERTopic strip every non-ASCII letter before counting.
     model = BERTopic(
         embedding_model=None, umap_model=reducer, hdbscan_model=clusterer,
-        vectorizer_model=_vectorizer(), ctfidf_model=ctfidf,
-        top_n_words=config.top_n_words, calculate_probabilities=False, verbose=False,
+        vectorizer_model=_vectorizer(), ctfidf_model=ctfidf, language="multilingual",
+        top_n_words=top_n, calculate_probabilities=False, verbose=False,
         min_topic_size=max(2, config.min_topic_size or 10),
     )
     topics, _ = model.fit_transform(docs, embeddings=X)
@@ -122,7 +124,7 @@ def _fit_bertopic(docs: list[str], X: np.ndarray, config: TopicsConfig, reducer:
         new = model.reduce_outliers(docs, labels.tolist(), strategy="embeddings", embeddings=X,
                                     threshold=config.outlier_threshold)
         model.update_topics(docs, topics=new, vectorizer_model=_vectorizer(),
-                            ctfidf_model=ctfidf, top_n_words=config.top_n_words)
+                            ctfidf_model=ctfidf, top_n_words=top_n)
         labels = np.asarray(new, dtype=int)
     return labels, model, n_out
 
@@ -208,12 +210,15 @@ def discover_themes(
     reducer: Any = None,
     clusterer: Any = None,
     coverage: np.ndarray | None = None,
+    languages: list[str] | None = None,
 ) -> ThemeResult:
     """Themes of a round: fit on stakeholder passages (`fit_mask`), place the rest nearest.
 
     `scores` holds the tagger's `score:<id>` columns aligned with `texts`; `codebook.priorities`
     gives the ids to link. `reducer`/`clusterer` override the configured backend. `coverage` is
     the tagger's `codebook_similarity` per passage (optional; see the module docstring).
+    `languages` holds an ISO 639-1 code per passage (`und` when unknown); without it every
+    passage is taken as English.
     """
     t0 = time.perf_counter()
     texts = [t if isinstance(t, str) else "" if t is None or pd.isna(t) else str(t) for t in texts]
@@ -241,8 +246,11 @@ def discover_themes(
         log.info("Themes: no stakeholder passages among %d; nothing to fit", n)
         return ThemeResult(_assignments(np.full(n, -1), {}), _empty_themes(), None, info)
 
+    langs = passage_languages(texts, languages)
     Xf = X[fit_idx]
-    docs = keyword_docs([texts[i] for i in fit_idx], lemmatize=config.lemmatize)
+    fit_langs = [langs[i] for i in fit_idx]
+    docs, word_langs = keyword_docs_and_languages([texts[i] for i in fit_idx], config.lemmatize,
+                                                  fit_langs)
     model = None
     if fit_idx.size < 3:  # too few to cluster: one theme
         fit_labels, n_out, used = np.zeros(fit_idx.size, dtype=int), 0, "single"
@@ -264,10 +272,12 @@ def discover_themes(
     theme_ids[rest] = place_nearest(X, theme_ids, rest, threshold=-1.0)
     k = int(fit_ids.max()) + 1 if (fit_ids >= 0).any() else 0
 
-    keywords = theme_keywords(model, mapping, docs, fit_ids, k, config.top_n_words)
-    labels = make_labels(keywords)
+    words = theme_words(model, mapping, docs, fit_langs, fit_ids, k, config.top_n_words,
+                        word_langs)
+    labels = make_labels(words.label_words, words.label_language)
     groups = {t: fit_idx[fit_ids == t].tolist() for t in range(k)}
-    quotes = representative(X, groups, config.n_quotes, texts=texts)
+    quotes = representative(X, groups, config.n_quotes, texts=texts, languages=langs,
+                            prefer=(ENGLISH,))
     pids = _priority_ids(codebook, scores)
     cov = None if coverage is None else np.nan_to_num(np.asarray(coverage, dtype=float), nan=1.0)
     floor = None if cov is None else config.emerging_coverage_ratio * float(np.median(cov[fit_idx]))
@@ -280,12 +290,13 @@ def discover_themes(
         rows.append({
             schema.THEME_ID: t,
             schema.THEME_LABEL: labels[t],
-            schema.THEME_KEYWORDS: ", ".join(keywords[t]),
+            schema.THEME_KEYWORDS: ", ".join(words.keywords[t]),
             schema.THEME_SIZE: int(members.size),
             schema.THEME_PRIORITIES: "" if uncovered else ";".join(linked),
             schema.THEME_EMERGING: uncovered or not linked,
             schema.THEME_QUOTES: quotes[t],
             schema.THEME_NEAREST: ";".join(linked),
+            schema.THEME_LANGUAGES: words.languages[t],
         })
     themes = pd.DataFrame(rows, columns=THEME_COLUMNS) if rows else _empty_themes()
     info.update(themes=k, unassigned=int((theme_ids == -1).sum()),
