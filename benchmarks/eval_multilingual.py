@@ -137,6 +137,23 @@ def themes(data: pd.DataFrame, cfg: ConsultConfig, cache: EmbeddingCache, seeds:
     return out
 
 
+def write_agreement(res: dict, cfg: ConsultConfig) -> None:
+    from consult.embed_space import map_path
+    from consult.multilingual import model_name, model_spec
+
+    rows = res["tagging"]["one sentence"]["languages"]
+    target = model_name(cfg.embedding, cfg.embedding.model)
+    source = model_name(cfg.embedding, model_spec("th", cfg.embedding))
+    path = map_path(source, target).with_suffix(".json")
+    path.write_text(json.dumps({
+        "agreement_with_english": {k: round(v["agreement_with_english"], 3)
+                                   for k, v in rows.items() if k != "en"},
+        "measured_by": res["command"] + " --write-agreement",
+        "data": "SIB-200 dev, 99 sentences per language, seven topics in one English sentence each",
+    }, indent=1) + "\n", encoding="utf-8")
+    log.info("Wrote %s", path)
+
+
 def markdown(res: dict) -> str:
     lines = ["# Multilingual benchmark (SIB-200 dev, 99 sentences per language)", "",
              f"Command: `{res['command']}`", "",
@@ -172,6 +189,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", type=Path, default=HERE / "results")
     ap.add_argument("--seeds", type=int, default=5)
     ap.add_argument("--config", type=Path, default=None, help="a consult.toml to measure")
+    ap.add_argument("--write-agreement", action="store_true",
+                    help="store the per-language agreement with English (one-sentence codebook) "
+                    "beside the bundled map, where tagging reads it to discount confidence")
     args = ap.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     from consult.config import load_config
@@ -188,6 +208,8 @@ def main(argv: list[str] | None = None) -> int:
     res["models"] = {code: model_name(cfg.embedding, model_spec(code, cfg.embedding))
                      for code in LANGS.values()}
     res["themes"] = themes(data, cfg, cache, args.seeds)
+    if args.write_agreement:
+        write_agreement(res, cfg)
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "eval_multilingual.json").write_text(json.dumps(res, indent=1), encoding="utf-8")
     (args.out / "eval_multilingual.md").write_text(markdown(res), encoding="utf-8")

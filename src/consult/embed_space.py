@@ -9,6 +9,7 @@ fitted map cannot share a space; the caller then reads every passage with the mu
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 from functools import lru_cache
@@ -36,6 +37,18 @@ def load_map(source: str, target: str) -> np.ndarray | None:
         return None
     with np.load(path) as z:
         return np.asarray(z["W"], dtype=np.float32)
+
+
+@lru_cache(maxsize=8)
+def agreement(source: str, target: str) -> dict[str, float]:
+    """Per language, how often a passage carried over by this map gets the tag its English
+    original gets (SIB-200 dev, `benchmarks/eval_multilingual.py --write-agreement`): the
+    share of a confidence that survives the crossing. Empty when never measured."""
+    path = map_path(source, target).with_suffix(".json")
+    if not path.is_file():
+        return {}
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return {k: float(v) for k, v in data.get("agreement_with_english", {}).items()}
 
 
 def has_map(source: str, target: str) -> bool:

@@ -17,7 +17,7 @@ import numpy as np
 from consult.config import EmbeddingConfig
 from consult.embed import embedder_name
 from consult.embed_e5 import E5_MODEL
-from consult.embed_space import has_map, to_space
+from consult.embed_space import agreement, has_map, to_space
 from consult.languages import MODEL_LANGUAGES, UNDETERMINED, model_supports
 
 log = logging.getLogger(__name__)
@@ -106,6 +106,7 @@ class Routed:
     names: list[str]  # per text: the name of the model that read it
     supported: list[bool]  # per text: that model was trained on the text's language
     space: EmbeddingConfig  # the settings whose model reads the codebook
+    reliability: list[float] = field(default_factory=list)  # per text, see `reliability`
     models: dict[str, str] = field(default_factory=dict)  # language -> model name
     note: str = ""  # why every text went to the multilingual model, when it did
 
@@ -133,4 +134,17 @@ def embed_routed(texts: list[str], languages: list[str], cfg: EmbeddingConfig,
     first = {lang: names[langs.index(lang)]
              for lang in sorted(counts, key=lambda k: (-counts[k], k))}
     return Routed(np.zeros((0, 0), np.float32) if vectors is None else vectors, names,
-                  supported(langs, names), config_for(cfg, plan.space), first, plan.fallback)
+                  supported(langs, names), config_for(cfg, plan.space),
+                  reliability(langs, names, target), first, plan.fallback)
+
+
+def reliability(languages: list[str], names: list[str], target: str) -> list[float]:
+    """Per text, the share of a tag's confidence that survives the map into `target`'s space:
+    1 for texts read by `target` itself, else the measured agreement with the English tag for
+    that language (the lowest measured one for languages never measured)."""
+    tables = {n: agreement(n, target) for n in set(names) if n != target}
+    out = []
+    for lang, n in zip(languages, names):
+        table = tables.get(n)
+        out.append(1.0 if not table else table.get(lang, min(table.values())))
+    return out

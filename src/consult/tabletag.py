@@ -142,7 +142,8 @@ def tag_table(
     if kept_texts and cache is not None:
         log.info("Embedded %d texts (%d new, rest from cache)", len(kept_texts), computed)
     result = tag_passages(kept_texts, routed.vectors, codebook, _embedder(routed.space),
-                          config.tagging, labelled=labelled, cache=cache, languages=langs)
+                          config.tagging, labelled=labelled, cache=cache, languages=langs,
+                          reliability=routed.reliability)
     result.info["embedding models"] = routed.models
     score_cols = [schema.score_column(p) for p in codebook.ids]
     out = pd.DataFrame({

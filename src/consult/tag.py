@@ -267,11 +267,14 @@ def tag_passages(
     texts: list[str], embeddings: np.ndarray, codebook: Codebook, embedder: Embedder,
     config: TaggingConfig, labelled: pd.DataFrame | None = None,
     cache: EmbeddingCache | None = None, prototypes: Prototypes | None = None,
-    languages: list[str] | None = None,
+    languages: list[str] | None = None, reliability: np.ndarray | list[float] | None = None,
 ) -> TagResult:
     """Tags for each text: priorities (best first), confidence, status, and per-priority scores.
 
-    `languages` (one code per text) centres each language's scores on its own.
+    `languages` (one code per text) centres each language's scores on its own. `reliability`
+    (per text, in (0, 1]) scales the confidence of tags whose text reached the codebook's space
+    through a map from another model, by how often that crossing keeps the English tag; a tag
+    it pushes below the uncertain band is `uncertain`.
     """
     from consult.tag_keywords import keyword_hits
 
@@ -314,6 +317,12 @@ def tag_passages(
             tag_strs.append("")
             conf[i] = float(1.0 - fit[i])
             status.append("uncertain" if fit[i] >= th - band else "no-fit")
+    if reliability is not None:
+        factor = np.clip(np.asarray(reliability, dtype=float), 0.0, 1.0)
+        assigned = np.asarray([bool(t) for t in tag_strs])
+        conf = np.where(assigned, conf * factor, conf)
+        status = ["uncertain" if a and st == "tagged" and c < th + band else st
+                  for a, st, c in zip(assigned, status, conf)]
     coverage = (np.asarray(embeddings, np.float32) @ protos.anchors.T).max(axis=1)
     tags = pd.DataFrame({
         schema.PRIORITIES: tag_strs,
