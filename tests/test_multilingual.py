@@ -98,3 +98,15 @@ def test_a_thai_sentence_lands_near_its_english_translation():
     mapped = embed_space.to_space(e5.encode(th), e5.name, english.name)
     sims = mapped @ english.encode(en).T
     assert (sims.argmax(axis=1) == np.arange(3)).all()
+
+
+def test_a_language_no_model_covers_is_read_multilingually_never_dropped():
+    cfg = EmbeddingConfig(model="hashing-32", multilingual_model="hashing-16")
+    routed = embed_routed(["ཀ་ཁ་ག", "roads"], ["bo", "en"], cfg,
+                          lambda t, s: np.ones((len(t), 32 if s.model == "hashing-32" else 16)))
+    # no map between the two test backends: everything goes to the multilingual one, kept
+    assert routed.names == ["hashing-16", "hashing-16"] and routed.vectors.shape == (2, 16)
+    from consult.languages import model_supports
+
+    assert not model_supports(E5_NAME, "bo") and model_supports(E5_NAME, "th")
+    assert model_spec("bo", EmbeddingConfig()) == E5_MODEL
