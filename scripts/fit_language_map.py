@@ -76,10 +76,17 @@ def main() -> None:
     dst.append(embed_texts(extra, english, cache)[0])
     X, Y = np.concatenate(src), np.concatenate(dst)
     W = ridge(X, Y, args.lam).astype(np.float32)
-    fit = np.mean(np.sum((X @ W) / np.linalg.norm(X @ W, axis=1, keepdims=True) * Y, axis=1))
+    Z = X @ W
+    fit = np.mean(np.sum(Z / np.linalg.norm(Z, axis=1, keepdims=True) * Y, axis=1))
+    # ridge shrinks its predictions towards the mean: mapped passages would sit closer together
+    # than English ones and clump into one theme. Restore the target's spread around its mean.
+    z_mean, y_mean = Z.mean(axis=0), Y.mean(axis=0)
+    spread = np.linalg.norm(Y - y_mean, axis=1).mean() / np.linalg.norm(Z - z_mean, axis=1).mean()
     out = map_path(e5.name, english.name)
     out.parent.mkdir(parents=True, exist_ok=True)
-    np.savez_compressed(out, W=W.astype(np.float16), pairs=np.int64(len(X)), lam=args.lam)
+    np.savez_compressed(out, W=W.astype(np.float16), source_mean=z_mean.astype(np.float32),
+                        target_mean=y_mean.astype(np.float32), spread=np.float32(spread),
+                        pairs=np.int64(len(X)), lam=args.lam)
     logging.info("Wrote %s: %d pairs, mean cosine to the target on the fitted pairs %.3f", out,
                  len(X), fit)
 

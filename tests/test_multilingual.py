@@ -31,8 +31,8 @@ def test_language_models_override_and_hashing_stands_in_for_itself():
 def test_the_bundled_map_shares_the_english_space():
     plan = plan_models(["en", "th", "vi"], EmbeddingConfig())
     assert plan.space == MINILM and plan.specs == [MINILM, E5_MODEL, E5_MODEL] and not plan.fallback
-    W = embed_space.load_map(E5_NAME, MINILM)
-    assert W is not None and W.shape == (384, 384)
+    mapping = embed_space.load_map(E5_NAME, MINILM)
+    assert mapping is not None and mapping.W.shape == (384, 384) and mapping.spread > 1
 
 
 def test_models_without_a_map_fall_back_to_one_multilingual_model(tmp_path):
@@ -47,8 +47,9 @@ def test_models_without_a_map_fall_back_to_one_multilingual_model(tmp_path):
 def test_embed_routed_puts_every_row_in_the_target_space(monkeypatch):
     W = np.zeros((8, 4), np.float32)
     W[:4, :4] = np.eye(4)
+    mapping = embed_space.LinearMap(W, np.zeros(4, np.float32), np.zeros(4, np.float32), 1.0)
     monkeypatch.setattr(embed_space, "load_map",
-                        lambda s, t: W if (s, t) == (E5_NAME, MINILM) else None)
+                        lambda s, t: mapping if (s, t) == (E5_NAME, MINILM) else None)
     calls = []
 
     def fake_embed(texts, settings):

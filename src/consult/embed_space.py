@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -29,14 +30,33 @@ def map_path(source: str, target: str) -> Path:
     return MAPS / f"{safe(source)}__to__{safe(target)}.npz"
 
 
+@dataclass(frozen=True)
+class LinearMap:
+    """x -> target_mean + spread * (x @ W - source_mean): the ridge map, with the spread its
+    shrinkage took away given back, so mapped passages are as far apart as native ones."""
+
+    W: np.ndarray  # (d_source, d_target)
+    source_mean: np.ndarray  # mean of x @ W over the fitting pairs
+    target_mean: np.ndarray  # mean of the target vectors over the fitting pairs
+    spread: float
+
+    def __call__(self, x: np.ndarray) -> np.ndarray:
+        z = np.asarray(x, np.float32) @ self.W
+        return self.target_mean + self.spread * (z - self.source_mean)
+
+
 @lru_cache(maxsize=8)
-def load_map(source: str, target: str) -> np.ndarray | None:
-    """The fitted (d_source, d_target) matrix, or None when the pair has none."""
+def load_map(source: str, target: str) -> LinearMap | None:
+    """The fitted map from `source`'s space into `target`'s, or None when the pair has none."""
     path = map_path(source, target)
     if not path.is_file():
         return None
     with np.load(path) as z:
-        return np.asarray(z["W"], dtype=np.float32)
+        W = np.asarray(z["W"], dtype=np.float32)
+        zero = np.zeros(W.shape[1], np.float32)
+        return LinearMap(W, np.asarray(z["source_mean"], np.float32) if "source_mean" in z else zero,
+                         np.asarray(z["target_mean"], np.float32) if "target_mean" in z else zero,
+                         float(z["spread"]) if "spread" in z else 1.0)
 
 
 @lru_cache(maxsize=8)
@@ -59,8 +79,8 @@ def to_space(vectors: np.ndarray, source: str, target: str) -> np.ndarray:
     """`vectors` of model `source` expressed in the space of model `target` (unit rows)."""
     if source == target or len(vectors) == 0:
         return normalise(vectors)
-    W = load_map(source, target)
-    if W is None:
+    mapping = load_map(source, target)
+    if mapping is None:
         raise ValueError(f"No fitted map from {source} to {target}; run "
                          "scripts/fit_language_map.py or use one model for every language.")
-    return normalise(np.asarray(vectors, np.float32) @ W)
+    return normalise(mapping(vectors))
