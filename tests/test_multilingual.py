@@ -111,3 +111,25 @@ def test_a_language_no_model_covers_is_read_multilingually_never_dropped():
 
     assert not model_supports(E5_NAME, "bo") and model_supports(E5_NAME, "th")
     assert model_spec("bo", EmbeddingConfig()) == E5_MODEL
+
+
+def test_confirmed_passages_of_earlier_rounds_are_read_by_their_language_model():
+    import pandas as pd
+
+    from consult.codebook import Codebook, Priority
+    from consult.config import TaggingConfig
+    from consult.embed import HashingEmbedder
+    from consult.tag import build_prototypes
+
+    cb = Codebook(name="t", priorities=[Priority(id="T", label="Transport"),
+                                        Priority(id="D", label="Digital")])
+    seen = []
+
+    def read(texts):
+        seen.extend(texts)
+        return np.ones((len(texts), 64), np.float32)
+
+    labelled = pd.DataFrame({"text": ["รถไฟข้ามพรมแดน"], "priorities": ["T"]})
+    protos = build_prototypes(cb, HashingEmbedder(64), TaggingConfig(), labelled,
+                              encode_labelled=read)
+    assert seen == ["รถไฟข้ามพรมแดน"] and protos.labelled is not None

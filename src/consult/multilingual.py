@@ -148,3 +148,16 @@ def reliability(languages: list[str], names: list[str], target: str) -> list[flo
         table = tables.get(n)
         out.append(1.0 if not table else table.get(lang, min(table.values())))
     return out
+
+
+def labelled_reader(cfg: EmbeddingConfig, embed: Callable[[list[str], EmbeddingConfig], np.ndarray]
+                    ) -> Callable[[list[str]], np.ndarray]:
+    """Reads reviewer-confirmed passages of earlier rounds as passages are read: language
+    detected, each language by its model, into the shared space."""
+
+    def read(texts: list[str]) -> np.ndarray:
+        from consult.ingest.language import detect_languages
+
+        return embed_routed(texts, detect_languages(texts), cfg, embed).vectors
+
+    return read

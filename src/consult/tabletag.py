@@ -122,7 +122,7 @@ def tag_table(
     when given, is a prior), each language is read by its model, vectors meet in one space.
     """
     from consult.ingest.language import detect_languages
-    from consult.multilingual import embed_routed
+    from consult.multilingual import embed_routed, labelled_reader
 
     texts = ["" if pd.isna(t) else str(t).strip() for t in df[text_column].tolist()]
     ids = (df[id_column].tolist() if id_column else list(range(1, len(df) + 1)))
@@ -143,7 +143,8 @@ def tag_table(
         log.info("Embedded %d texts (%d new, rest from cache)", len(kept_texts), computed)
     result = tag_passages(kept_texts, routed.vectors, codebook, _embedder(routed.space),
                           config.tagging, labelled=labelled, cache=cache, languages=langs,
-                          reliability=routed.reliability)
+                          reliability=routed.reliability,
+                          encode_labelled=labelled_reader(config.embedding, embed))
     result.info["embedding models"] = routed.models
     score_cols = [schema.score_column(p) for p in codebook.ids]
     out = pd.DataFrame({

@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable
 
 import numpy as np
 import pandas as pd
@@ -95,8 +95,13 @@ def split_labelled(labelled: pd.DataFrame | None, codebook: Codebook) -> list[tu
 def build_prototypes(
     codebook: Codebook, embedder: Embedder, config: TaggingConfig,
     labelled: pd.DataFrame | None = None, cache: EmbeddingCache | None = None,
+    encode_labelled: Callable[[list[str]], np.ndarray] | None = None,
 ) -> Prototypes:
-    """Embed the codebook (and confirmed passages) once into anchors and phrase vectors."""
+    """Embed the codebook (and confirmed passages) once into anchors and phrase vectors.
+
+    `encode_labelled` reads confirmed passages as the round's passages are read (each language
+    by its model, in the shared space); by default they are read like the codebook.
+    """
     pris = codebook.priorities
     texts: list[str] = []
     slots: list[tuple[int, str]] = []  # (priority index, role)
@@ -116,8 +121,13 @@ def build_prototypes(
     pairs = split_labelled(labelled, codebook)
     index = {pid: k for k, pid in reversed(list(enumerate(codebook.ids)))}  # first wins
     lab_owner = np.asarray([index[pid] for _, ids in pairs for pid in ids], dtype=int)
-    texts += [text for text, ids in pairs for _ in ids]
-    vecs = _unit_rows(embed_texts(texts, embedder, cache)[0])
+    lab_texts = [text for text, ids in pairs for _ in ids]
+    if encode_labelled is None or not lab_texts:
+        texts += lab_texts
+        vecs = _unit_rows(embed_texts(texts, embedder, cache)[0])
+    else:
+        vecs = np.concatenate([_unit_rows(embed_texts(texts, embedder, cache)[0]),
+                               _unit_rows(encode_labelled(lab_texts))])
     lab_vecs = vecs[len(slots):]  # confirmed passages, one row per (passage, tag)
     n_lab = np.bincount(lab_owner, minlength=len(pris))
     d = vecs.shape[1]
@@ -268,6 +278,7 @@ def tag_passages(
     config: TaggingConfig, labelled: pd.DataFrame | None = None,
     cache: EmbeddingCache | None = None, prototypes: Prototypes | None = None,
     languages: list[str] | None = None, reliability: np.ndarray | list[float] | None = None,
+    encode_labelled: Callable[[list[str]], np.ndarray] | None = None,
 ) -> TagResult:
     """Tags for each text: priorities (best first), confidence, status, and per-priority scores.
 
@@ -291,7 +302,8 @@ def tag_passages(
                                schema.COVERAGE: pd.Series(dtype=float)}),
             scores=pd.DataFrame({c: pd.Series(dtype=float) for c in score_cols}),
         )
-    protos = prototypes or build_prototypes(codebook, embedder, config, labelled, cache)
+    protos = prototypes or build_prototypes(codebook, embedder, config, labelled, cache,
+                                            encode_labelled)
     hits = keyword_hits(texts, codebook)
     bonus = config.keyword_bonus * np.minimum(hits, 2.0) / 2.0 if hits.any() else None
     c, _ = score_matrix(np.asarray(embeddings, np.float32), protos, config, bonus,
