@@ -24,7 +24,7 @@ from consult.ids import sha256_file
 from consult.languages import UNDETERMINED
 from consult.schema import RawFile
 from consult.report.counts import counted_mask, id_list
-from consult.workspace import RoundPaths, atomic_write
+from consult.workspace import RoundPaths, atomic_write, sweep_temp
 from flows.cache import cache_get as _cache_get
 from flows.cache import cache_put as _cache_put
 from flows.cache import fingerprint
@@ -52,7 +52,8 @@ def plan(files: list[RawFile], round_name: str, config: ConsultConfig):
 def read_one(item, round_name: str, config: ConsultConfig, manifest: dict, cache_dir: Path):
     """Parse one file, reusing the parse of an unchanged file with unchanged settings.
 
-    The parse is not yet redacted, so `cache_dir` must be the private cache beside raw/.
+    The parse is not yet redacted, so `cache_dir` must be the user's private cache
+    (`RoundPaths.private_cache`), never under outputs/ or raw/.
     """
     from consult.ingest.round import read_planned
 
@@ -72,7 +73,9 @@ def known_reads(items: list, round_name: str, config: ConsultConfig, manifest: d
     """Outcomes known without parsing (unchanged files, files not to read), by position.
 
     The flow maps a task only over the rest: a re-run does not pay a task per unchanged file.
+    Runs once per run, under the round's lock: it also clears what a killed run left half-written.
     """
+    sweep_temp(cache_dir)
     known: dict[int, Any] = {}
     for i, item in enumerate(items):
         if item.status != "to-read":
@@ -119,8 +122,13 @@ def embed_chunk(texts: list[str], config: ConsultConfig) -> np.ndarray:
 
 
 def embedding_cache(paths: RoundPaths, config: ConsultConfig) -> EmbeddingCache:
-    """The run's one view of the shared vector cache: its file is read once per run."""
-    return EmbeddingCache(paths.shared_cache / "embeddings" if config.embedding.cache else None)
+    """The run's one view of the shared vector cache: its file is read once per run.
+
+    Other rounds may be writing there, so only temporary files an hour old are cleared.
+    """
+    folder = paths.shared_cache / "embeddings"
+    sweep_temp(folder, min_age_s=3600)
+    return EmbeddingCache(folder if config.embedding.cache else None)
 
 
 def embed_all(texts: list[str], config: ConsultConfig, cache: EmbeddingCache,

@@ -76,11 +76,13 @@ def test_rerun_reuses_parses_and_adding_a_file_parses_only_that_file(tmp_path, m
     assert set(first[S.PASSAGE_ID]) < set(grown[S.PASSAGE_ID])
 
 
-def test_parse_cache_holds_no_personal_data_under_outputs(tmp_path):
+def test_parse_cache_holds_no_personal_data_under_outputs_or_raw(tmp_path, monkeypatch):
+    monkeypatch.setenv("CONSULT_CACHE_DIR", str(tmp_path / "home-cache"))
     raw, out = _round(tmp_path), tmp_path / "out"
     _run(raw, out)
-    assert (raw / ".consult-cache" / "r1" / "parsed").is_dir()
-    assert not list(out.rglob("parsed"))
+    parsed = RoundPaths.for_round("r1", raw, out).private_cache / "parsed"
+    assert parsed.is_dir() and (tmp_path / "home-cache") in parsed.parents
+    assert not list(out.rglob("parsed")) and not list(raw.rglob(".consult-cache"))
 
 
 def test_a_config_change_invalidates_only_what_it_affects(tmp_path, monkeypatch):

@@ -67,3 +67,46 @@ def test_consult_run_starts_prefects_server_early_and_stops_it(tmp_path):
     assert "Starting temporary server" not in proc.stderr  # Prefect did not start a second one
     with socket.socket() as s:  # and ours is gone with the command
         assert s.connect_ex(("127.0.0.1", int(started.group(1)))) != 0
+
+
+def test_sigterm_unwinds_like_ctrl_c_so_finally_blocks_run():
+    import signal
+    import time
+
+    previous = runtime.install_signal_handlers()
+    ran = []
+    try:
+        with pytest.raises(runtime.Interrupted):
+            try:
+                os.kill(os.getpid(), signal.SIGTERM)
+                time.sleep(5)
+            finally:
+                ran.append("finally")
+    finally:
+        runtime.restore_signal_handlers(previous)
+    assert ran == ["finally"]
+
+
+@pytest.mark.slow
+def test_the_server_stops_itself_when_consult_is_killed_outright(tmp_path):
+    import time
+
+    code = ("import os, time\nfrom consult import runtime\nruntime.configure_environment()\n"
+            "assert runtime.start_temporary_server()\nruntime.wait_for_server()\n"
+            "print(os.environ['PREFECT_API_URL'], flush=True)\ntime.sleep(300)\n")
+    env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
+    proc = subprocess.Popen([sys.executable, "-c", code], env=env, cwd=tmp_path,
+                            stdout=subprocess.PIPE, text=True)
+    try:
+        port = int(re.search(r":(\d+)/api", proc.stdout.readline()).group(1))
+    finally:
+        proc.kill()  # SIGKILL: no handler, no atexit
+        proc.wait()
+    deadline = time.time() + 30
+    while time.time() < deadline:
+        with socket.socket() as s:
+            if s.connect_ex(("127.0.0.1", port)) != 0:
+                break
+        time.sleep(0.2)
+    with socket.socket() as s:
+        assert s.connect_ex(("127.0.0.1", port)) != 0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import signal
 import sys
 from pathlib import Path
 
@@ -99,9 +100,28 @@ def main(argv: list[str] | None = None) -> int:
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s", datefmt="%H:%M:%S")
     for noisy in ("httpx", "httpcore", "sentence_transformers", "urllib3"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
-    from consult.runtime import configure_environment, start_temporary_server
+    from consult import runtime
 
-    configure_environment()
+    handlers = runtime.install_signal_handlers()  # before the server: a SIGTERM stops it too
+    try:
+        return _main(args)
+    except KeyboardInterrupt as exc:  # Ctrl+C, SIGTERM, SIGHUP: every `finally` has run
+        signum = getattr(exc, "signum", signal.SIGINT)
+        print(f"consult: stopped by {signal.Signals(signum).name}. Every output is whole (the "
+              "new one or the previous one); run again to finish.", file=sys.stderr)
+        return 128 + int(signum)
+    finally:
+        runtime.restore_signal_handlers(handlers)
+
+
+def _main(args) -> int:
+    from consult.runtime import configure_environment, hide_tracebacks, start_temporary_server
+    from consult.workspace import storage_problem
+
+    try:
+        configure_environment()
+    except OSError as exc:
+        return _explain(storage_problem(exc) or exc)
     if args.command in ("run", "demo", "watch"):
         start_temporary_server()  # starts while the heavy imports below happen
     from consult.codebook import CodebookError
@@ -109,12 +129,27 @@ def main(argv: list[str] | None = None) -> int:
     from consult.reviews import ReviewError
     from consult.workspace import RoundError
 
+    explained = (ConfigError, RoundError, CodebookError, ReviewError, FileNotFoundError,
+                 ValueError)
+    if not args.verbose:  # what the CLI explains in one line, Prefect need not show in forty
+        hide_tracebacks(lambda e: isinstance(e, (*explained, KeyboardInterrupt))
+                        or type(e).__name__ == "TerminationSignal"
+                        or storage_problem(e) is not None)
     try:
         return _dispatch(args)
-    except (ConfigError, RoundError, CodebookError, ReviewError, FileNotFoundError,
-            ValueError) as exc:
-        print(f"consult: {exc}", file=sys.stderr)
-        return 2
+    except explained as exc:
+        return _explain(exc)
+    except OSError as exc:  # a full disk or a read-only drive: say which file and what to do
+        problem = storage_problem(exc)
+        if problem is None:
+            raise
+        return _explain(problem)
+
+
+def _explain(problem) -> int:
+    """The one line a user reads instead of a traceback; exit code 2: fix something, rerun."""
+    print(f"consult: {problem}", file=sys.stderr)
+    return 2
 
 
 def _dispatch(args) -> int:

