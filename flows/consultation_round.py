@@ -43,7 +43,8 @@ def collect_task(paths: RoundPaths, config: ConsultConfig) -> list[RawFile]:
     return steps.collect(paths, config)
 
 
-@task(name="read file", cache_policy=NO_CACHE, task_run_name="read {item.rel}")
+# item.label: kind, position and hash; a file name may hold a person's name, Prefect never sees it
+@task(name="read file", cache_policy=NO_CACHE, task_run_name="read {item.label}")
 def read_file_task(item, round_name: str, config: ConsultConfig, manifest: dict, cache_dir: Path):
     return steps.read_one(item, round_name, config, manifest, cache_dir)
 

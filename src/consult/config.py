@@ -119,6 +119,19 @@ class PrivacyConfig(_Section):
         description="Further survey column names (case-insensitive) holding names or contact "
         "details: used only to redact, never output.",
     )
+    not_personal_columns: list[str] = Field(
+        default_factory=list,
+        description="Survey column names (case-insensitive) that consult took for names (Data "
+        "quality, 'Survey columns') but are not: read as attributes or free text again.",
+    )
+    redact_titled_names: bool = Field(
+        True, description="Replace the capitalised, uncommon words after a title ('Pak Budi', "
+        "'Ms. Reyes') by [name], even when nobody declared the name.",
+    )
+    file_names: bool = Field(
+        True, description="Show file names whose words look like a person's name with those "
+        "words replaced ('interview-with-[name 1].md') in every output.",
+    )
 
 
 class EmbeddingConfig(_Section):

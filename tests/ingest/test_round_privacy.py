@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from consult import schema as S
 from consult.config import ConsultConfig
 from consult.ingest import collect_round, ingest_round
@@ -94,3 +96,72 @@ def test_header_list_does_not_override_manifest_group(tmp_path):
     assert "N/A" not in set(notes[S.TEXT])
     rej = res.rejected[res.rejected[S.SOURCE_FILE] == "workshops/kl.md"]
     assert list(rej[S.REASON]) == ["non-answer ('N/A')"]
+
+
+# ---- issue 11: name columns in the region's languages, by header or by values -------------------
+
+LATIN = ["Maria Santos Reyes", "Budi Santoso", "Khamphone Sisavath", "Lim Wei Ling"]
+NAME_HEADERS = [
+    ("Name of respondent", LATIN), ("Interviewee name", LATIN), ("Nama Responden", LATIN),
+    ("Your name please", LATIN), ("Pangalan", LATIN), ("Nama penuh", LATIN),
+    ("Họ tên", ["Nguyễn Văn Bình", "Trần Thị Mai", "Lê Văn Hùng", "Phạm Thu Trang"]),
+    ("Tên", ["Nguyễn Văn Bình", "Trần Thị Mai", "Lê Văn Hùng", "Phạm Thu Trang"]),
+    ("Họ và tên", ["Nguyễn Văn Bình", "Trần Thị Mai", "Lê Văn Hùng", "Phạm Thu Trang"]),
+    ("ชื่อ", ["สมชาย วงศ์สกุล", "สมหญิง ศรีสุข", "ประยุทธ์ มั่นคง", "วิไล ใจงาม"]),
+    ("ชื่อ-นามสกุล", ["สมชาย วงศ์สกุล", "สมหญิง ศรีสุข", "ประยุทธ์ มั่นคง", "วิไล ใจงาม"]),
+    ("ឈ្មោះ", ["សុខ ចាន់ថា", "ចាន់ ដារ៉ា", "ហេង សុភ័ក្រ", "លី សុខា"]),
+    ("ຊື່", ["ສົມພອນ ແກ້ວມະນີ", "ບຸນມີ ສີສະຫວາດ", "ຄຳພອນ ພົມມະຈັນ", "ນາງ ວັນດີ"]),
+    ("အမည်", ["အောင်ကျော်မိုး", "ဒေါ်ခင်ခင်ဝင်း", "ဦးမောင်မောင်", "မသီတာထွန်း"]),
+]
+
+
+def _survey_round(tmp_path: Path, header: str, names: list[str], extra: str = "") -> Path:
+    rd = tmp_path / "names"
+    (rd / "surveys").mkdir(parents=True)
+    rows = [f'"{header}",Sector,What should ASEAN prioritise in the next plan?{extra}']
+    for i, name in enumerate(names):
+        rows.append(f'"{name}",Government,"{name} says rail links across the region matter '
+                    f'most, number {i}."')
+    (rd / "surveys" / "s.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    return rd
+
+
+@pytest.mark.parametrize("header,names", NAME_HEADERS, ids=[h for h, _ in NAME_HEADERS])
+def test_name_columns_in_the_regions_languages_never_reach_an_output(tmp_path, header, names):
+    rd = _survey_round(tmp_path, header, names)
+    res = ingest_round(collect_round(rd), "names", ConsultConfig())
+    dump = "\n".join(df.to_csv(index=False) for df in (res.passages, res.rejected, res.files))
+    assert [n for n in names if n in dump] == []
+    assert len(res.passages) == len(names)  # the answers are kept, with the names replaced
+    det = json.loads(res.files.iloc[0][S.DETECTED])
+    decisions = {d["column"]: d["decision"] for d in det["sheets"][0]["column_decisions"]}
+    assert decisions[header] == "name column -> redacted"
+
+
+@pytest.mark.parametrize("header", ["Name of your organisation", "Tên tổ chức", "Nama instansi",
+                                    "Top ten priorities", "ชื่อหน่วยงาน"])
+def test_headers_naming_no_person_stay_attributes(tmp_path, header):
+    orgs = ["Ministry of Transport", "Port Authority", "Chamber of Commerce", "Youth Council"]
+    rd = _survey_round(tmp_path, header, orgs)
+    res = ingest_round(collect_round(rd), "names", ConsultConfig())
+    det = json.loads(res.files.iloc[0][S.DETECTED])
+    decisions = {d["column"]: d["decision"] for d in det["sheets"][0]["column_decisions"]}
+    assert decisions[header] == "attribute"
+    assert "Ministry of Transport" in " ".join(res.passages[S.TEXT])
+
+
+def test_manifest_labels_are_kept_and_contact_details_in_them_redacted(tmp_path):
+    rd = tmp_path / "labels"
+    (rd / "transcripts").mkdir(parents=True)
+    (rd / "transcripts" / "t.txt").write_text(
+        "National Vientiane: Roads first.\nSpeaker 2: Ports, in Vientiane.\n", encoding="utf-8")
+    (rd / "manifest.csv").write_text(
+        'file,event,stakeholder_group\ntranscripts/t.txt,"National consultation, Vientiane; '
+        'info: focal.point@example.org, +856 21 555 1234",Youth\n', encoding="utf-8")
+    res = ingest_round(collect_round(rd), "labels", ConsultConfig())
+    p = res.passages
+    assert set(p[S.EVENT]) == {"National consultation, Vientiane; info: [email], [phone]"}
+    assert set(p[S.STAKEHOLDER_GROUP]) == {"Youth"}
+    assert "Ports, in Vientiane." in set(p[S.TEXT])
+    files = res.files.to_csv(index=False)
+    assert "focal.point" not in files and "555 1234" not in files

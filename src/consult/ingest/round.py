@@ -11,8 +11,8 @@ Rules applied here, once, for every reader:
 - Pseudonyms are unique across the round: readers number speakers per file ("Participant 1"),
   and `assemble_round` renumbers them in file order. The same named person in two files (same
   name once titles are removed) keeps one pseudonym; labels that name nobody ("Speaker 2") are
-  different people in different files. Mentions of a name are replaced by the pseudonym of that
-  file's own speaker first, then by the round's.
+  different people in different files. A full name is replaced by its pseudonym in the whole
+  round, a single word of a name only in its own file (consult.ingest.redaction).
 - Pseudonyms, respondent ids and speaker roles are ours and never redacted; locations are
   redacted only for e-mail addresses, phone/ID numbers and full names, so they stay findable.
 """
@@ -35,6 +35,15 @@ from consult.ingest.attributes import group_lookup, normalise_country, normalise
 from consult.ingest.base import ReadContext, ReadResult, UnreadableFile
 from consult.ingest.files import file_extension, normalise_relpath
 from consult.ingest.manifest import is_manifest, manifest_for, read_manifest
+from consult.ingest.redaction import (
+    LABEL_COLUMNS,
+    display_names,
+    file_report,
+    paths_replacer,
+    redact_attributes,
+    redact_detected,
+    round_full_names,
+)
 from consult.ingest.textutil import non_answer_reason
 from consult.redact import Redactor
 from consult.schema import RawFile
@@ -119,29 +128,6 @@ def _file_row(round_name, rel, kind, status, reason, detected, sha, size, units=
             S.FILE_SHA256: sha, S.SIZE_BYTES: size}
 
 
-def _redact_attributes(value: Any, redact: Callable[[str], str]) -> Any:
-    if not isinstance(value, str) or not value:
-        return value
-    try:
-        attrs = json.loads(value)
-    except ValueError:
-        return redact(value)
-    if isinstance(attrs, dict):
-        attrs = {k: redact(v) if isinstance(v, str) else v for k, v in attrs.items()}
-    return json.dumps(attrs, ensure_ascii=False, sort_keys=True)
-
-
-def _redact_detected(value: Any, redact: Callable[[str], str]) -> Any:
-    """Detected headings, titles and column names can carry names: redact every string in it."""
-    if isinstance(value, str):
-        return redact(value)
-    if isinstance(value, dict):
-        return {k: _redact_detected(v, redact) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_redact_detected(v, redact) for v in value]
-    return value
-
-
 _ROLE_OF = re.compile(r"^(Participant|Facilitator) \d+$")
 
 
@@ -186,6 +172,14 @@ class PlannedFile:
     size: int
     status: str = "to-read"  # "to-read", "rejected", "duplicate-file"
     reason: str | None = None
+    # the path as outputs show it: person-like words replaced ("[name 1]")
+    display: str = ""
+    # what Prefect and logs call the file: kind, position and hash, never a name it may hold
+    label: str = ""
+
+    def __post_init__(self) -> None:
+        self.display = self.display or self.rel
+        self.label = self.label or f"{self.kind or 'unknown'} file ({self.raw.sha256[:12]})"
 
 
 @dataclass
@@ -251,6 +245,12 @@ def plan_round(files: list[RawFile], round_name: str,
             planned.append(PlannedFile(rel, kind, RawFile(rel, raw.data, sha), size))
         else:
             planned.append(PlannedFile(rel, kind, RawFile(rel, b"", sha), size, status, reason))
+    shown = display_names([f.rel for f in planned], config).display
+    to_display = paths_replacer(shown)
+    for k, f in enumerate(planned, 1):
+        f.display = shown.get(f.rel, f.rel)
+        f.reason = to_display(f.reason) if f.reason else f.reason
+        f.label = f"{f.kind or 'unknown'} file {k} of {len(planned)} ({f.raw.sha256[:12]})"
     return RoundPlan(manifest, planned, file_rows, whole_rejects)
 
 
@@ -266,7 +266,7 @@ def read_planned(item: PlannedFile, round_name: str, config: ConsultConfig,
     except UnreadableFile as exc:
         return str(exc)
     except Exception as exc:  # a reader bug must not stop the round
-        log.exception("Reader failed on %s", item.rel)
+        log.exception("Reader failed on %s", item.label)
         return (f"the file could not be read ({type(exc).__name__}: {exc}); check it "
                 "opens in its application and upload it again")
 
@@ -283,49 +283,66 @@ def ingest_round(files: list[RawFile], round_name: str,
 
 def assemble_round(plan: RoundPlan, outcomes: list[ReadResult | str | None], round_name: str,
                    config: ConsultConfig) -> IngestResult:
-    """Redact across the round, apply the manifest, and account for every unit of every file."""
+    """Redact across the round, apply the manifest, and account for every unit of every file.
+
+    Privacy rules: see consult.ingest.redaction (full names round-wide, single words in their
+    own file, manifest labels checked for contact details only, file names shown pseudonymised).
+    """
     manifest = plan.manifest
     groups = group_lookup(config.surveys.stakeholder_groups)
-    file_rows = list(plan.file_rows)
-    whole_rejects = list(plan.whole_rejects)
-    read: list[tuple[str, str, RawFile, ReadResult]] = []
+    canonical_groups = set(config.surveys.stakeholder_groups)
+    read = [(item, outcome) for item, outcome in zip(plan.files, outcomes)
+            if isinstance(outcome, ReadResult)]
+    renames = round_pseudonyms([res for _, res in read])
+    file_names = [{real: mapping.get(pseudo, pseudo) for real, pseudo in res.names.items()}
+                  for (_, res), mapping in zip(read, renames)]
+    shown = display_names([f.rel for f in plan.files], config,
+                          {item.rel: list(own) for (item, _), own in zip(read, file_names)})
+    show = shown.display.get
+    round_redactor = Redactor(config.privacy, round_full_names(file_names), parts=False)
+    to_display = paths_replacer({**{f.display: show(f.rel, f.rel) for f in plan.files},
+                                 **{f.rel: show(f.rel, f.rel) for f in plan.files}})
+
+    def scrub(text: Any) -> Any:
+        return round_redactor(to_display(text)) if isinstance(text, str) else text
+
+    file_rows = [{**r, S.REASON: scrub(r[S.REASON])} for r in plan.file_rows]
+    whole_rejects = [{**r, S.REASON: scrub(r[S.REASON])} for r in plan.whole_rejects]
     for item, outcome in zip(plan.files, outcomes):
         if isinstance(outcome, ReadResult):
-            read.append((item.rel, item.kind, item.raw, outcome))
             continue
         status = item.status if item.status != "to-read" else "rejected"
-        reason = item.reason if outcome is None else outcome
+        reason = scrub(item.reason if outcome is None else outcome)
+        where = show(item.rel, item.display)
         # a path outside the round folder is kept as uploaded, and reports no extension
         ext = file_extension(item.rel) if normalise_relpath(item.rel) else ""
         det: dict[str, Any] = {"extension": ext}
-        file_rows.append(_file_row(round_name, item.rel, item.kind or "unknown", status, reason,
+        if where != item.rel:
+            det["redactions"] = file_report({}, {}, item.rel, where)
+        file_rows.append(_file_row(round_name, where, item.kind or "unknown", status, reason,
                                    det, item.raw.sha256, item.size, 1, 0, 1))
-        whole_rejects.append({S.SOURCE_FILE: item.rel, S.SOURCE_KIND: item.kind or "unknown",
+        whole_rejects.append({S.SOURCE_FILE: where, S.SOURCE_KIND: item.kind or "unknown",
                               S.LOCATION: WHOLE_FILE, S.REASON: reason})
 
-    renames = round_pseudonyms([res for _, _, _, res in read])
-    file_names: list[dict[str, str]] = []
-    round_names: dict[str, str] = {}
-    for (_, _, _, res), mapping in zip(read, renames):
-        own = {real: mapping.get(pseudo, pseudo) for real, pseudo in res.names.items()}
-        file_names.append(own)
-        for real, pseudo in own.items():
-            round_names.setdefault(real, pseudo)
-    round_redactor = Redactor(config.privacy, round_names)
     non_answers = frozenset(a.casefold() for a in config.ingest.non_answers)
     passages: list[dict] = []
     rejected: list[dict] = [{S.ROUND: round_name, S.STAGE: "ingest", **r} for r in whole_rejects]
     to_redact = [c for c in S.PASSAGE_COLUMNS if c not in _NOT_REDACTED]
-    for (rel, kind, raw, res), mapping, own in zip(read, renames, file_names):
-        redactor = round_redactor.with_names(own) if own else round_redactor
-        memo: dict[str, str] = {}
+    for (item, res), mapping, own in zip(read, renames, file_names):
+        rel, kind, raw = item.rel, item.kind, item.raw
+        where = show(rel, item.display)
+        redactor = round_redactor.with_names({**shown.found.get(rel, {}), **own})
+        memo: dict[tuple[str, str], str] = {}
         attr_memo: dict[str, str] = {}
 
-        def redact(value: str, _r=redactor, _m=memo) -> str:
-            """Repeated values (questions, sections, attributes) are redacted once per file."""
-            out = _m.get(value)
+        def redact(value: str, mode: str = "text", *, _r=redactor, _m=memo) -> str:
+            """Repeated values (questions, sections, attributes) are redacted once per file.
+            mode "label": full names only (a group or event typed in the file); "contact":
+            e-mail addresses and numbers only (the manifest's labels)."""
+            out = _m.get((value, mode))
             if out is None:
-                out = _m[value] = _r(value)
+                out = _m[(value, mode)] = _r.redact(value, parts=mode != "label",
+                                                    contact_only=mode == "contact")
             return out
 
         def redact_location(value: str, _r=redactor) -> str:
@@ -337,29 +354,35 @@ def assemble_round(plan: RoundPlan, outcomes: list[ReadResult | str | None], rou
         used: Counter[str] = Counter()
         for rej in res.rejected:
             n_r += 1
-            rejected.append({S.ROUND: round_name, S.SOURCE_KIND: kind, S.SOURCE_FILE: rel,
+            rejected.append({S.ROUND: round_name, S.SOURCE_KIND: kind, S.SOURCE_FILE: where,
                              S.LOCATION: redact_location(str(rej.get(S.LOCATION, ""))),
                              S.REASON: redact(str(rej.get(S.REASON, "unreadable"))),
                              S.STAGE: "ingest"})
         for p in res.passages:
             row = {c: p.get(c) for c in S.PASSAGE_COLUMNS}
-            row.update({S.ROUND: round_name, S.SOURCE_KIND: kind, S.SOURCE_FILE: rel,
+            row.update({S.ROUND: round_name, S.SOURCE_KIND: kind, S.SOURCE_FILE: where,
                         S.FILE_SHA256: raw.sha256, S.DUPLICATE_OF: None})
             for col, value in man.items():
                 if col in S.PASSAGE_COLUMNS and row.get(col) in (None, ""):
                     row[col] = value
+            # manifest labels, and values we made (ISO codes, canonical groups), stay as written
+            labels = {c for c in LABEL_COLUMNS if man.get(c) and row.get(c) == man.get(c)}
             row[S.COUNTRY] = normalise_country(row[S.COUNTRY])
             row[S.STAKEHOLDER_GROUP] = normalise_group(row[S.STAKEHOLDER_GROUP], groups)
+            if row[S.STAKEHOLDER_GROUP] in canonical_groups:
+                labels.add(S.STAKEHOLDER_GROUP)
             if isinstance(row[S.SPEAKER], str):
                 row[S.SPEAKER] = mapping.get(row[S.SPEAKER], row[S.SPEAKER])
             for col in to_redact:
                 value = row[col]
                 if isinstance(value, str) and value:
-                    row[col] = redactor(value) if col == S.TEXT else redact(value)
+                    row[col] = redactor(value) if col == S.TEXT else redact(
+                        value, "contact" if col in labels else
+                        "label" if col in LABEL_COLUMNS else "text")
             attrs = row[S.ATTRIBUTES]
             if isinstance(attrs, str) and attrs:
                 if attrs not in attr_memo:
-                    attr_memo[attrs] = _redact_attributes(attrs, redact)
+                    attr_memo[attrs] = redact_attributes(attrs, redact)
                 row[S.ATTRIBUTES] = attr_memo[attrs]
             loc = redact_location(str(row[S.LOCATION] or ""))
             row[S.LOCATION] = loc
@@ -369,15 +392,19 @@ def assemble_round(plan: RoundPlan, outcomes: list[ReadResult | str | None], rou
             why = non_answer_reason(row[S.TEXT], non_answers, phrases)
             if why:
                 n_r += 1
-                rejected.append({S.ROUND: round_name, S.SOURCE_KIND: kind, S.SOURCE_FILE: rel,
+                rejected.append({S.ROUND: round_name, S.SOURCE_KIND: kind, S.SOURCE_FILE: where,
                                  S.LOCATION: loc, S.REASON: why, S.STAGE: "ingest"})
                 continue
             n_p += 1
             passages.append(row)
-        det = _redact_detected(dict(res.detected), redact)
+        det = redact_detected(dict(res.detected), redact)
         if man:
-            det["manifest"] = man
-        file_rows.append(_file_row(round_name, rel, kind, "read", det.get("problem"), det,
+            det["manifest"] = {k: redact(v, "contact") if isinstance(v, str) else v
+                               for k, v in man.items()}
+        report = file_report(redactor.report(), det, rel, where)
+        if report:
+            det["redactions"] = report
+        file_rows.append(_file_row(round_name, where, kind, "read", det.get("problem"), det,
                                    raw.sha256, len(raw.data), n_p + n_r, n_p, n_r))
     table = pd.DataFrame(passages, columns=S.PASSAGE_COLUMNS).astype("object")
     if table.empty:

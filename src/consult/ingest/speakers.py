@@ -1,12 +1,18 @@
 """Speaker labels -> stable pseudonyms ("Participant 3", "Facilitator 1"), and name heuristics.
 
 A label as written ("Hon. Bill Blair (Minister of ...)") becomes one pseudonym per person; the real
-name forms are kept only in memory, to redact mentions of the person in texts.
+name forms are kept only in memory, to redact mentions of the person in texts. Bracketed parts of
+a label (constituency, party, organisation, title) are not names, except a person named after a
+role ("Chair (Hon. Anthony Rota)"). Labels in Thai, Lao, Khmer or Burmese script, which have no
+capital letters, are recognised by their shape and by honorifics and Thai name lists.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
+
+from consult.lexicon import is_common, thai_person_names
 
 # ---- speaker names -> pseudonyms ------------------------------------------------------------
 
@@ -21,8 +27,33 @@ POSTNOMINALS = {"am", "mp", "ms", "msp", "mla", "ms.", "qc", "kc", "obe", "mbe",
 GENERIC_LABEL = re.compile(
     r"(?i)^(speaker|participant|guest|unknown|unknown speaker|audience|audience member|attendee|"
     r"respondent|interviewee|voice|person|member|p|s|q|a|question|answer|interpreter|"
-    r"translator|all|several|multiple speakers|inaudible)(\s*[#]?\d+)?$"
+    r"translator|all|several|multiple speakers|inaudible|peserta|narasumber|responden|"
+    r"đại biểu|người tham gia|người phát biểu|kalahok|tagapagsalita|ผู้เข้าร่วม|ผู้ร่วมประชุม|"
+    r"ผู้พูด|ผู้ให้สัมภาษณ์|អ្នកចូលរួម|ຜູ້ເຂົ້າຮ່ວມ|တက်ရောက်သူ)(\s*[#]?\d+)?$"
 )
+# Facilitator roles in the region's languages, on top of `transcripts.facilitator_roles`.
+ASEAN_FACILITATOR_ROLES = (
+    "moderator", "fasilitator", "notulis", "notulen", "pembawa acara", "pemandu acara",
+    "pengerusi", "urus setia", "pencatat", "người điều phối", "điều phối viên", "chủ tọa",
+    "chủ toạ", "người dẫn chương trình", "thư ký", "tagapagpadaloy", "tagapamagitan",
+    "ผู้ดำเนินรายการ", "ผู้ดำเนินการประชุม", "ผู้อำนวยความสะดวก", "พิธีกร", "ประธานที่ประชุม",
+    "ผู้จดบันทึก", "អ្នកសម្របសម្រួល", "ប្រធានអង្គប្រជុំ", "ຜູ້ດຳເນີນລາຍການ", "ຜູ້ອຳນວຍຄວາມສະດວກ",
+    "ປະທານກອງປະຊຸມ", "အစည်းအဝေးဥက္ကဋ္ဌ", "ဥက္ကဋ္ဌ", "ပံ့ပိုးကူညီသူ",
+)
+# Scripts written without spaces between words and without capital letters.
+UNSPACED = re.compile(r"[\u0E00-\u0EFF\u1000-\u109F\u1780-\u17FF]")
+SCRIPT_HONORIFICS = ("นางสาว", "นาง", "นาย", "คุณ", "ดร.", "ท่าน", "ທ່ານນາງ", "ທ່ານ", "ທ້າວ", "ນາງ",
+                     "លោកស្រី", "លោក", "កញ្ញា", "ឯកឧត្តម", "ဦး", "ဒေါ်", "ကို")
+_SCRIPT_NOT_NAME = re.compile(
+    "สรุป|ข้อเสนอ|หมายเหตุ|หัวข้อ|วันที่|สถานที่|ประเด็น|คำถาม|คำตอบ|ความเห็น|คือ|"
+    "ໝາຍເຫດ|ສະຫຼຸບ|សេចក្តីសង្ខេប|កំណត់សម្គាល់|မှတ်ချက်|အကျဉ်း")
+# Roles and offices: a speaker label, but no person's name ("ผู้แทนกระทรวงคมนาคม").
+_SCRIPT_ROLEISH = re.compile(
+    "ผู้แทน|ตัวแทน|เจ้าหน้าที่|ประธาน|รัฐมนตรี|นายก|ผู้ว่า|ผู้อำนวยการ|กระทรวง|กรม|สำนักงาน|"
+    "ຜູ້ຕາງໜ້າ|ກະຊວງ|តំណាង|ក្រសួង|ကိုယ်စားလှယ်|ဝန်ကြီး")
+_SCRIPT_PHRASE_START = ("การ", "ความ", "เรื่อง", "ข้อ", "ที่", "ใน", "และ", "ของ")
+_ASEAN_ROLES = frozenset(unicodedata.normalize("NFC", r).casefold()
+                         for r in ASEAN_FACILITATOR_ROLES)
 ORG_WORDS = {
     "ministry", "bank", "department", "agency", "association", "council", "chamber", "university",
     "institute", "secretariat", "office", "group", "government", "sector", "private", "public",
@@ -41,6 +72,52 @@ NAME_PARTICLES = frozenset({"de", "da", "van", "von", "bin", "binti", "al", "el"
                             "dos", "du", "di", "ap"})
 TITLES_FOR_SURNAME = ("Mr", "Mr.", "Mrs", "Mrs.", "Ms", "Ms.", "Dr", "Dr.", "Hon.", "Minister",
                       "Professor", "Prof.", "Senator", "Ambassador")
+
+
+def _fold(text: str) -> str:
+    return unicodedata.normalize("NFC", text).casefold()
+
+
+def strip_script_honorific(text: str) -> str:
+    """"คุณสมชาย" -> "สมชาย": Thai, Lao, Khmer and Burmese honorifics are written joined."""
+    text = text.strip()
+    for h in SCRIPT_HONORIFICS:
+        if text.startswith(h) and len(text) > len(h) + 1:
+            return text[len(h):].strip()
+    return text
+
+
+def is_role_label(label: str, roles: tuple[str, ...] | list[str] = ()) -> bool:
+    """A label that is a role ("Người điều phối", "ผู้ดำเนินรายการ 2", "Moderator (ASEAN)")."""
+    outer = _fold(re.sub(r"\([^()]*\)|\[[^\]]*\]", " ", label))
+    outer = re.sub(r"[\s#\d.:]+$", "", " ".join(outer.split()))
+    return outer in _ASEAN_ROLES or outer in {_fold(r) for r in roles}
+
+
+def script_speaker(label: str) -> bool:
+    """Is this Thai/Lao/Khmer/Burmese text before a colon a speaker label?
+
+    A role, a generic label, a name after an honorific ("คุณสมชาย"), a name of Thai name lists,
+    or two to four short words that are not a phrase ("สมชาย วงศ์สกุล").
+    """
+    label = " ".join(label.split())
+    if not label or len(label) > 60 or re.search(r"[?!;\"“”。]|\d{3}", label):
+        return False
+    if is_role_label(label) or GENERIC_LABEL.match(label) or _SCRIPT_ROLEISH.search(label):
+        return True
+    outer, _ = strip_parens(label)
+    tokens = outer.split()
+    if not 1 <= len(tokens) <= 4 or any(len(t) > 20 for t in tokens):
+        return False
+    if any(t.startswith(SCRIPT_HONORIFICS) and len(t) > 3 for t in tokens[:1]):
+        return True
+    given, family = thai_person_names()
+    if tokens[0] in given or (len(tokens) >= 2 and tokens[1] in family):
+        return True
+    if _SCRIPT_NOT_NAME.search(outer) or any(
+            is_common(t) or t.startswith(_SCRIPT_PHRASE_START) for t in tokens):
+        return False  # a phrase before a colon ("ประเด็นสำคัญ: ...")
+    return len(tokens) >= 2
 
 
 def strip_parens(label: str) -> tuple[str, list[str]]:
@@ -69,6 +146,9 @@ def name_core(label: str) -> str:
     """"Hon. Andrew Scheer (Leader of the Opposition)" -> "Andrew Scheer"; "The Chair" -> "Chair"."""
     outer, _ = strip_parens(label)
     tokens = outer.replace(",", " ").split()
+    if tokens and UNSPACED.search(tokens[0]):
+        tokens[0] = strip_script_honorific(tokens[0])
+        tokens = [t for t in tokens if t and t not in SCRIPT_HONORIFICS]
     while tokens and tokens[0].lower().rstrip(".") in HONORIFICS:
         tokens.pop(0)
     while tokens and tokens[-1].lower().rstrip(".") in POSTNOMINALS and tokens[-1][:1].isupper() \
@@ -83,6 +163,9 @@ def looks_like_person(text: str) -> bool:
         return False
     if any(t.lower().strip(".'") in ORG_WORDS for t in tokens):
         return False
+    if UNSPACED.search(text):  # no capital letters: the shape of a name label
+        return (script_speaker(text) and not is_role_label(text)
+                and not GENERIC_LABEL.match(text) and not _SCRIPT_ROLEISH.search(text))
     return all(t[:1].isupper() or t.lower() in NAME_PARTICLES for t in tokens)
 
 
@@ -95,8 +178,13 @@ class Pseudonyms:
     """
 
     def __init__(self, facilitator_roles: list[str]):
-        words = [re.escape(r.lower()) for r in facilitator_roles if r.strip()]
-        self._role_re = re.compile(r"(?<![\w])(" + "|".join(words) + r")(?![\w])") if words else None
+        roles = {_fold(r.strip()) for r in (*facilitator_roles, *ASEAN_FACILITATOR_ROLES)
+                 if r.strip()}
+        latin = sorted((r for r in roles if not UNSPACED.search(r)), key=len, reverse=True)
+        script = sorted((r for r in roles if UNSPACED.search(r)), key=len, reverse=True)
+        parts = [r"(?<![\w])(?:" + "|".join(map(re.escape, latin)) + r")(?![\w])"] if latin else []
+        parts += ["|".join(map(re.escape, script))] if script else []  # no word boundaries there
+        self._role_re = re.compile("|".join(parts)) if parts else None
         self._by_key: dict[str, tuple[str, str]] = {}
         self._count = {"facilitator": 0, "participant": 0}
         self.names: dict[str, str] = {}
@@ -105,7 +193,7 @@ class Pseudonyms:
         self.identity: dict[str, str | None] = {}
 
     def is_facilitator(self, label: str) -> bool:
-        return bool(self._role_re and self._role_re.search(label.lower()))
+        return bool(self._role_re and self._role_re.search(_fold(label)))
 
     @staticmethod
     def key(label: str) -> str:
@@ -135,30 +223,38 @@ class Pseudonyms:
         if len(real) >= 3 and real not in self.names and real.lower() != pseudo.lower():
             self.names[real] = pseudo
 
+    def _names_nobody(self, core: str) -> bool:
+        return not core or bool(GENERIC_LABEL.match(core)) or self.is_facilitator(core) \
+            or is_role_label(core) or core.lower().rstrip(".") in HONORIFICS
+
     def _add_names(self, label: str, pseudo: str) -> None:
+        """Learn the name forms of a label. Bracketed parts (constituency, party, organisation,
+        title) are not names, unless the label outside them is a role that names nobody and
+        the bracket holds a person ("Chair (Hon. Anthony Rota)", "Moderator (Siti Rahman)")."""
         label = label.strip()
         outer, inner = strip_parens(label)
         candidates = []
         core = name_core(outer)
-        if core and not GENERIC_LABEL.match(core) and not self.is_facilitator(core) \
-                and looks_like_person(core):
+        if not self._names_nobody(core) and looks_like_person(core):
             candidates.append((outer, core))
-        for part in inner:
-            p_outer, _ = strip_parens(part)
-            p_core = name_core(p_outer)
-            starts_hon = p_outer.split()[0].lower().rstrip(".") in HONORIFICS if p_outer else False
-            if p_core and (starts_hon or len(p_core.split()) >= 2) and looks_like_person(p_core) \
-                    and not self.is_facilitator(p_core):
-                candidates.append((p_outer, p_core))
+        elif self._names_nobody(core):
+            for part in inner:
+                p_outer, _ = strip_parens(part)
+                p_core = name_core(p_outer)
+                first = p_outer.split()[0].lower().rstrip(".") if p_outer else ""
+                if p_core and (first in HONORIFICS or len(p_core.split()) >= 2) \
+                        and looks_like_person(p_core) and not self._names_nobody(p_core):
+                    candidates.append((p_outer, p_core))
         if not candidates:
             return
         if self.identity.get(pseudo) is None:
             self.identity[pseudo] = self.key(candidates[0][1])
-        self._add(label, pseudo)
         for full, core in candidates:
             self._add(full, pseudo)
             self._add(core, pseudo)
             tokens = core.split()
+            if UNSPACED.search(core):
+                continue  # the redactor matches these scripts' given names itself
             if len(tokens) >= 2:
                 surname = tokens[-1]
                 for t in TITLES_FOR_SURNAME:

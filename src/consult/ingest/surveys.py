@@ -17,6 +17,14 @@ from consult import schema as S
 from consult.ids import respondent_id
 from consult.ingest.attributes import header_key, match_alias, normalise_country
 from consult.ingest.base import ReadContext, ReadResult, UnreadableFile
+from consult.ingest.personal import (
+    DECISION,
+    NAME,
+    header_meaning,
+    learnable,
+    personal_kind_of,
+    values_look_like_names,
+)
 from consult.ingest.tables import Table, load_tables
 from consult.ingest.textutil import count_words
 from consult.schema import RawFile
@@ -66,6 +74,8 @@ class Column:
     question: str  # question text shown to respondents
     role: str = "attribute"  # text | attribute | metadata | personal | ignored | empty
     canonical: str | None = None  # attribute alias target: country / stakeholder_group
+    personal: str | None = None  # name | contact | other (personal.py), for role "personal"
+    why: str = ""  # the reason for the role, shown on Data quality
 
 
 def column_letter(index: int) -> str:
@@ -177,32 +187,66 @@ def classify_columns(cols: list[Column], data_rows: list[list[str]], ctx: ReadCo
     if wanted and not override:
         log.warning("None of surveys.text_columns %s is in this table; detecting free text",
                     sc.text_columns)
+    not_personal = {header_key(c) for c in pc.not_personal_columns}
     for col in cols:
         values = [r[col.index].strip() for r in data_rows
                   if col.index < len(r) and r[col.index].strip()]
         h, hk = col.header.strip(), _norm(col.header)
         emails = sum(bool(_EMAILISH.match(v)) for v in values)
+        exempt = hk in not_personal or header_key(h) in not_personal
+        meaning = None if exempt else (header_meaning(h) or header_meaning(col.question))
+        if meaning and meaning[0] == NAME and values and statistics.median(
+                count_words(v) for v in values) > 6:
+            meaning = None  # a question about names ("Name the agencies ..."): free text
         if h.lower() in ignore or col.question.lower().strip() in ignore:
-            col.role = "ignored"
-        elif (_PERSONAL.match(hk) or hk in personal_extra or header_key(h) in personal_extra
-              or hk.startswith("recipient") or (values and emails >= 0.5 * len(values))):
+            col.role, col.why = "ignored", "surveys.ignore_columns"
+        elif not exempt and (hk in personal_extra or header_key(h) in personal_extra):
+            col.role, col.personal = "personal", personal_kind_of(hk)
+            col.why = "privacy.personal_columns"
+        elif meaning or (not exempt and (_PERSONAL.match(hk) or hk.startswith("recipient"))):
             col.role = "personal"
+            col.personal, col.why = meaning or (personal_kind_of(hk), f"header '{h}'")
+        elif not exempt and values and emails >= 0.5 * len(values):
+            col.role, col.personal = "personal", "contact"
+            col.why = f"{emails} of {len(values)} values are e-mail addresses"
         elif hk in _METADATA or header_key(h) in meta_extra or hk.startswith("meta ") or (
             h.startswith("_") or h.lower().startswith(("meta/", "formhub/", "__"))
         ):
-            col.role = "metadata"
+            col.role, col.why = "metadata", "system column of the export"
         elif (canonical := match_alias(col.question, sc.attribute_aliases)
               or match_alias(h, sc.attribute_aliases)):
             col.role, col.canonical = "attribute", canonical
+            col.why = f"surveys.attribute_aliases ({canonical})"
+        elif not exempt and not _CLOSED_HINT.search(header_key(col.question)) and (
+                named := values_look_like_names(values))[0]:
+            col.role, col.personal, col.why = "personal", NAME, named[1]
         elif override:
             is_text = h.lower() in wanted or col.question.lower().strip() in wanted
             col.role = "text" if is_text else "attribute"
+            col.why = "surveys.text_columns" + ("" if is_text else " (not listed)")
         elif not values:
-            col.role = "empty"
+            col.role, col.why = "empty", "no answers"
         elif _looks_text(values, col.question, sc.min_text_words):
-            col.role = "text"
+            col.role, col.why = "text", "long or varied answers"
         else:
-            col.role = "attribute"
+            col.role, col.why = "attribute", "short or repeated answers (a closed question)"
+        if exempt and col.role != "personal":
+            col.why += "; privacy.not_personal_columns"
+
+
+def column_decisions(cols: list[Column]) -> list[dict[str, str]]:
+    """Each column's decision and reason, for Data quality: a facilitator can override it."""
+    out = []
+    for c in cols:
+        if c.role == "personal":
+            decision = DECISION.get(c.personal or NAME, DECISION[NAME])
+        elif c.role == "attribute":
+            decision = f"attribute ({c.canonical})" if c.canonical else "attribute"
+        else:
+            decision = {"text": "free text", "metadata": "metadata", "ignored": "ignored",
+                        "empty": "empty"}.get(c.role, c.role)
+        out.append({"column": c.header or c.question, "decision": decision, "why": c.why})
+    return out
 
 
 def _date_value(v: str) -> str | None:
@@ -236,8 +280,9 @@ def _read_table(table: Table, raw: RawFile, ctx: ReadContext, result: ReadResult
     date_col = next((c for c in meta if _norm(c.header) in _DATE_HEADERS), None)
     lang_col = next((c for c in meta + attr_cols if _norm(c.header) in _LANGUAGE_HEADERS), None)
     where = f"sheet '{table.sheet}', " if table.sheet is not None else ""
-    name_cols = [c for c in personal
-                 if re.search(r"first|given|last|family|surname", _norm(c.header))]
+    name_cols = [c for c in personal if c.personal == NAME
+                 and re.search(r"first|given|last|family|surname", _norm(c.header))]
+    withheld = 0
     blank_rows = 0
     for r_index, row in enumerate(data_rows, start=first_data):
         row = row + [""] * (width - len(row))
@@ -249,7 +294,8 @@ def _read_table(table: Table, raw: RawFile, ctx: ReadContext, result: ReadResult
         pseudonym = f"Respondent {rid}"
         for c in personal:
             v = row[c.index].strip()
-            if len(v) >= 2 and v.lower() not in {"anonymous", "n/a", "na", "none", "-"}:
+            withheld += bool(v)
+            if learnable(v, c.personal or NAME):
                 result.names[v] = pseudonym
         first_last = [row[c.index].strip() for c in name_cols]
         if len(first_last) >= 2 and all(first_last):
@@ -290,6 +336,9 @@ def _read_table(table: Table, raw: RawFile, ctx: ReadContext, result: ReadResult
                               for c in attr_cols},
         "metadata_columns": [c.header for c in meta],
         "personal_columns_dropped": [c.header for c in personal],
+        "personal_values_withheld": withheld,
+        "name_columns": [c.header or c.question for c in personal if c.personal == NAME],
+        "column_decisions": column_decisions(cols),
         "ignored_columns": [c.header for c in cols if c.role == "ignored"],
     }
     return ordinal, detected

@@ -16,7 +16,14 @@ from typing import Any
 from consult import schema as S
 from consult.ingest.base import ReadContext, ReadResult, UnreadableFile
 from consult.ingest.files import file_extension
-from consult.ingest.speakers import NAME_PARTICLES, Pseudonyms, looks_like_person
+from consult.ingest.speakers import (
+    NAME_PARTICLES,
+    UNSPACED,
+    Pseudonyms,
+    is_role_label,
+    looks_like_person,
+    script_speaker,
+)
 from consult.ingest.textutil import (
     HeaderMeta,
     decode_text,
@@ -52,6 +59,8 @@ def looks_like_speaker(label: str) -> bool:
     label = label.strip()
     if not label or len(label) > 100 or label.lower() in _NOT_SPEAKER or "//" in label:
         return False
+    if UNSPACED.search(label) or is_role_label(label):  # no capitals there; "Người điều phối"
+        return script_speaker(label) if UNSPACED.search(label) else True
     outer = re.sub(r"\([^()]*(\([^()]*\))?[^()]*\)|\[[^\]]*\]", " ", label).strip()
     if not outer or any(c in outer for c in "?!;\"“”") or outer.count(",") > 1:
         return False

@@ -8,7 +8,7 @@ from typing import Any
 import pandas as pd
 
 from consult import languages, reviews, schema
-from consult.report import safe
+from consult.report import privacy, safe
 from consult.report.counts import text_of
 from consult.report.languages import (
     RUN_INFO_KEY,
@@ -85,6 +85,10 @@ def write_data_quality(ws, passages: pd.DataFrame, files: pd.DataFrame | None,
     row = _listing(ws, row, "Passages in a language no embedding model covers, tagged less "
                    "reliably", UNSUPPORTED_HEADERS, unsupported_rows(passages, run_info),
                    unsupported_empty_note(passages))
+    row = _listing(ws, row, privacy.REDACTION_TITLE, privacy.REDACTION_HEADERS,
+                   privacy.redaction_rows(files), "No personal data was found to redact.")
+    row = _listing(ws, row, privacy.COLUMNS_TITLE, privacy.COLUMN_HEADERS,
+                   privacy.column_rows(files), "No survey files in this round.")
     row = _listing(ws, row, "Reviewer entries that name no known priority",
                    ["Passage ID", "Typed in 'Reviewer priorities'", "Problem"],
                    _frame_rows(problems, reviews.PROBLEM_COLUMNS),
