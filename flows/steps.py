@@ -298,29 +298,47 @@ def bundle(paths: RoundPaths, prepared: Prepared, embedded: Embedded, tagged: Ta
 
 
 def report(paths: RoundPaths, b: dict, config: ConsultConfig) -> dict:
-    """Carry reviewer edits forward, keep the previous workbook, then write the new outputs."""
+    """Reconcile reviewer decisions, keep the workbook about to be replaced, write the outputs.
+
+    Decisions come from reviews.csv, its copy and every current workbook (consult.review_sources)
+    before anything is overwritten. A workbook that is open or cannot be read is never
+    replaced: the new one goes beside it, and the log, Data quality and Run info say so.
+    """
     from consult import reviews
     from consult.quotes import representative
     from consult.report import ReportData, write_tables, write_workbook
+    from consult.review_files import archive, beside_path
+    from consult.review_sources import collect, remember_written
 
     t0 = time.perf_counter()
     paths.out_dir.mkdir(parents=True, exist_ok=True)
     codebook, passages = b["codebook"], b["passages"]
     stamp = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
     previous = _previous_run(paths)
-    if previous is not None:
-        # byte-identical to what the last run wrote: nobody edited it, so no edits to read
-        store = reviews.load_store(paths.reviews)
-        problems = pd.DataFrame(columns=reviews.PROBLEM_COLUMNS, dtype=object)
-    else:  # read edits and store them durably before anything is overwritten
-        store, problems = reviews.collect_reviews(paths.workbook, paths.reviews, codebook, stamp)
-    content = _content_key(b, store, config)
+    edits_cache = paths.cache / "edits"
+    got = collect(paths.workbook, paths.reviews, codebook, stamp, edits_cache,
+                  set(passages[S.PASSAGE_ID].astype(str)))
+    store = got.store
+    summary = got.summary()
+    b = dict(b, run_info=dict(b["run_info"], **{"reviewer decisions": summary}))
+    content = _content_key(b, store, config, got.problems())  # an open workbook is no change
     if previous is not None and previous.get("content_key") == content:
         log.info("Outputs of %s are up to date (same inputs, settings and reviews); kept as they are",
                  paths.round)
-        return _reuse_outputs(paths, b, previous, t0, store)
-    if previous is not None:
-        reviews.archive_workbook(paths.workbook, stamp)
+        return _reuse_outputs(paths, b, previous, t0, store, got.notices + got.open_notices)
+    notices = got.notices + got.open_notices
+    if got.target == paths.workbook and got.changed_since_read(paths.workbook):
+        got.target = beside_path(paths.workbook, stamp)
+        notices.append(f"`{paths.workbook}` was saved again while this run was reading it; it "
+                       "was left as it is, and its new edits count on the next run.")
+    if got.target != paths.workbook:
+        notices.append(f"The new workbook was written beside it, as `{got.target}`; "
+                       f"`{paths.workbook.name}` was not replaced.")
+        summary["workbook written to"] = got.target.name
+        log.warning("%s", notices[-1])
+    else:
+        archive(paths.workbook, stamp)  # the workbook about to be replaced, once per content
+    problems = got.problems(notices)
     passages = reviews.apply_reviews(passages, store)
     orphaned = reviews.orphaned(passages, store)
     agreement = reviews.agreement(passages, codebook)
@@ -338,19 +356,23 @@ def report(paths: RoundPaths, b: dict, config: ConsultConfig) -> dict:
         priority_quotes=priority_quotes, orphaned=orphaned, agreement=agreement,
         review_problems=problems, started=b["started"], config=config.report,
     )
-    workbook = write_workbook(paths.workbook, data)
+    workbook = write_workbook(got.target, data)
+    remember_written(workbook, passages, edits_cache, stamp)
     tables = write_tables(paths.out_dir, passages, b["scores"],
                           neutralize_csv=config.report.csv_neutralize_formulas)
     info = dict(b["run_info"], passages=len(passages), workbook=str(workbook),
                 workbook_sha256=sha256_file(workbook), content_key=content)
     _write_run_info(paths, info, t0)
-    return _outcome(b, workbook, passages, tables=tables, review_problems=problems)
+    return _outcome(b, workbook, passages, tables=tables, review_problems=problems,
+                    notices=notices)
 
 
 def _outcome(b: dict, workbook: Path, passages: pd.DataFrame, **extra) -> dict:
-    """What the flow reports of a written (or kept) workbook."""
+    """What the flow reports of a written (or kept) workbook; `notices` say what happened to
+    reviewer files (an open workbook, a rebuilt reviews.csv)."""
     from consult import reviews
 
+    extra.setdefault("notices", [])
     return {"workbook": workbook, "passages": passages, "themes": b["themes"],
             "rejected": b["rejected"], "files": b["files"], "codebook": b["codebook"],
             "n_reviewed": int((passages[S.FINAL_SOURCE] == reviews.REVIEWER).sum()), **extra}
@@ -368,17 +390,19 @@ def _previous_run(paths: RoundPaths) -> dict | None:
     return prev if prev.get("workbook_sha256") == sha256_file(paths.workbook) else None
 
 
-def _content_key(b: dict, store, config: ConsultConfig) -> str:
+def _content_key(b: dict, store, config: ConsultConfig, problems=None) -> str:
     """Everything the workbook shows, hashed: equal keys mean an identical workbook."""
     frames = [b["passages"], b["scores"], b["rejected"], b["files"],
               b["themes"].astype({S.THEME_QUOTES: str}) if len(b["themes"]) else b["themes"]]
-    if store is not None:
-        frames.append(store)
+    frames += [f for f in (store, problems) if f is not None]
     parts = [pd.util.hash_pandas_object(f.astype(str), index=False).to_numpy().tobytes()
              for f in frames]
-    per_process = ("started", "stage seconds", "embedding runtime")  # not what the workbook says
+    # not what the workbook says, or (reviewer decisions) said by the store and problems above
+    per_process = ("started", "stage seconds", "embedding runtime", "reviewer decisions")
     info = {k: v for k, v in b["run_info"].items() if k not in per_process}
-    return _key("content", fingerprint("consult.report", "consult.reviews", "consult.quotes"),
+    return _key("content", fingerprint("consult.report", "consult.reviews", "consult.quotes",
+                                       "consult.review_store", "consult.review_sources",
+                                       "consult.review_recovery", "consult.review_files"),
                 *parts, info, config.section_hash("report"))
 
 
@@ -388,14 +412,16 @@ def _write_run_info(paths: RoundPaths, info: dict, t0: float) -> None:
     atomic_write(paths.out_dir / "run-info.json", lambda tmp: tmp.write_text(text, encoding="utf-8"))
 
 
-def _reuse_outputs(paths: RoundPaths, b: dict, previous: dict, t0: float, store) -> dict:
+def _reuse_outputs(paths: RoundPaths, b: dict, previous: dict, t0: float, store,
+                   notices: list[str] | None = None) -> dict:
     from consult import reviews
 
     passages = reviews.apply_reviews(b["passages"], store)
     info = dict(previous, **{"stage seconds": b["run_info"]["stage seconds"],
                              "outputs reused from": previous.get("started")})
     _write_run_info(paths, info, t0)
-    return _outcome(b, paths.workbook, passages, tables=[], review_problems=None, reused=True)
+    return _outcome(b, paths.workbook, passages, tables=[], review_problems=None, reused=True,
+                    notices=notices or [])
 
 
 def summary_markdown(paths: RoundPaths, out: dict) -> str:
@@ -408,6 +434,8 @@ def summary_markdown(paths: RoundPaths, out: dict) -> str:
     lines = [
         f"# Consultation round `{paths.round}`", "",
         f"Workbook: `{Path(out['workbook']).resolve()}`", "",
+        *[f"> **Reviewer files:** {n}" for n in out.get("notices") or []],
+        *([""] if out.get("notices") else []),
         f"- Files: {len(files)} ({int((files[S.FILE_STATUS] != 'read').sum())} not read)",
         f"- Passages: {len(p)} ({len(counted)} stakeholder input); rejected items: "
         f"{len(out['rejected'])}",

@@ -101,14 +101,38 @@ def test_apply_reviews_makes_reviewer_final():
     assert list(out[schema.REVIEWER_NOTE]) == ["", "off-topic", "", ""]
 
 
-def test_store_round_trip_is_atomic(tmp_path):
+def test_store_round_trip_is_exact_and_neutralised(tmp_path):
     store, _ = reviews.merge_reviews(None, _edits(("p1", "=A; B", "=HYPERLINK(x)")), CB, "t")
     path = reviews.save_store(store, tmp_path / "r1" / "reviews.csv")
     back = reviews.load_store(path)
     assert back.iloc[0][schema.REVIEWER_NOTE] == "=HYPERLINK(x)"
     assert back.iloc[0][reviews.REVIEWER_INPUT] == "=A; B"
-    assert [p.name for p in path.parent.iterdir()] == ["reviews.csv"]
+    assert "'=HYPERLINK(x)" in path.read_text(encoding="utf-8-sig")  # no live formula
+    assert sorted(p.name for p in path.parent.rglob("*") if p.is_file()) == [
+        "reviews-copy.csv", "reviews.csv"]  # the file and its copy, no temporary left
     assert reviews.load_store(tmp_path / "missing.csv").empty
+
+
+def test_journal_appends_and_detects_an_edited_line(tmp_path):
+    from consult import review_store
+
+    path = tmp_path / "reviews.csv"
+    store, _ = reviews.merge_reviews(None, _edits(("p1", "A", ""), ("p2", "B", "")), CB, "t1")
+    reviews.save_store(store, path)
+    first = path.read_text(encoding="utf-8-sig")
+    later, _ = reviews.merge_reviews(store, _edits(("p1", "C", "")), CB, "t2")
+    journal = review_store.read_journal(path)
+    review_store.append(journal, review_store.changed_rows(store, later))
+    text = path.read_text(encoding="utf-8-sig")
+    assert text.startswith(first) and text.count("\n") == first.count("\n") + 1  # appended
+    assert review_store.read_journal(path).intact
+    assert reviews.load_store(path).set_index(schema.PASSAGE_ID).loc["p1", "decision"] == (
+        reviews.PRIORITIES_DECISION)
+    path.write_text(text.replace("p2,B,B", "p2,A,A"), encoding="utf-8")
+    journal = review_store.read_journal(path)
+    assert not journal.intact and [b["line"] for b in journal.bad] == [3]
+    assert "reviews.csv" in journal.problem() and "line(s) 3" in journal.problem()
+    assert set(reviews.load_store(path)[schema.PASSAGE_ID]) == {"p1"}  # checked rows only
 
 
 def test_orphaned():
@@ -141,16 +165,22 @@ def test_labelled_examples_from_confirmed_decisions():
     assert ex.values.tolist() == [["text of p1", "B;A"], ["text of p2", ""]]
 
 
-def test_unreadable_workbook_stops_the_run(tmp_path):
+def test_an_unreadable_workbook_is_left_alone_and_named(tmp_path):
+    from consult.review_sources import collect
+
     book = tmp_path / "consultation-summary-r1.xlsx"
     book.write_bytes(b"not a zip file")
-    with pytest.raises(reviews.ReviewError, match="Cannot read reviewer edits"):
-        reviews.collect_reviews(book, tmp_path / "reviews.csv", CB, "2026-11-27T10:00:00")
+    got = collect(book, tmp_path / "reviews.csv", CB, "2026-11-27T10:00:00")
     assert book.read_bytes() == b"not a zip file"
-    assert len(list((tmp_path / "previous").iterdir())) == 1
+    assert got.target != book and got.target.parent == tmp_path
+    assert got.target.name.startswith("consultation-summary-r1 (new 20261127-100000")
+    assert any(str(book) in n and "could not be read" in n for n in got.notices)
+    assert str(book) in " ".join(got.problems()[schema.REASON])
 
 
 def test_no_previous_workbook_is_a_first_run(tmp_path):
-    store, problems = reviews.collect_reviews(tmp_path / "none.xlsx", tmp_path / "reviews.csv",
-                                              CB, "t")
-    assert store.empty and problems.empty
+    from consult.review_sources import collect
+
+    got = collect(tmp_path / "none.xlsx", tmp_path / "reviews.csv", CB, "t")
+    assert got.store.empty and got.problems().empty and not got.notices
+    assert (tmp_path / "reviews.csv").is_file()  # an empty journal: a later loss is noticed

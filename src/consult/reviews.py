@@ -4,6 +4,8 @@ A reviewer types priority ids or labels into the *Reviewer priorities* column of
 sheet (and a note), then saves the workbook where it is. The next run reads those edits before
 anything is overwritten, merges them into `outputs/<round>/reviews.csv` keyed by the stable
 `passage_id`, and applies them: reviewer decisions replace the model's tags everywhere.
+This module is the pure part; the store is consult.review_store, and reading and reconciling
+the workbooks, the store and their copies is consult.review_sources.
 
 Words a reviewer can type besides ids and labels (case ignored):
 - `none`, `-`, `no-fit`, `no fit`: no priority fits this passage.
@@ -15,10 +17,7 @@ lose a reviewer's work); the decision comes back in the next workbook.
 from __future__ import annotations
 
 import logging
-import os
 import re
-import shutil
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +34,7 @@ UNRESOLVED = "unresolved_tokens"  # tokens the codebook did not know, "; "-joine
 MODEL_PRIORITIES = "model_priorities"  # the model's tags when the decision was stored
 DECIDED_AT = "decided_at"
 UPDATED_AT = "updated_at"
+EDIT_WARNING = "edit_warning"  # on read edits only: why a cell was read the way it was
 STORE_COLUMNS = [
     schema.PASSAGE_ID, REVIEWER_INPUT, schema.REVIEWER_PRIORITIES, DECISION, UNRESOLVED,
     schema.REVIEWER_NOTE, schema.TEXT, MODEL_PRIORITIES, DECIDED_AT, UPDATED_AT,
@@ -103,11 +103,14 @@ def read_reviewer_edits(workbook_path: Path) -> pd.DataFrame:
 
 # ---- the durable store ---------------------------------------------------------------------------
 def merge_reviews(store: pd.DataFrame | None, edits: pd.DataFrame, codebook,
-                  when: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+                  when: str, *, unknown_problems: bool = True
+                  ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Fold workbook edits into the store; return (store, problems).
 
     Tokens are split on `;`, `,` or newlines and resolved with `codebook.resolve`. Unknown
-    tokens are never dropped: the cell text is kept verbatim and each one is a problem row.
+    tokens are never dropped: the cell text is kept verbatim and each one is a problem row
+    (unless `unknown_problems` is False: the caller lists them from the store, see
+    `unresolved_problems`). A cell read in an unusual way (EDIT_WARNING) is a problem row too.
     Unchanged decisions keep their original timestamp.
     """
     store = empty_store() if store is None else store.copy()
@@ -121,6 +124,9 @@ def merge_reviews(store: pd.DataFrame | None, edits: pd.DataFrame, codebook,
     for edit in edits.to_dict("records"):
         pid = _s(edit.get(schema.PASSAGE_ID))
         if not pid:
+            if _s(edit.get(EDIT_WARNING)):  # an entry with no passage: listed, never dropped
+                problems.append({schema.PASSAGE_ID: "", REVIEWER_INPUT: _s(edit.get(
+                    schema.REVIEWER_PRIORITIES)), schema.REASON: _s(edit.get(EDIT_WARNING))})
             continue
         raw = _s(edit.get(schema.REVIEWER_PRIORITIES))
         note = _s(edit.get(schema.REVIEWER_NOTE))
@@ -130,9 +136,12 @@ def merge_reviews(store: pd.DataFrame | None, edits: pd.DataFrame, codebook,
             # an emptied priorities cell never withdraws a decision; only the note changed
             raw = _s(old.get(REVIEWER_INPUT))
             ids, decision, unknown = resolve_input(raw, codebook)
-        for token, reason in unknown:
+        for token, reason in unknown if unknown_problems else []:
             why = reason if token in reason else f"`{token}`: {reason}"
             problems.append({schema.PASSAGE_ID: pid, REVIEWER_INPUT: raw, schema.REASON: why})
+        if _s(edit.get(EDIT_WARNING)):
+            problems.append({schema.PASSAGE_ID: pid, REVIEWER_INPUT: raw,
+                             schema.REASON: _s(edit.get(EDIT_WARNING))})
         if decision == NOTE_ONLY_DECISION and not note:
             continue
         if old is not None and _s(old.get(REVIEWER_INPUT)) == raw and _s(
@@ -154,9 +163,23 @@ def merge_reviews(store: pd.DataFrame | None, edits: pd.DataFrame, codebook,
             rows.append(record)
     merged = pd.DataFrame(rows, columns=list(store.columns), dtype=object)
     if problems:
-        log.warning("%d reviewer entries name no known priority; see the Data quality sheet.",
-                    len(problems))
+        log.warning("%d reviewer entries need a look (unknown priority or a formula); see the "
+                    "Data quality sheet.", len(problems))
     return merged, pd.DataFrame(problems, columns=PROBLEM_COLUMNS, dtype=object)
+
+
+def unresolved_problems(store: pd.DataFrame, codebook) -> list[dict[str, str]]:
+    """A problem row per stored token the codebook does not know, on every run until fixed."""
+    rows = []
+    if store is None or store.empty:
+        return rows
+    for rec in store[store[UNRESOLVED].map(_s) != ""].to_dict("records"):
+        raw = _s(rec.get(REVIEWER_INPUT))
+        for token, reason in resolve_input(raw, codebook)[2]:
+            why = reason if token in reason else f"`{token}`: {reason}"
+            rows.append({schema.PASSAGE_ID: _s(rec.get(schema.PASSAGE_ID)), REVIEWER_INPUT: raw,
+                         schema.REASON: why})
+    return rows
 
 
 def resolve_input(raw: str, codebook) -> tuple[list[str], str, list[tuple[str, str]]]:
@@ -200,75 +223,26 @@ def _resolve(token: str, codebook) -> str:
 
 
 class ReviewError(RuntimeError):
-    """Reviewer edits exist but cannot be read; the run stops rather than overwrite them."""
+    """Reviewer files that cannot be used as they are; the message says what to fix.
+
+    The report step no longer stops for an unreadable workbook or reviews.csv (it writes
+    beside the one and rebuilds the other, see consult.review_sources); the CLI still explains
+    this error in one line for callers that raise it.
+    """
 
 
 def load_store(path: Path) -> pd.DataFrame:
-    """The stored decisions of a round; an empty store when there is no file yet."""
-    path = Path(path)
-    if not path.is_file():
-        return empty_store()
-    store = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
-    for col in STORE_COLUMNS:
-        if col not in store.columns:
-            store[col] = ""
-    return store.astype(object)
+    """The decisions `reviews.csv` holds (checked rows only); see consult.review_store."""
+    from consult.review_store import load_store as load  # the store imports this module
+
+    return load(Path(path))
 
 
 def save_store(store: pd.DataFrame, path: Path) -> Path:
-    """Write the store atomically: a killed run leaves the old file or the new, never half."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            store.to_csv(fh, index=False)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+    """Start `reviews.csv` with `store`'s decisions; see consult.review_store."""
+    from consult.review_store import save_store as save
 
-
-def archive_workbook(workbook_path: Path, when: str) -> Path | None:
-    """Copy the previous workbook to `previous/` beside it, with a timestamp, before a re-run."""
-    src = Path(workbook_path)
-    if not src.is_file():
-        return None
-    stamp = re.sub(r"[^0-9A-Za-z]+", "", when)[:15] or "previous"
-    dest_dir = src.parent / "previous"
-    dest_dir.mkdir(parents=True, exist_ok=True)
-    dest = dest_dir / f"{src.stem}-{stamp}{src.suffix}"
-    n = 1
-    while dest.exists():
-        n += 1
-        dest = dest_dir / f"{src.stem}-{stamp}-{n}{src.suffix}"
-    shutil.copy2(src, dest)
-    return dest
-
-
-def collect_reviews(workbook_path: Path, store_path: Path, codebook,
-                    when: str) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The whole carry-forward step of a re-run: archive, read edits, merge, save the store.
-
-    Call it before the new workbook is written. Raises ReviewError when the previous workbook
-    exists but cannot be read, so a run never overwrites edits it did not read.
-    """
-    store = load_store(store_path)
-    if not Path(workbook_path).is_file():
-        return store, pd.DataFrame(columns=PROBLEM_COLUMNS, dtype=object)
-    copy = archive_workbook(workbook_path, when)
-    try:
-        edits = read_reviewer_edits(workbook_path)
-    except Exception as exc:  # a corrupt or foreign file must not be overwritten unread
-        raise ReviewError(
-            f"Cannot read reviewer edits from `{workbook_path}` ({exc}). A copy is kept at "
-            f"`{copy}`. Close the file in Excel, or save it again as .xlsx, then re-run; to "
-            "discard it, move it out of the round's output folder."
-        ) from exc
-    store, problems = merge_reviews(store, edits, codebook, when)
-    save_store(store, store_path)
-    return store, problems
+    return save(store, Path(path))
 
 
 # ---- applying decisions --------------------------------------------------------------------------

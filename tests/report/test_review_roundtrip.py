@@ -10,20 +10,24 @@ from report_fakes import FakeCodebook, make_passages, make_priority_quotes, make
 
 from consult import reviews, schema
 from consult.report import ReportData, workbook_name, write_workbook
+from consult.review_sources import archive, collect, remember_written
 
 
 def _run(folder: Path, passages: pd.DataFrame, cb, when: str) -> tuple[Path, pd.DataFrame]:
     """What the flow does for a round: carry reviews forward, then write the new workbook."""
     book = folder / workbook_name("r1")
-    store_path = folder / "reviews.csv"
-    store, problems = reviews.collect_reviews(book, store_path, cb, when)
-    tagged = reviews.apply_reviews(passages, store)
+    cache = folder / ".cache" / "edits"
+    got = collect(book, folder / "reviews.csv", cb, when, cache)
+    if got.target == book:
+        archive(book, when)
+    tagged = reviews.apply_reviews(passages, got.store)
     data = ReportData(round="r1", passages=tagged, codebook=cb, run_at=when,
                       themes=make_themes(), priority_quotes=make_priority_quotes(tagged),
-                      orphaned=reviews.orphaned(tagged, store),
-                      agreement=reviews.agreement(tagged, cb), review_problems=problems)
-    write_workbook(book, data)
-    return book, tagged
+                      orphaned=reviews.orphaned(tagged, got.store),
+                      agreement=reviews.agreement(tagged, cb), review_problems=got.problems())
+    write_workbook(got.target, data)
+    remember_written(got.target, tagged, cache, when)
+    return got.target, tagged
 
 
 def _edit(book: Path, changes: dict[str, tuple[str, str]], *, shuffle: bool = False) -> None:

@@ -128,7 +128,7 @@ def write_overview(ws, data: "ReportData", passages: pd.DataFrame, *,
     safe.table(ws, row, ["Item", "Value"], [
         ("Decisions applied in this workbook", reviewed),
         ("Stored decisions whose passage is not in this run (listed on 'Data quality')", orphans),
-        ("Reviewer entries naming no known priority (listed on 'Data quality')", problems),
+        ("Reviewer entries and files that need a look (listed on 'Data quality')", problems),
         ("Highlighted rows on 'Passages'",
          f"status 'uncertain' or confidence below {cfg.low_confidence:g}"),
     ])

@@ -89,7 +89,7 @@ def write_data_quality(ws, passages: pd.DataFrame, files: pd.DataFrame | None,
                    privacy.redaction_rows(files), "No personal data was found to redact.")
     row = _listing(ws, row, privacy.COLUMNS_TITLE, privacy.COLUMN_HEADERS,
                    privacy.column_rows(files), "No survey files in this round.")
-    row = _listing(ws, row, "Reviewer entries that name no known priority",
+    row = _listing(ws, row, "Reviewer entries and files that need a look",
                    ["Passage ID", "Typed in 'Reviewer priorities'", "Problem"],
                    _frame_rows(problems, reviews.PROBLEM_COLUMNS),
                    "Every reviewer entry was understood.")

@@ -1,0 +1,335 @@
+"""Where reviewer decisions live, and how a run reconciles them before anything is replaced.
+
+Every decision is kept in several places: `reviews.csv` (a checksummed journal, see
+consult.review_store), its copy `previous/reviews-copy.csv`, and the workbooks themselves (each
+run writes every decision back into the Passages sheet and keeps the workbook it replaces under
+`previous/`). A run reads the journal and its copy and, always, the edits of every current
+workbook (an unchanged workbook's edits come from a cache keyed by its SHA-256, so re-runs stay
+fast). When the journal is missing or fails its check, the decisions are rebuilt from its copy
+and from the `previous/` workbooks, oldest first, and the damaged file is kept. A workbook that
+is open (an Excel or LibreOffice lock file beside it) or cannot be read is never replaced: the
+new workbook is written beside it, and the run says so.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from consult import review_store as store_io
+from consult import reviews, schema
+from consult.ids import sha256_file
+from consult.review_files import archive, beside_path, current_workbooks, lock_file
+from consult.workspace import atomic_write
+
+log = logging.getLogger(__name__)
+
+BASES = "written.json"  # workbook name -> {sha256, written}: each file as a run wrote it
+
+
+@dataclass
+class Collected:
+    """The reconciled decisions of a round and what the run must tell the reader."""
+
+    store: pd.DataFrame
+    entries: list[dict] = field(default_factory=list)  # per passage: reviews.PROBLEM_COLUMNS
+    notices: list[str] = field(default_factory=list)  # what happened to files, in words
+    open_notices: list[str] = field(default_factory=list)  # workbooks open right now
+    target: Path | None = None  # where the new workbook goes
+    keep: list[Path] = field(default_factory=list)  # workbooks left as they are
+    read: list[str] = field(default_factory=list)  # workbooks whose edits were read
+    journal: str = ""  # the check of reviews.csv, in words
+    damaged_copy: Path | None = None  # where a damaged reviews.csv was kept
+    shas: dict[Path, str] = field(default_factory=dict)  # each workbook's content as read
+
+    def changed_since_read(self, book: Path) -> bool:
+        """`book` was saved again after its edits were read (a reviewer saving mid-run)."""
+        return Path(book).is_file() and sha256_file(book) != self.shas.get(Path(book))
+
+    def problems(self, notices: list[str] | None = None) -> pd.DataFrame:
+        """Rows for Data quality: each notice (no passage id), then each passage's entry."""
+        notices = self.notices if notices is None else notices
+        return _problems([{schema.PASSAGE_ID: "", reviews.REVIEWER_INPUT: "",
+                           schema.REASON: n} for n in notices] + self.entries)
+
+    def summary(self) -> dict[str, str]:
+        """For Run info: how decisions were gathered (the store and problems say what)."""
+        return {"decisions": str(len(self.store)), "reviews.csv": self.journal,
+                "edits read from": "; ".join(self.read) or "(no workbook yet)"}
+
+
+# ---- edits, cached by workbook content ----------------------------------------------------------
+def _reader_version() -> str:
+    from consult.report import edits
+
+    return hashlib.sha256(Path(edits.__file__).read_bytes()).hexdigest()[:12]
+
+
+def _cache_file(cache_dir: Path, sha: str) -> Path:
+    return Path(cache_dir) / f"{sha}.json"
+
+
+def _cache_load(cache_dir: Path | None, sha: str) -> pd.DataFrame | None:
+    from consult.report.edits import EDIT_COLUMNS
+
+    if cache_dir is None or not sha:
+        return None
+    try:
+        data = json.loads(_cache_file(cache_dir, sha).read_text(encoding="utf-8"))
+        if data.get("reader") != _reader_version() or data.get("sha256") != sha:
+            return None
+        return pd.DataFrame(data["edits"], columns=EDIT_COLUMNS, dtype=object)
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def _cache_save(cache_dir: Path | None, sha: str, edits: pd.DataFrame) -> None:
+    from consult.report.edits import EDIT_COLUMNS
+
+    if cache_dir is None:
+        return
+    text = json.dumps({"reader": _reader_version(), "sha256": sha,
+                       "edits": edits.reindex(columns=EDIT_COLUMNS).fillna("").values.tolist()},
+                      ensure_ascii=False)
+    try:
+        atomic_write(_cache_file(cache_dir, sha), lambda tmp: tmp.write_text(text, "utf-8"))
+    except OSError as exc:  # a cache is a help, never a reason to fail
+        log.debug("Could not cache edits of %s: %s", sha, exc)
+
+
+def edits_of(book: Path, cache_dir: Path | None) -> tuple[pd.DataFrame, str]:
+    """(the reviewer's edits in `book`, its SHA-256); read once per content."""
+    from consult.report.edits import read_edits
+
+    sha = sha256_file(book)
+    hit = _cache_load(cache_dir, sha)
+    if hit is not None:
+        return hit, sha
+    edits = read_edits(book)
+    _cache_save(cache_dir, sha, edits)
+    return edits, sha
+
+
+def _bases(cache_dir: Path | None) -> dict[str, dict]:
+    """Workbook name -> {"sha256", "written"}: each workbook as the run that wrote it left it."""
+    if cache_dir is None:
+        return {}
+    try:
+        data = json.loads((Path(cache_dir) / BASES).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(data, dict):
+        return {}
+    return {str(k): v for k, v in data.items()
+            if isinstance(v, dict) and isinstance(v.get("sha256"), str)}
+
+
+def _save_bases(cache_dir: Path | None, bases: dict[str, dict]) -> None:
+    if cache_dir is None:
+        return
+    text = json.dumps(bases, indent=1, sort_keys=True)
+    try:
+        atomic_write(Path(cache_dir) / BASES, lambda tmp: tmp.write_text(text, "utf-8"))
+    except OSError as exc:
+        log.debug("Could not record written workbooks: %s", exc)
+
+
+def base_of(book: Path, bases: dict[str, dict], cache_dir: Path | None) -> pd.DataFrame | None:
+    """What `book` showed in its reviewer columns when it was written (None: not known)."""
+    entry = bases.get(Path(book).name)
+    return _cache_load(cache_dir, entry["sha256"]) if entry else None
+
+
+def remember_written(book: Path, passages: pd.DataFrame, cache_dir: Path | None,
+                     when: str) -> None:
+    """Record what a just-written workbook shows in its reviewer columns.
+
+    The next run then reads an unchanged workbook from the cache, and counts as edits only the
+    cells a reviewer changed since (a stale copy never undoes a newer decision).
+    """
+    from consult.report.edits import EDIT_COLUMNS
+    from consult.report.safe import clean_text, fit_cell, strip_marker
+
+    def shown(v, strip=True) -> str:
+        text = "" if reviews.is_missing(v) else fit_cell(clean_text(v))
+        return text.strip() if strip else strip_marker(text)
+
+    rows = []
+    for r in passages.to_dict("records"):
+        prio, note = shown(r.get(schema.REVIEWER_PRIORITIES)), shown(r.get(schema.REVIEWER_NOTE))
+        if prio or note:
+            rows.append([shown(r.get(schema.PASSAGE_ID)), prio, note,
+                         shown(r.get(schema.TEXT), strip=False),
+                         shown(r.get(schema.PRIORITIES)), ""])
+    sha = sha256_file(book)
+    _cache_save(cache_dir, sha, pd.DataFrame(rows, columns=EDIT_COLUMNS, dtype=object))
+    bases = _bases(cache_dir)
+    bases[Path(book).name] = {"sha256": sha, "written": when}
+    _save_bases(cache_dir, bases)
+
+
+def changed_since_written(edits: pd.DataFrame, base: pd.DataFrame | None) -> pd.DataFrame:
+    """The edits whose cells differ from what the run that wrote the workbook put there."""
+    if base is None:
+        return edits
+    shown = {str(r[schema.PASSAGE_ID]): (r[schema.REVIEWER_PRIORITIES], r[schema.REVIEWER_NOTE])
+             for r in base.to_dict("records")}
+    keep = [shown.get(str(r[schema.PASSAGE_ID])) != (r[schema.REVIEWER_PRIORITIES],
+                                                    r[schema.REVIEWER_NOTE])
+            or bool(reviews._s(r.get(reviews.EDIT_WARNING)))
+            for r in edits.to_dict("records")]
+    return edits.loc[pd.Series(keep, index=edits.index, dtype=bool)].reset_index(drop=True)
+
+
+# ---- reconciling --------------------------------------------------------------------------------
+def collect(main: Path, store_path: Path, codebook, when: str,
+            cache_dir: Path | None = None, passage_ids: set[str] | None = None) -> Collected:
+    """Reconcile every place decisions live; call before any workbook is replaced.
+
+    Reads (and, when they changed, appends to) `reviews.csv` and its copy, and moves workbooks
+    written beside the usual one into `previous/` once their edits are stored. A new
+    workbook goes to `Collected.target`: beside the usual one when that is open or unreadable.
+    `passage_ids` (this run's) decide whether a damaged journal line found nowhere else counts.
+    """
+    from consult.review_recovery import rebuild, settle_damaged
+
+    main, store_path = Path(main), Path(store_path)
+    journal = store_io.read_journal(store_path)
+    copy = store_io.read_copy(journal)
+    out = Collected(store=reviews.empty_store())
+    problems = out.entries
+    books = current_workbooks(main)
+    rows, fresh = _trusted_rows(journal, copy, out, bool(books) or (main.parent / "previous"
+                                                                     ).is_dir())
+    state = store_io.fold(rows)
+    bases = _bases(cache_dir)
+    if fresh:
+        state = rebuild(journal, copy, state, main, books, bases, codebook, cache_dir, when,
+                        out, problems)
+    seen: dict[str, tuple[str, tuple]] = {}
+    for book in books:
+        try:
+            edits, sha = edits_of(book, cache_dir)
+        except Exception as exc:  # unreadable, or a header renamed: never replaced unread
+            out.keep.append(book)
+            out.notices.append(_unreadable(book, exc, main))
+            continue
+        out.read.append(book.name)
+        out.shas[book] = sha
+        if sha == bases.get(book.name, {}).get("sha256"):
+            state = _restore_shown(state, edits, book, codebook, when, out)
+        else:
+            edits = changed_since_written(edits, base_of(book, bases, cache_dir))
+            before = state
+            state, found = reviews.merge_reviews(state, edits, codebook, when,
+                                                 unknown_problems=False)
+            problems += found.to_dict("records")
+            _conflicts(before, state, book, seen, problems)
+        lock = lock_file(book)
+        if lock is not None:
+            out.keep.append(book)
+            out.open_notices.append(
+                f"`{book}` is open (lock file `{lock.name}` beside it): its last saved edits "
+                "were read and it was left as it is. Save and close it, then run again to get "
+                "one workbook; if it is not open anywhere, delete the lock file.")
+    if fresh and journal.bad:
+        state = settle_damaged(journal, state, out.damaged_copy, codebook, passage_ids, problems)
+    _store(journal, copy, state, fresh, store_path)
+    for book in books:  # stored: earlier extra workbooks go to previous/
+        if book != main and book not in out.keep:
+            archive(book, when, move=True)
+            bases.pop(book.name, None)
+    if len(bases) != len(_bases(cache_dir)):
+        _save_bases(cache_dir, bases)
+    out.store = state
+    problems += reviews.unresolved_problems(state, codebook)
+    out.target = beside_path(main, when) if main in out.keep else main
+    for notice in out.notices + out.open_notices:
+        log.warning("%s", notice)
+    return out
+
+
+def _restore_shown(state: pd.DataFrame, edits: pd.DataFrame, book: Path, codebook, when: str,
+                   out: Collected) -> pd.DataFrame:
+    """Decisions an unchanged workbook shows but the journal lacks (it lost rows): put back."""
+    missing = edits[~edits[schema.PASSAGE_ID].astype(str).isin(
+        set(state[schema.PASSAGE_ID].astype(str)))]
+    if missing.empty:
+        return state
+    state, _ = reviews.merge_reviews(state, missing, codebook, when)
+    out.notices.append(f"`reviews.csv` lacked {len(missing)} decision(s) that `{book.name}` "
+                       "shows; they were restored from the workbook.")
+    return state
+
+
+def _problems(rows: list[dict]) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=reviews.PROBLEM_COLUMNS, dtype=object)
+
+
+def _trusted_rows(journal, copy, out: Collected, history: bool) -> tuple[list[dict], bool]:
+    """(journal rows to start from, whether decisions must be rebuilt from other places).
+
+    `history`: workbooks exist (current or in `previous/`), so a missing journal is a loss.
+    """
+    if journal.intact:
+        out.journal = "checked: checksums intact" + (
+            " (written before checksums; converted)" if journal.legacy else "")
+        chains = [r.get(store_io.CHAIN) for r in journal.rows]
+        longer = [r.get(store_io.CHAIN) for r in copy.rows[:len(chains)]] == chains
+        if copy.intact and not journal.legacy and len(copy.rows) > len(chains) and longer:
+            out.journal = (f"{len(copy.rows) - len(chains)} last rows missing; restored from "
+                           f"`{copy.path.name}`")
+            return copy.rows, True
+        return journal.rows, False
+    if not journal.exists and not copy.exists and not history:
+        out.journal = "none yet"
+        return [], False
+    out.journal = journal.problem() or f"`{journal.path.name}` was missing"
+    by_chain = {r.get(store_io.CHAIN): r for r in journal.rows if not journal.legacy}
+    rows = list(journal.rows) + [r for r in copy.rows if r.get(store_io.CHAIN) not in by_chain]
+    rows.sort(key=lambda r: str(r.get(reviews.UPDATED_AT) or ""))  # stable: file order kept
+    return rows, True
+
+
+def _conflicts(before: pd.DataFrame, after: pd.DataFrame, book: Path,
+               seen: dict[str, tuple[str, tuple]], problems: list[dict]) -> None:
+    """Passages edited differently in two current workbooks: the later save wins, listed."""
+    cols = [reviews.REVIEWER_INPUT, schema.REVIEWER_NOTE]
+    old = {str(r[schema.PASSAGE_ID]): tuple(r[c] for c in cols) for r in before.to_dict("records")}
+    for r in after.to_dict("records"):
+        pid, now = str(r[schema.PASSAGE_ID]), tuple(r[c] for c in cols)
+        if old.get(pid) == now:
+            continue
+        if pid in seen and seen[pid][1] != now:
+            problems.append({schema.PASSAGE_ID: pid, reviews.REVIEWER_INPUT: now[0],
+                             schema.REASON: f"edited differently in `{seen[pid][0]}` and "
+                             f"`{book.name}`; the later save (`{book.name}`) counts. Check it."})
+        seen[pid] = (book.name, now)
+
+
+def _unreadable(book: Path, exc: Exception, main: Path) -> str:
+    what = "It was left as it is" if book == main else "It was left in place"
+    return (f"Reviewer edits in `{book}` could not be read: {str(exc).rstrip('.')}. {what}, so "
+            "none of its edits is lost; they count once the file is fixed and the round is run "
+            "again.")
+
+
+def _store(journal, copy, state: pd.DataFrame, fresh: bool, path: Path) -> None:
+    """Append changed decisions (or write the rebuilt journal), then its copy.
+
+    A round gets its (empty) journal with its first workbook, so that a journal missing later
+    is known to be a loss.
+    """
+    if fresh or journal.legacy:
+        store_io.save_store(state, path)
+        return
+    new = store_io.changed_rows(store_io.fold(journal.rows), state)
+    in_step = copy.intact and [r[store_io.CHAIN] for r in copy.rows] == [
+        r[store_io.CHAIN] for r in journal.rows]
+    if new or not journal.exists or not in_step:
+        store_io.append(journal, new)

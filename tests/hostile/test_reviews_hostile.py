@@ -1,0 +1,367 @@
+"""Reviewer decisions survive what careless users and other programs do to their files.
+
+Each test runs the flow's report step (flows.steps.report) on small hand-made stage outputs, as
+the flow does after tagging, then damages a file the way the hostile review did: reviews.csv
+deleted, re-saved as cp1252, given a bad or cut line, edited by hand; the workbook's header
+renamed, a formula typed, the workbook left open in Excel or LibreOffice. The rule checked
+throughout: no decision is lost, and anything unusual is named on Data quality.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import shutil
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+from openpyxl import load_workbook
+
+from consult import review_store, reviews, schema
+from consult.config import ConsultConfig
+from consult.workspace import RoundPaths
+from flows import steps
+from tests.report.report_fakes import (
+    FakeCodebook,
+    make_files,
+    make_passages,
+    make_rejected,
+    make_scores,
+    make_themes,
+)
+
+CB = FakeCodebook()
+N = 30
+# ten decisions, as typed by a reviewer (one with a note in non-ASCII text)
+DECISIONS = {f"pid{i:04d}": ("P5", "") for i in range(1, 8)}
+DECISIONS.update({"pid0010": ("none", "off-topic"), "pid0011": ("P1; P3", ""),
+                  "pid0012": ("P2", "Café, São Paulo, Hà Nội: digital")})
+
+
+def _bundle() -> dict:
+    passages = make_passages(N)
+    return {"passages": passages, "scores": make_scores(passages, CB),
+            "embeddings": np.random.default_rng(0).random((len(passages), 8), dtype=np.float32),
+            "themes": make_themes(), "rejected": make_rejected(), "files": make_files(),
+            "codebook": CB, "run_info": {"round": "r1", "stage seconds": {}},
+            "started": time.time()}
+
+
+def _run(out: Path) -> dict:
+    return steps.report(RoundPaths.for_round("r1", outputs=out), _bundle(), ConsultConfig())
+
+
+def _book(out: Path) -> Path:
+    return out / "r1" / "consultation-summary-r1.xlsx"
+
+
+def _edit(book: Path, changes: dict[str, tuple[str, str]], header: dict | None = None) -> None:
+    """Type into the Passages sheet as a reviewer would, then save in place."""
+    wb = load_workbook(book)
+    ws = wb["Passages"]
+    names = [c.value for c in ws[1]]
+    if changes:
+        pid_col = names.index("Passage ID") + 1
+        rp, rn = names.index("Reviewer priorities") + 1, names.index("Reviewer note") + 1
+        for r in range(2, ws.max_row + 1):
+            if ws.cell(r, pid_col).value in changes:
+                ws.cell(r, rp).value, ws.cell(r, rn).value = changes[ws.cell(r, pid_col).value]
+    for old, new in (header or {}).items():
+        ws.cell(1, names.index(old) + 1).value = new
+    wb.save(book)
+
+
+def _shown(book: Path) -> dict[str, tuple]:
+    """Passage id -> (Reviewer priorities, Final priorities, Decided by) for reviewed rows."""
+    ws = load_workbook(book, read_only=True)["Passages"]
+    rows = list(ws.iter_rows(values_only=True))
+    h = list(rows[0])
+    return {r[h.index("Passage ID")]: (r[h.index("Reviewer priorities")],
+                                       r[h.index("Final priorities")], r[h.index("Decided by")])
+            for r in rows[1:] if r[h.index("Decided by")] == "reviewer"}
+
+
+def _quality(book: Path) -> str:
+    ws = load_workbook(book, read_only=True)["Data quality"]
+    return "\n".join(str(c) for row in ws.iter_rows(values_only=True) for c in row if c)
+
+
+@pytest.fixture(scope="module")
+def _reviewed_once(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("reviewed") / "outputs"
+    _run(out)
+    _edit(_book(out), DECISIONS)
+    _run(out)
+    assert len(_shown(_book(out))) == len(DECISIONS)
+    return out
+
+
+@pytest.fixture
+def reviewed(_reviewed_once, tmp_path) -> Path:
+    """A round whose workbook holds ten reviewer decisions, stored by one re-run (a copy)."""
+    out = tmp_path / "outputs"
+    shutil.copytree(_reviewed_once, out)
+    return out
+
+
+def _expect_all_decisions(book: Path) -> None:
+    shown = _shown(book)
+    assert set(shown) == set(DECISIONS)
+    assert shown["pid0010"] == ("none", None, "reviewer")  # no priority fits
+    assert shown["pid0001"] == ("P5", "P5", "reviewer")
+    assert shown["pid0011"][1] == "P1;P3"
+    store = reviews.load_store(book.parent / "reviews.csv")
+    assert set(store[schema.PASSAGE_ID]) == set(DECISIONS)
+    assert store.set_index(schema.PASSAGE_ID).loc["pid0012", schema.REVIEWER_NOTE] == (
+        DECISIONS["pid0012"][1])
+
+
+# ---- reviews.csv deleted or damaged -------------------------------------------------------------
+@pytest.mark.parametrize("lost", [
+    ["reviews.csv"],
+    ["reviews.csv", "previous/reviews-copy.csv"],
+    ["reviews.csv", "previous/reviews-copy.csv", ".cache"],
+])
+def test_deleted_reviews_csv_loses_no_decision(reviewed, lost):
+    out = reviewed
+    rnd = out / "r1"
+    assert _run(out).get("reused")  # nothing changed: outputs kept, as before
+    for rel in lost:
+        target = rnd / rel
+        shutil.rmtree(target) if target.is_dir() else target.unlink()
+    result = _run(out)
+    _expect_all_decisions(_book(out))
+    assert any("reviews.csv" in n and "missing" in n for n in result["notices"])
+    assert "reviews.csv" in _quality(_book(out)) and "missing" in _quality(_book(out))
+    assert not _run(out)["notices"]  # rebuilt once; the next run is quiet again
+
+
+def _resave_cp1252(path: Path) -> None:
+    text = path.read_bytes().decode("utf-8-sig")
+    path.write_bytes(text.encode("cp1252", errors="replace"))
+
+
+def _bad_line(path: Path) -> None:
+    lines = path.read_text(encoding="utf-8-sig").splitlines(keepends=True)
+    lines.insert(3, 'pid0099,"P1, this line was pasted,\r\n')
+    path.write_text("".join(lines), encoding="utf-8")
+
+
+def _truncate(path: Path) -> None:
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) - 90])
+
+
+def _edit_row(path: Path) -> None:
+    text = path.read_text(encoding="utf-8-sig")
+    path.write_text(text.replace("pid0003,P5,P5", "pid0003,P1,P1", 1), encoding="utf-8-sig")
+    assert "pid0003,P1,P1" in path.read_text(encoding="utf-8-sig")
+
+
+def _not_csv(path: Path) -> None:
+    path.write_bytes(b"\x00\xff garbage \x00" * 50)
+
+
+@pytest.mark.parametrize("damage, copy_too", [
+    (_resave_cp1252, False), (_bad_line, False), (_truncate, False), (_edit_row, False),
+    (_not_csv, False), (_resave_cp1252, True), (_truncate, True), (_edit_row, True),
+])
+def test_damaged_reviews_csv_is_named_and_recovered(reviewed, damage, copy_too):
+    out = reviewed
+    rnd = out / "r1"
+    damage(rnd / "reviews.csv")
+    if copy_too:
+        damage(rnd / "previous" / "reviews-copy.csv")
+    result = _run(out)  # no exception: the round completes
+    _expect_all_decisions(_book(out))
+    named = [n for n in result["notices"] if "reviews.csv" in n]
+    assert named, result["notices"]
+    kept = list((rnd / "previous").glob("reviews-damaged-*.csv"))
+    assert kept and "damaged file is kept" in named[0]
+    assert review_store.read_journal(rnd / "reviews.csv").intact  # rebuilt whole
+    if damage is _edit_row:  # the hand edit is not applied, and it is listed
+        assert _shown(_book(out))["pid0003"][1] == "P5"
+        assert "pid0003" in _quality(_book(out))
+
+
+def test_rows_cut_from_the_end_of_reviews_csv_come_back_from_its_copy(reviewed):
+    path = reviewed / "r1" / "reviews.csv"
+    lines = path.read_text(encoding="utf-8-sig").splitlines(keepends=True)
+    path.write_text("".join(lines[:-3]), encoding="utf-8-sig")  # whole rows: checksums hold
+    result = _run(reviewed)
+    _expect_all_decisions(_book(reviewed))
+    assert any("lacked rows its copy holds" in n for n in result["notices"])
+
+
+def test_a_decision_found_only_in_a_damaged_line_is_applied_and_listed(reviewed):
+    """Every other trace gone: the damaged line is all there is, so it counts, flagged."""
+    out = reviewed
+    rnd = out / "r1"
+    for path in [rnd / "previous" / "reviews-copy.csv", _book(out),
+                 *(rnd / "previous").glob("*.xlsx")]:
+        path.unlink()
+    shutil.rmtree(rnd / ".cache")
+    _edit_row(rnd / "reviews.csv")
+    _bad_line(rnd / "reviews.csv")  # and a line naming no passage of the round
+    _run(out)
+    assert _shown(_book(out))["pid0003"][1] == "P1"  # as the line reads
+    quality = _quality(_book(out))
+    assert "pid0003" in quality and "found nowhere else" in quality
+    assert "pid0099" in quality and "not applied" in quality
+    assert "pid0099" not in set(reviews.load_store(rnd / "reviews.csv")[schema.PASSAGE_ID])
+
+
+def test_a_legacy_reviews_csv_is_read_and_converted(tmp_path):
+    """reviews.csv as consult 0.1 wrote it (no checksum) keeps its decisions."""
+    out = tmp_path / "outputs"
+    _run(out)
+    legacy = (",".join(reviews.STORE_COLUMNS) + "\n"
+              "pid0001,P5,P5,priorities,,checked,text,P1,2026-01-01,2026-01-01\n")
+    (out / "r1" / "reviews.csv").write_text(legacy, encoding="utf-8")
+    _run(out)
+    assert _shown(_book(out))["pid0001"][1] == "P5"
+    assert review_store.CHAIN in (out / "r1" / "reviews.csv").read_text(encoding="utf-8-sig")
+
+
+# ---- the workbook: renamed headers, formulas, open in Excel -------------------------------------
+@pytest.mark.parametrize("renamed", ["Passage ID", "Reviewer priorities"])
+def test_a_renamed_header_never_loses_the_edits_in_that_workbook(reviewed, renamed):
+    out = reviewed
+    book = _book(out)
+    _edit(book, {"pid0020": ("P4", "new edit")}, header={renamed: "Renamed by reviewer"})
+    before = book.read_bytes()
+    result = _run(out)
+    assert book.read_bytes() == before  # not overwritten
+    beside = Path(result["workbook"])
+    assert beside != book and beside.parent == book.parent and "(new " in beside.name
+    assert set(_shown(beside)) == set(DECISIONS)  # stored decisions kept
+    quality = _quality(beside)
+    assert book.name in quality and renamed in quality and "Rename the column back" in quality
+    # the reviewer puts the header back: the edit counts, one workbook again
+    _edit(book, {}, header={"Renamed by reviewer": renamed})
+    result = _run(out)
+    assert Path(result["workbook"]) == book
+    assert _shown(book)["pid0020"] == ("P4", "P4", "reviewer")
+    assert not list(book.parent.glob("* (new *).xlsx"))  # moved to previous/
+    assert list((book.parent / "previous").glob("* (new *)*.xlsx"))
+
+
+def test_a_formula_in_reviewer_priorities_is_read_and_reported(reviewed):
+    out = reviewed
+    _edit(_book(out), {"pid0020": ("=P4", "=A1&B1"), "pid0021": ('="P1; P2"', "")})
+    _run(out)
+    shown = _shown(_book(out))
+    assert shown["pid0020"][1] == "P4" and shown["pid0021"][1] == "P1;P2"
+    quality = _quality(_book(out))
+    assert "formula `=P4`" in quality and "Passages!" in quality
+    assert "formula `=A1&B1`" in quality  # a note formula is kept as typed, and reported
+
+
+def test_an_entry_whose_passage_id_was_cleared_is_listed(reviewed):
+    out = reviewed
+    wb = load_workbook(_book(out))
+    ws = wb["Passages"]
+    names = [c.value for c in ws[1]]
+    ws.cell(25, names.index("Passage ID") + 1).value = None
+    ws.cell(25, names.index("Reviewer priorities") + 1).value = "P2"
+    ws.cell(25, names.index("Reviewer note") + 1).value = "orphan note"
+    wb.save(_book(out))
+    _run(out)
+    quality = _quality(_book(out))
+    assert "row 25 of sheet `Passages`" in quality and "orphan note" in quality
+
+
+@pytest.mark.parametrize("lock, is_lock", [
+    ("~$consultation-summary-r1.xlsx", True), ("~$nsultation-summary-r1.xlsx", True),
+    (".~lock.consultation-summary-r1.xlsx#", True),
+    ("~$consultation-summary-r1 (new 20261202-051708).xlsx", False),
+    (".~lock.consultation-summary-r2.xlsx#", False), ("~$r1.xlsx", False),
+])
+def test_lock_files_of_excel_and_libreoffice_are_recognised(tmp_path, lock, is_lock):
+    from consult.review_files import lock_file
+
+    book = tmp_path / "consultation-summary-r1.xlsx"
+    book.write_bytes(b"")
+    (tmp_path / lock).write_bytes(b"x")
+    assert (lock_file(book) == tmp_path / lock) is is_lock
+
+
+def test_an_open_workbook_is_not_replaced(reviewed):
+    out = reviewed
+    lock = "~$consultation-summary-r1.xlsx"
+    book = _book(out)
+    _edit(book, {"pid0020": ("P3", "saved while open")})
+    (book.parent / lock).write_bytes(b"reviewer,host")
+    before = book.read_bytes()
+    result = _run(out)
+    assert book.read_bytes() == before
+    beside = Path(result["workbook"])
+    assert beside != book and _shown(beside)["pid0020"][1] == "P3"  # its saved edits count
+    assert any(lock in n for n in result["notices"])
+    assert lock in _quality(beside)
+    info = [c for row in load_workbook(beside, read_only=True)["Run info"].iter_rows(
+        values_only=True) for c in row if c]
+    assert beside.name in info
+    # a second reviewer edits the new workbook; the first closes Excel and edits more
+    _edit(beside, {"pid0021": ("P2", "")})
+    (book.parent / lock).unlink()
+    _edit(book, {"pid0022": ("P1", "")})
+    result = _run(out)
+    assert Path(result["workbook"]) == book
+    shown = _shown(book)
+    assert shown["pid0020"][1] == "P3" and shown["pid0021"][1] == "P2"
+    assert shown["pid0022"][1] == "P1"
+    assert not beside.exists()
+
+
+def test_a_stale_copy_does_not_undo_a_newer_decision(reviewed):
+    """Two workbooks: one edited later on another passage still shows the old decision."""
+    out = reviewed
+    book = _book(out)
+    _edit(book, {"pid0020": ("P3", "")})
+    lock = book.parent / ".~lock.consultation-summary-r1.xlsx#"
+    lock.write_bytes(b"x")
+    beside = Path(_run(out)["workbook"])  # written beside: shows pid0001 = P5
+    assert beside != book
+    lock.unlink()
+    _edit(book, {"pid0001": ("P2", "changed my mind")})
+    _edit(beside, {"pid0025": ("P4", "")})  # saved later, pid0001 still shows P5
+    _run(out)
+    shown = _shown(book)
+    assert shown["pid0001"][1] == "P2" and shown["pid0025"][1] == "P4"
+
+
+# ---- reviews.csv is safe to open in a spreadsheet -----------------------------------------------
+HOSTILE = ["=cmd|' /C calc'!A0", "+1+2", "-2+3", "@SUM(A1:A2)", "\t=1+1", "'quoted",
+           "=HYPERLINK(\"x\")"]
+
+
+def test_reviews_csv_holds_no_live_formula_and_reads_back_exactly(tmp_path):
+    edits = [{schema.PASSAGE_ID: f"p{i}", schema.REVIEWER_PRIORITIES: "A",
+              schema.REVIEWER_NOTE: text, schema.TEXT: text} for i, text in enumerate(HOSTILE)]
+    import pandas as pd
+
+    store, _ = reviews.merge_reviews(None, pd.DataFrame(edits), CB_AB, "t")
+    path = reviews.save_store(store, tmp_path / "reviews.csv")
+    for row in csv.reader(io.StringIO(path.read_text(encoding="utf-8-sig"), newline="")):
+        assert not any(field.startswith(("=", "+", "-", "@", "\t", "\r")) for field in row), row
+    back = reviews.load_store(path).set_index(schema.PASSAGE_ID)
+    for i, text in enumerate(HOSTILE):  # as stored: stripped, otherwise exact
+        assert back.loc[f"p{i}", schema.REVIEWER_NOTE] == text.strip()
+        assert back.loc[f"p{i}", schema.TEXT] == text.strip()
+    copy = review_store.copy_path(path)
+    assert copy.read_bytes() == path.read_bytes()
+
+
+class _AB:
+    name, sha256 = "ab", "0" * 64
+
+    def resolve(self, token: str) -> str:
+        if token.strip().upper() in ("A", "B"):
+            return token.strip().upper()
+        raise KeyError(f"`{token}` is not a priority")
+
+
+CB_AB = _AB()
