@@ -75,9 +75,10 @@ def embed_chunk_task(texts: list[str], config: ConsultConfig) -> np.ndarray:
 
 @task(name="tag", cache_policy=NO_CACHE)
 def tag_task(passages: pd.DataFrame, embeddings: np.ndarray, config: ConsultConfig,
-             outputs_dir: Path, round_name: str, cache=None, space=None):
+             outputs_dir: Path, round_name: str, cache=None, space=None, reliability=None):
     t = time.perf_counter()
-    out = steps.tag(passages, embeddings, config, outputs_dir, round_name, cache, space)
+    out = steps.tag(passages, embeddings, config, outputs_dir, round_name, cache, space,
+                    reliability)
     counts = out.tags[S.TAG_STATUS].value_counts().to_dict()
     _logger().info("tag: %d passages %s in %.1fs", len(out.tags), counts, time.perf_counter() - t)
     return out
@@ -173,7 +174,7 @@ def consultation_round(
 
         t = time.perf_counter()
         tagged = tag_task(quote(passages), quote(embeddings), config, Path(outputs_dir), round_name,
-                          quote(vectors), embedded.space)
+                          quote(vectors), embedded.space, quote(embedded.reliability))
         timings["tag"] = time.perf_counter() - t
 
         t = time.perf_counter()

@@ -159,6 +159,7 @@ class Embedded:
     space: ConsultConfig  # the settings whose embedding model reads the codebook
     models: dict[str, str]  # language -> model name, most frequent language first
     runtimes: dict[str, str]  # model name -> how it ran in this process
+    reliability: list[float]  # per passage: share of tag confidence that survives the map
     note: str = ""  # why every passage went to the multilingual model, when it did
 
 
@@ -181,7 +182,25 @@ def embed_passages(passages: pd.DataFrame, config: ConsultConfig, cache: Embeddi
     columns = pd.DataFrame({S.EMBEDDING_MODEL: pd.Series(routed.names, dtype=object),
                             S.LANGUAGE_SUPPORTED: pd.Series(routed.supported, dtype=bool)})
     space = config.model_copy(update={"embedding": routed.space})
-    return Embedded(routed.vectors, columns, space, routed.models, runtimes, routed.note)
+    return Embedded(routed.vectors, columns, space, routed.models, runtimes, routed.reliability,
+                    routed.note)
+
+
+def _labelled_reader(config: ConsultConfig, cache: EmbeddingCache | None):
+    """Confirmed passages of earlier rounds, read as this round's passages are."""
+    from consult.embed import embed_texts
+    from consult.multilingual import labelled_reader
+
+    return labelled_reader(config.embedding,
+                           lambda texts, s: embed_texts(texts, LazyEmbedder(s), cache)[0])
+
+
+def _languages(passages: pd.DataFrame) -> list[str]:
+    """Each passage's language (`und` where unknown); a table without the column is one
+    language, as tables from before languages were detected are."""
+    if S.LANGUAGE not in passages.columns:
+        return ["en"] * len(passages)
+    return passages[S.LANGUAGE].fillna(UNDETERMINED).astype(str).tolist()
 
 
 # ---- tag -----------------------------------------------------------------------------------
@@ -208,20 +227,22 @@ def labelled_from_other_rounds(outputs_dir: Path, round_name: str) -> pd.DataFra
 
 def tag(passages: pd.DataFrame, embeddings: np.ndarray, config: ConsultConfig,
         outputs_dir: Path, round_name: str, cache: EmbeddingCache | None = None,
-        space: ConsultConfig | None = None) -> Tagged:
+        space: ConsultConfig | None = None, reliability: list[float] | None = None) -> Tagged:
     """`space`: the settings whose model put `embeddings` in their space (it reads the
-    codebook); the run's own settings when every passage was read by one model."""
+    codebook); the run's own settings when every passage was read by one model.
+    `reliability`: per passage, see `consult.tag.tag_passages`."""
     from consult.codebook import load_codebook
     from consult.tag import tag_passages
 
     codebook = load_codebook(config.tagging.codebook)
     labelled = labelled_from_other_rounds(outputs_dir, round_name)
     texts = passages[S.TEXT].astype(str).tolist()
-    languages = passages[S.LANGUAGE].fillna(UNDETERMINED).astype(str).tolist()
+    languages = _languages(passages)
     lazy = LazyEmbedder((space or config).embedding)
     key = _key("tag", fingerprint("consult.tag", "consult.tag_keywords", "consult.nlp",
-                                  "consult.codebook", "consult.embed"),
-               embeddings.tobytes(), texts, languages, codebook.sha256,
+                                  "consult.codebook", "consult.embed", "consult.multilingual",
+                                  "consult.embed_space", "consult.ingest.language"),
+               embeddings.tobytes(), texts, languages, reliability, codebook.sha256,
                config.section_hash("tagging"), lazy.name,
                None if labelled is None else labelled.to_json(orient="values"))
     paths = RoundPaths.for_round(round_name, outputs=outputs_dir)
@@ -229,7 +250,8 @@ def tag(passages: pd.DataFrame, embeddings: np.ndarray, config: ConsultConfig,
     hit = _cache_get(folder, key)
     if hit is None:
         res = tag_passages(texts, embeddings, codebook, lazy, config.tagging, labelled=labelled,
-                           cache=cache or embedding_cache(paths, config), languages=languages)
+                           cache=cache or embedding_cache(paths, config), languages=languages,
+                           reliability=reliability, encode_labelled=_labelled_reader(config, cache))
         hit = (res.tags.reset_index(drop=True), res.scores.reset_index(drop=True))
         _cache_put(folder, key, hit)
     return Tagged(hit[0], hit[1], codebook, 0 if labelled is None else len(labelled))
@@ -242,7 +264,7 @@ def themes(passages: pd.DataFrame, embeddings: np.ndarray, scores: pd.DataFrame,
     from consult.topics import discover_themes
 
     texts = passages[S.TEXT].astype(str).tolist()
-    languages = passages[S.LANGUAGE].fillna(UNDETERMINED).astype(str).tolist()
+    languages = _languages(passages)
     mask = counted_mask(passages).to_numpy()
     code = fingerprint("consult.topics", "consult.topics_labels", "consult.topics_words",
                        "consult.backends", "consult.quotes", "consult.ingest.language")
