@@ -55,6 +55,7 @@ def read_one(item, round_name: str, config: ConsultConfig, manifest: dict, cache
     The parse is not yet redacted, so `cache_dir` must be the user's private cache
     (`RoundPaths.private_cache`), never under outputs/ or raw/.
     """
+    from consult.ingest.limits import worth_caching
     from consult.ingest.round import read_planned
 
     if item.status != "to-read":
@@ -64,7 +65,8 @@ def read_one(item, round_name: str, config: ConsultConfig, manifest: dict, cache
     if hit is not None:
         return hit
     outcome = read_planned(item, round_name, config, manifest)
-    _cache_put(cache_dir, key, outcome)
+    if worth_caching(outcome):  # a time-limit rejection is retried next run
+        _cache_put(cache_dir, key, outcome)
     return outcome
 
 

@@ -72,7 +72,11 @@ class SurveysConfig(_Section):
 
 
 class IngestConfig(_Section):
-    """Limits that protect a run from hostile or broken uploads."""
+    """Limits per file that keep one hostile or broken upload from sinking or stalling a round.
+
+    A file over a limit is rejected (or, for passage length, split) with a reason naming the
+    setting; the round always completes. README "Limits per file" lists them.
+    """
 
     max_file_mb: float = Field(50.0, gt=0, description="Larger files are not read.")
     max_unpacked_mb: float = Field(
@@ -80,6 +84,23 @@ class IngestConfig(_Section):
     max_zip_ratio: float = Field(
         200.0, gt=1, description="Reject a zip-based file (xlsx, docx) compressed more than this "
         "ratio.")
+    max_seconds_per_file: float = Field(
+        120.0, gt=0, description="Stop reading a file after this many seconds and reject it.")
+    max_cells: int = Field(
+        5_000_000, gt=0, description="Cells of a survey file (all sheets, empty trailing cells "
+        "not counted) or of a .docx's tables; more: the file is rejected.")
+    max_columns: int = Field(
+        5_000, gt=0, description="Columns with content in one survey table; more: rejected.")
+    max_file_chars: int = Field(
+        50_000_000, gt=0, description="Characters of text one file may unpack to (an xlsx can "
+        "repeat one long shared string in every cell); more: rejected.")
+    max_pdf_pages: int = Field(2_000, gt=0, description="PDFs with more pages are rejected.")
+    max_pdf_page_mb: float = Field(
+        2.0, gt=0, description="A PDF page whose content unpacks to more is skipped and listed "
+        "as rejected (its text is not read); the other pages are read.")
+    max_passage_chars: int = Field(
+        20_000, gt=0, le=32_000, description="Longer passages are split, verbatim, into parts of "
+        "at most this many characters (at most 32,000: what one Excel cell shows).")
     duplicate_min_words: int = Field(
         3, ge=1,
         description="Identical answers with at least this many words are flagged as duplicates."

@@ -36,6 +36,19 @@ def pipeline() -> Any:
     return nlp
 
 
+def _pieces(text: str, limit: int) -> list[str]:
+    """`text` cut at whitespace into pieces under spaCy's `max_length` (a hard cut if a piece
+    has no whitespace), so no passage, however long, stops a run with spaCy's E088."""
+    out = []
+    while len(text) > limit:
+        k = text.rfind(" ", limit // 2, limit)
+        k = k if k > 0 else limit
+        out.append(text[:k])
+        text = text[k:]
+    out.append(text)
+    return out
+
+
 def lemmas(
     texts: Iterable[str], *, drop_punct: bool = True, batch_size: int = 256,
 ) -> list[list[str]]:
@@ -43,20 +56,29 @@ def lemmas(
 
     Texts are lower-cased before lemmatising because the lookup tables are keyed by lower-case
     words ("The" would otherwise stay "The"). Punctuation and whitespace tokens are dropped unless
-    `drop_punct` is False.
+    `drop_punct` is False. A text longer than spaCy's `max_length` is lemmatised in pieces.
     """
     texts = ["" if t is None else str(t).lower() for t in texts]
     if not texts:
         return []
     nlp = pipeline()
-    out: list[list[str]] = []
-    for doc in nlp.pipe(texts, batch_size=batch_size):
-        toks = []
+    limit = max(1000, nlp.max_length - 1000)
+    owner: list[int] = []  # piece -> index of its text
+    pieces: list[str] = []
+    for i, t in enumerate(texts):
+        parts = _pieces(t, limit) if len(t) > limit else [t]
+        if len(parts) > 1:
+            log.warning("A text of %d characters is lemmatised in %d pieces (spaCy max_length "
+                        "%d)", len(t), len(parts), nlp.max_length)
+        pieces += parts
+        owner += [i] * len(parts)
+    out: list[list[str]] = [[] for _ in texts]
+    for i, doc in zip(owner, nlp.pipe(pieces, batch_size=batch_size)):
+        toks = out[i]
         for tok in doc:
             if tok.is_space:
                 continue
             if drop_punct and (tok.is_punct or not _WORDLIKE.search(tok.text)):
                 continue
             toks.append((tok.lemma_ or tok.text).lower())
-        out.append(toks)
     return out

@@ -66,24 +66,77 @@ def prepare_passages(passages: pd.DataFrame, config: ConsultConfig | None = None
 def prepare_round(passages: pd.DataFrame, rejected: pd.DataFrame, files: pd.DataFrame,
                   config: ConsultConfig | None = None
                   ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """Ingest's three tables after prepare: passages, all rejected rows, recounted file table."""
+    """Ingest's three tables after prepare: passages, all rejected rows, recounted file table.
+
+    The per-file accounting is checked here, once, for every run and every `consult check`:
+    a unit lost between stages becomes a rejected row, never a silent gap.
+    """
     res = prepare_passages(passages, config)
     all_rejected = pd.concat([rejected, res.rejected], ignore_index=True)
-    return res.table, all_rejected, account(files, all_rejected, res.table)
+    all_rejected = all_rejected.astype({c: "object" for c in S.REJECTED_COLUMNS})
+    all_rejected = pd.concat([all_rejected, lost_units(files, all_rejected, res.table)],
+                             ignore_index=True)
+    table = account(files, all_rejected, res.table)
+    assert (table[S.UNITS] == table[S.N_PASSAGES] + table[S.N_REJECTED]).all()
+    return res.table, all_rejected, table
+
+
+def _counts(files: pd.DataFrame, rejected: pd.DataFrame, passages: pd.DataFrame
+            ) -> tuple[pd.Series, pd.Series]:
+    n_p = passages.groupby(S.SOURCE_FILE).size() if len(passages) else pd.Series(dtype=int)
+    n_r = rejected.groupby(S.SOURCE_FILE).size() if len(rejected) else pd.Series(dtype=int)
+    return (files[S.SOURCE_FILE].map(n_p).fillna(0).astype(int),
+            files[S.SOURCE_FILE].map(n_r).fillna(0).astype(int))
+
+
+def lost_units(files: pd.DataFrame, rejected: pd.DataFrame, passages: pd.DataFrame
+               ) -> pd.DataFrame:
+    """One rejected row for every unit ingest found in a file that is now neither a passage nor
+    a rejected item (a stage dropped it), so Data quality lists it and the counts hold."""
+    if files.empty:
+        return S.empty_rejected()
+    n_p, n_r = _counts(files, rejected, passages)
+    gap = files[S.UNITS].astype(int) - n_p - n_r
+    rows = []
+    for i in gap[gap > 0].index:
+        f = files.loc[i]
+        log.error("Accounting: %d unit(s) of %s lost after ingest", gap[i], f[S.SOURCE_FILE])
+        rows += [{S.ROUND: f[S.ROUND], S.SOURCE_KIND: f[S.SOURCE_KIND],
+                  S.SOURCE_FILE: f[S.SOURCE_FILE], S.LOCATION: f"unit not accounted for ({k} of "
+                  f"{gap[i]})", S.REASON: "read by ingest but lost by a later stage (a consult "
+                  "bug: please report it with this file)", S.STAGE: "account"}
+                 for k in range(1, int(gap[i]) + 1)]
+    out = pd.DataFrame(rows, columns=S.REJECTED_COLUMNS).astype("object")
+    return out if len(out) else S.empty_rejected()
 
 
 def account(files: pd.DataFrame, rejected: pd.DataFrame, passages: pd.DataFrame) -> pd.DataFrame:
     """Per-file table recounted from the final passages and all rejected rows (every stage).
 
-    Units stay what ingest found; passages and rejected are recounted, so units == passages +
-    rejected holds after any stage moved passages to the rejected table.
+    Units stay what ingest found; passages and rejected are recounted. A file whose counts do
+    not add up gets a reason saying so (and, when rows outnumber its units, units = rows), so a
+    mismatch is never silent; `prepare_round` first turns lost units into rejected rows.
     """
     out = files.copy()
-    n_p = passages.groupby(S.SOURCE_FILE).size() if len(passages) else pd.Series(dtype=int)
-    n_r = rejected.groupby(S.SOURCE_FILE).size() if len(rejected) else pd.Series(dtype=int)
-    out[S.N_PASSAGES] = out[S.SOURCE_FILE].map(n_p).fillna(0).astype(int)
-    out[S.N_REJECTED] = out[S.SOURCE_FILE].map(n_r).fillna(0).astype(int)
-    broken = out[S.UNITS] != out[S.N_PASSAGES] + out[S.N_REJECTED]
-    if broken.any():
-        log.error("Accounting mismatch for %s", list(out.loc[broken, S.SOURCE_FILE]))
+    n_p, n_r = _counts(out, rejected, passages)
+    out[S.N_PASSAGES] = n_p
+    out[S.N_REJECTED] = n_r
+    units = out[S.UNITS].astype(int)
+    broken = units != n_p + n_r
+    for i in out.index[broken]:
+        diff = int(units[i] - n_p[i] - n_r[i])
+        note = (f"accounting: {diff} unit(s) found by ingest are neither passages nor rejected "
+                "items" if diff > 0 else f"accounting: {-diff} more passages and rejected items "
+                "than units found")
+        note += " (a consult bug: please report it with this file)"
+        old = out.at[i, S.REASON]
+        out.at[i, S.REASON] = f"{old}; {note}" if isinstance(old, str) and old else note
+        if diff < 0:
+            out.at[i, S.UNITS] = int(n_p[i] + n_r[i])
+        log.error("Accounting mismatch for %s: %s", out.at[i, S.SOURCE_FILE], note)
+    known = set(out[S.SOURCE_FILE])
+    strays = sorted((set(passages[S.SOURCE_FILE]) | set(rejected[S.SOURCE_FILE])) - known
+                    ) if len(passages) or len(rejected) else []
+    if strays:
+        log.error("Accounting: rows for files missing from the file table: %s", strays)
     return out

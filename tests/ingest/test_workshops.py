@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+import sys
 import zipfile
 from pathlib import Path
 
@@ -182,3 +183,32 @@ def test_plain_fragments_without_headings_are_passages():
     assert [p[S.TEXT] for p in res.passages] == [
         "Need for better cross-border payments.", "More training for SMEs\non e-commerce rules."]
     assert all(p[S.SECTION] is None for p in res.passages)
+
+
+def test_pdf_paragraphs_split_on_layout_gaps():
+    """Word exports 'space after' as a larger line step, not a blank line: two paragraphs whose
+    first ends on a full-width line without a full stop were read as one (issue 11)."""
+    sys.path.insert(0, str(Path(__file__).parents[1] / "hostile"))
+    from hostile_files import pdf_pages_of, text_page
+
+    first = ["Participants from the private sector asked that customs procedures at land borders",
+             "be harmonised and that the ASEAN Single Window carry transit documents as well as"]
+    second = ["Civil society groups asked for public reporting on the progress of each project."]
+    data = pdf_pages_of(text_page([first, second], gap=10))
+    res = read_workshop(RawFile("workshops/gaps.pdf", data), ctx())
+    assert [p[S.TEXT] for p in res.passages] == ["\n".join(first), second[0]]
+    same = read_workshop(RawFile("workshops/one.pdf", pdf_pages_of(text_page([first + second],
+                                                                             gap=0))), ctx())
+    assert len(same.passages) == 1  # lines at the normal pitch stay one paragraph
+
+
+def test_docx_vertically_merged_cells_are_read_once():
+    sys.path.insert(0, str(Path(__file__).parents[1] / "hostile"))
+    from hostile_files import docx_big_table
+
+    res = read_workshop(RawFile("workshops/t.docx", docx_big_table(4, 3)), ctx())
+    locs = [p[S.LOCATION] for p in res.passages]
+    assert locs[:4] == ["paragraph 1", "table 1, row 1, cell 1", "table 1, row 1, cell 2",
+                        "table 1, row 1, cell 3"]
+    assert locs[4:6] == ["table 1, row 2, cell 2", "table 1, row 2, cell 3"]
+    assert res.units == len(locs) == 2 + 4 * 2

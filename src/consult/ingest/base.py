@@ -22,6 +22,7 @@ class ReadContext:
     round: str
     config: ConsultConfig
     manifest: dict[str, Any] = field(default_factory=dict)  # this file's manifest row, if any
+    budget: Any = None  # the file's limits.Budget (time, cells, characters); set by guard.py
 
 
 @dataclass
@@ -35,6 +36,9 @@ class ReadResult:
     # pseudonym used in this file -> the person's name key (None when the label names nobody);
     # lets the round give one person one pseudonym across files (see round.assemble_round)
     people: dict[str, str | None] = field(default_factory=dict)
+    # units the reader's scanner found (cues, answer cells, blocks), counted apart from the
+    # passages and rejected items it made of them; guard.reconcile_units checks the two agree
+    found: int | None = None
 
     @property
     def units(self) -> int:

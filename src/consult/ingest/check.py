@@ -65,6 +65,20 @@ def _fmt_languages(counts: Counter[str]) -> str:
     return ", ".join(f"{lang} {n}" for lang, n in counts.most_common())
 
 
+def limit_fixes(rejected: pd.DataFrame, shown: int = 3) -> list[str]:
+    """Items of a read file rejected by a per-file limit (a PDF page over ingest.max_pdf_page_mb):
+    each is something to fix, not noise, so the first few are listed with their location."""
+    if rejected is None or rejected.empty:
+        return []
+    hit = rejected[rejected[S.REASON].astype(str).str.contains("ingest.max_", regex=False)]
+    out = [f"{loc}: {why}" for loc, why in zip(hit[S.LOCATION].head(shown),
+                                                hit[S.REASON].head(shown))]
+    if len(hit) > shown:
+        out.append(f"... and {len(hit) - shown} more item(s) over a limit (Data quality lists "
+                   "them)")
+    return out
+
+
 def format_check_report(result) -> str:
     """Per file: status, units = passages + rejected, reasons, detection, and what to fix."""
     files: pd.DataFrame = result.files
@@ -103,11 +117,13 @@ def format_check_report(result) -> str:
             fixes.append(reason)
         units = int(f[S.UNITS])
         if f[S.FILE_STATUS] == "read" and f[S.SOURCE_KIND] != "manifest":
+            fixes += limit_fixes(mine)
             if units == 0:
                 fixes.append("nothing was read from this file; check it has answers or text")
             elif int(f[S.N_REJECTED]) > 0.5 * units:
-                fixes.append("more than half of the units were rejected; check the free-text "
-                             "columns (surveys.text_columns) or the file's content")
+                where = ("the free-text columns (surveys.text_columns) or the file's content"
+                         if f[S.SOURCE_KIND] == "survey" else "the file's content (reasons above)")
+                fixes.append(f"more than half of the units were rejected; check {where}")
         for fix in fixes:
             n_fix += 1
             out.append(f"  FIX: {fix}")

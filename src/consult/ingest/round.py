@@ -34,6 +34,7 @@ from consult.ids import passage_id, sha256_bytes
 from consult.ingest.attributes import group_lookup, normalise_country, normalise_group
 from consult.ingest.base import ReadContext, ReadResult, UnreadableFile
 from consult.ingest.files import file_extension, normalise_relpath
+from consult.ingest.guard import read_guarded
 from consult.ingest.manifest import is_manifest, manifest_for, read_manifest
 from consult.ingest.redaction import (
     LABEL_COLUMNS,
@@ -259,10 +260,11 @@ def read_planned(item: PlannedFile, round_name: str, config: ConsultConfig,
     """Parse one file (the costly, cacheable, parallel part): a ReadResult or the reason it failed.
 
     The result is not yet redacted: it must stay in memory or in a private cache, never in outputs.
+    Every reader runs under the file's limits (guard.py): over one, the file is rejected.
     """
     ctx = ReadContext(round=round_name, config=config, manifest=manifest_for(item.rel, manifest))
     try:
-        return _reader(item.kind)(item.raw, ctx)
+        return read_guarded(_reader(item.kind), item.raw, ctx)
     except UnreadableFile as exc:
         return str(exc)
     except Exception as exc:  # a reader bug must not stop the round

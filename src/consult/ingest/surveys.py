@@ -17,6 +17,7 @@ from consult import schema as S
 from consult.ids import respondent_id
 from consult.ingest.attributes import header_key, match_alias, normalise_country
 from consult.ingest.base import ReadContext, ReadResult, UnreadableFile
+from consult.ingest.limits import budget_of
 from consult.ingest.personal import (
     DECISION,
     NAME,
@@ -284,7 +285,9 @@ def _read_table(table: Table, raw: RawFile, ctx: ReadContext, result: ReadResult
                  and re.search(r"first|given|last|family|surname", _norm(c.header))]
     withheld = 0
     blank_rows = 0
+    budget = budget_of(ctx)
     for r_index, row in enumerate(data_rows, start=first_data):
+        budget.tick()
         row = row + [""] * (width - len(row))
         if not any(c.strip() for c in row):
             blank_rows += 1
@@ -328,6 +331,8 @@ def _read_table(table: Table, raw: RawFile, ctx: ReadContext, result: ReadResult
                 S.ATTRIBUTES: json.dumps(attrs, ensure_ascii=False, sort_keys=True),
                 S.TEXT: value.strip(), S.LANGUAGE: language, S.IS_STAKEHOLDER_INPUT: True,
             })
+    # units: one answer cell per respondent row and free-text column, answered or not
+    result.found = (result.found or 0) + (len(data_rows) - blank_rows) * len(text_cols)
     detected = {
         "sheet": table.sheet, "layout": vendor, "header_rows": n_header,
         "first_data_row": first_data + 1, "respondent_rows": len(data_rows) - blank_rows,
@@ -346,7 +351,7 @@ def _read_table(table: Table, raw: RawFile, ctx: ReadContext, result: ReadResult
 
 def read_survey(raw: RawFile, ctx: ReadContext) -> ReadResult:
     """Read one survey export; raises UnreadableFile when the whole file cannot be used."""
-    tables = load_tables(raw.relpath, raw.data, ctx.config.ingest)
+    tables = load_tables(raw.relpath, raw.data, ctx.config.ingest, budget_of(ctx))
     if not tables or not any(any(any(c.strip() for c in r) for r in t.rows) for t in tables):
         raise UnreadableFile("the survey export has no data; export the responses again")
     result = ReadResult()

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from consult.config import IngestConfig
 from consult.ingest.base import UnreadableFile
 from consult.ingest.files import file_extension
+from consult.ingest.limits import Budget
 from consult.ingest.safety import check_office_zip, decode_text
 
 log = logging.getLogger(__name__)
@@ -32,10 +33,25 @@ class Table:
     detected: dict = field(default_factory=dict)
 
 
-def _parse(text: str, delimiter: str, limit: int | None = None) -> list[list[str]]:
+def trim_row(row: list[str]) -> list[str]:
+    """The row without its empty trailing cells (exports pad rows with thousands of them)."""
+    k = len(row)
+    while k and not row[k - 1].strip():
+        k -= 1
+    return row if k == len(row) else row[:k]
+
+
+def _parse(text: str, delimiter: str, limit: int | None = None,
+           budget: Budget | None = None) -> list[list[str]]:
+    """Records as lists of cells. With a budget (the full read, not the sniffing), every cell
+    counts against ingest.max_cells and empty trailing cells are dropped."""
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False)
     rows = []
     for row in reader:
+        if budget is not None:
+            budget.add_cells(len(row), "cells")
+            row = trim_row(row)
+            budget.check_columns(len(row), "the CSV file")
         rows.append(row)
         if limit is not None and len(rows) >= limit:
             break
@@ -63,13 +79,15 @@ def sniff_delimiter(text: str) -> str:
     return best
 
 
-def load_csv(data: bytes) -> Table:
+def load_csv(data: bytes, budget: Budget | None = None) -> Table:
+    budget = budget or Budget()
     text, encoding = decode_text(data, "CSV file")
+    budget.add_chars(len(text))
     delimiter = sniff_delimiter(text)
     limit = csv.field_size_limit()
     csv.field_size_limit(max(limit, len(text) + 1))
     try:
-        rows = _parse(text, delimiter)
+        rows = _parse(text, delimiter, budget=budget)
     except csv.Error as exc:
         raise UnreadableFile(
             f"the CSV file could not be parsed ({exc}); export it again from the survey tool"
@@ -95,7 +113,24 @@ def cell_text(value: object) -> str:
     return str(value)
 
 
-def load_xlsx(data: bytes, config: IngestConfig) -> list[Table]:
+def _sheet_rows(ws, budget: Budget) -> list[list[str]]:
+    """Cell texts of one sheet, trimmed of empty trailing cells, within the file's budget.
+
+    Cells of an xlsx can share one string: characters are counted per cell, as they will be
+    used, so a small file that repeats a long text in every cell is refused early.
+    """
+    rows = []
+    for row in ws.iter_rows():
+        budget.add_cells(len(row), "cells")
+        cells = trim_row([cell_text(getattr(c, "value", None)) for c in row])
+        budget.check_columns(len(cells), f"sheet '{ws.title}'")
+        budget.add_chars(sum(len(v) for v in cells), "cell text")
+        rows.append(cells)
+    return rows
+
+
+def load_xlsx(data: bytes, config: IngestConfig, budget: Budget | None = None) -> list[Table]:
+    budget = budget or Budget(config)
     check_office_zip(data, config, "xlsx", "[Content_Types].xml")
     import openpyxl  # lazy: only surveys in xlsx need it
 
@@ -111,10 +146,10 @@ def load_xlsx(data: bytes, config: IngestConfig) -> list[Table]:
         for ws in wb.worksheets:
             if hasattr(ws, "reset_dimensions"):
                 ws.reset_dimensions()  # exporters often declare wrong dimensions
-            rows = [[cell_text(getattr(c, "value", None)) for c in row] for row in ws.iter_rows()]
-            if any(any(v.strip() for v in r) for r in rows):
+            rows = _sheet_rows(ws, budget)
+            if any(r for r in rows):
                 tables.append(Table(rows=rows, sheet=ws.title))
-    except UnreadableFile:
+    except UnreadableFile:  # LimitExceeded included
         raise
     except Exception as exc:
         raise UnreadableFile(
@@ -126,13 +161,18 @@ def load_xlsx(data: bytes, config: IngestConfig) -> list[Table]:
     return tables
 
 
-def load_tables(relpath: str, data: bytes, config: IngestConfig) -> list[Table]:
-    """Tables in a survey export, by extension; unsupported types are rejected with a reason."""
+def load_tables(relpath: str, data: bytes, config: IngestConfig,
+                budget: Budget | None = None) -> list[Table]:
+    """Tables in a survey export, by extension; unsupported types are rejected with a reason.
+
+    Reading stays within `budget` (ingest.max_cells, max_columns, max_file_chars, time).
+    """
+    budget = budget or Budget(config)
     ext = file_extension(relpath)
     if ext in ("csv", "tsv", "txt"):
-        return [load_csv(data)]
+        return [load_csv(data, budget)]
     if ext in ("xlsx", "xlsm"):
-        tables = load_xlsx(data, config)
+        tables = load_xlsx(data, config, budget)
         for t in tables:
             t.detected = {"encoding": "xlsx", "delimiter": None}
         return tables

@@ -1,150 +1,22 @@
-"""Shared helpers for the document readers: safe .docx/.pdf opening, header metadata, non-answers.
+"""Shared helpers for the document readers: header metadata, word counts, non-answers.
 
-Everything here treats the upload as hostile: the zip and XML checks in `safety` come before any
-parsing, and failures become UnreadableFile with a reason a facilitator can act on.
+Safe .docx/.pdf opening lives in `documents` and is re-exported here for the readers.
 """
 
 from __future__ import annotations
 
-import io
 import logging
 import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from consult.config import IngestConfig
-from consult.ingest.base import UnreadableFile
-from consult.ingest.safety import check_office_zip, decode_text, split_lines
+from consult.ingest.documents import DocBlock, PdfText, docx_blocks, pdf_pages, read_pdf
+from consult.ingest.safety import decode_text, split_lines
 
-__all__ = ["DocBlock", "HeaderMeta", "decode_text", "docx_blocks", "non_answer_reason",
-           "parse_meta_line", "pdf_pages", "split_lines", "split_person_list"]
+__all__ = ["DocBlock", "HeaderMeta", "PdfText", "decode_text", "docx_blocks", "non_answer_reason",
+           "parse_meta_line", "pdf_pages", "read_pdf", "split_lines", "split_person_list"]
 
 log = logging.getLogger(__name__)
-
-
-# ---- .docx ---------------------------------------------------------------------------------
-
-
-@dataclass
-class DocBlock:
-    """One paragraph (or table cell paragraph) of a .docx, in body order."""
-
-    text: str
-    where: str  # "paragraph 12" / "table 1, row 2, cell 3"
-    heading_level: int | None = None  # 1.. for headings, 0 for Title
-    is_list: bool = False
-    all_bold: bool = False
-    style: str = ""
-
-
-def _style_names(document) -> dict[str, str]:
-    """Style id -> name, read once (python-docx looks each paragraph's style up by scanning)."""
-    try:
-        return {st.style_id: st.name or "" for st in document.styles}
-    except Exception:  # a damaged styles part: no styles, paragraphs still read
-        return {}
-
-
-def _para_info(p, styles: dict[str, str]) -> tuple[int | None, bool, bool, str]:
-    try:
-        style_id = p._p.style
-    except Exception:  # an unreadable pPr
-        style_id = None
-    style = styles.get(style_id, "") if style_id else ""
-    level: int | None = None
-    m = re.match(r"(?i)heading\s*(\d)", style)
-    if m:
-        level = int(m.group(1))
-    elif style.lower() == "title":
-        level = 0
-    ppr = p._p.pPr
-    is_list = bool(
-        (ppr is not None and ppr.numPr is not None) or re.match(r"(?i)list", style)
-    )
-    runs = [r for r in p.runs if r.text.strip()]
-    all_bold = bool(runs) and all(r.bold for r in runs)
-    return level, is_list, all_bold, style
-
-
-def docx_blocks(data: bytes, config: IngestConfig) -> list[DocBlock]:
-    """Paragraphs and table cells of a .docx in body order, after the safety checks."""
-    check_office_zip(data, config, "docx", "word/document.xml")
-    import docx
-    from docx.table import Table
-    from docx.text.paragraph import Paragraph
-
-    try:
-        document = docx.Document(io.BytesIO(data))
-        items = list(document.iter_inner_content())
-        styles = _style_names(document)
-    except Exception as exc:
-        raise UnreadableFile(
-            f"could not be opened as a Word document ({type(exc).__name__}); "
-            "re-save it from Word as .docx and upload again"
-        ) from exc
-    blocks: list[DocBlock] = []
-    n_para = n_table = 0
-    for item in items:
-        if isinstance(item, Paragraph):
-            n_para += 1
-            level, is_list, bold, style = _para_info(item, styles)
-            blocks.append(DocBlock(item.text, f"paragraph {n_para}", level, is_list, bold, style))
-        elif isinstance(item, Table):
-            n_table += 1
-            seen: list = []  # merged cells repeat; keep the elements alive so `is` is reliable
-            for r, row in enumerate(item.rows, 1):
-                for c, cell in enumerate(row.cells, 1):
-                    if any(cell._tc is tc for tc in seen):
-                        continue
-                    seen.append(cell._tc)
-                    for k, p in enumerate(cell.paragraphs, 1):
-                        level, is_list, bold, style = _para_info(p, styles)
-                        where = f"table {n_table}, row {r}, cell {c}"
-                        if len(cell.paragraphs) > 1:
-                            where += f", paragraph {k}"
-                        blocks.append(DocBlock(p.text, where, None, is_list, bold, style))
-    return blocks
-
-
-# ---- .pdf ----------------------------------------------------------------------------------
-
-MAX_PDF_PAGES = 2000
-
-
-def pdf_pages(data: bytes) -> list[str]:
-    """Text of each page of a text-based PDF; scanned, encrypted or broken PDFs are refused."""
-    if not data.startswith(b"%PDF"):
-        raise UnreadableFile("the file is not a PDF (no %PDF header); upload the original file")
-    from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
-
-    try:
-        reader = PdfReader(io.BytesIO(data))
-        if reader.is_encrypted:
-            try:
-                ok = reader.decrypt("")
-            except Exception:
-                ok = 0
-            if not ok:
-                raise UnreadableFile(
-                    "the PDF is password-protected; remove the password and upload the PDF again"
-                )
-        n = len(reader.pages)
-        if n > MAX_PDF_PAGES:
-            raise UnreadableFile(f"the PDF has {n} pages, over the limit of {MAX_PDF_PAGES}; split it")
-        pages = [(page.extract_text() or "") for page in reader.pages]
-    except UnreadableFile:
-        raise
-    except (PdfReadError, Exception) as exc:
-        raise UnreadableFile(
-            f"the PDF is truncated or corrupt ({type(exc).__name__}); upload the PDF again or "
-            "the original .docx"
-        ) from exc
-    if not any(p.strip() for p in pages):
-        raise UnreadableFile(
-            "the PDF looks scanned (no text layer); upload the original .docx or an OCR'd PDF"
-        )
-    return pages
 
 
 # ---- header metadata -------------------------------------------------------------------------

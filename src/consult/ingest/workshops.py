@@ -16,13 +16,14 @@ from consult import schema as S
 from consult.ingest.base import ReadContext, ReadResult, UnreadableFile
 from consult.config import IngestConfig
 from consult.ingest.files import file_extension
+from consult.ingest.limits import Budget, budget_of
 from consult.ingest.speakers import Pseudonyms, looks_like_person
 from consult.ingest.textutil import (
     HeaderMeta,
     decode_text,
     docx_blocks,
     parse_meta_line,
-    pdf_pages,
+    read_pdf,
     split_lines,
 )
 
@@ -154,10 +155,12 @@ def _plain_heading(line: str, lines: list[str], i: int) -> bool:
 # ---- pdf -----------------------------------------------------------------------------------
 
 
-def _pdf_blocks(pages: list[str]) -> list[Block]:
-    """PDF text has no structure: rebuild paragraphs from line lengths and punctuation."""
+def _pdf_blocks(pages: list[str], gaps: list[set[int]] | None = None) -> list[Block]:
+    """PDF text has no structure: rebuild paragraphs from layout gaps between lines (`gaps`:
+    per page, the lines that start after one), line lengths and punctuation."""
     blocks: list[Block] = []
     for p, page in enumerate(pages, 1):
+        gap = gaps[p - 1] if gaps and p <= len(gaps) else set()
         lines = split_lines(page)
         lengths = [len(x.strip()) for x in lines if x.strip()]
         if not lengths:
@@ -175,6 +178,9 @@ def _pdf_blocks(pages: list[str]) -> list[Block]:
 
         for i, line in enumerate(lines, 1):
             s = line.strip()
+            if i in gap:  # a paragraph-sized gap above: as good as a blank line
+                flush()
+                prev_ends = True
             if not s:
                 flush()
                 prev_ends = True
@@ -206,9 +212,9 @@ def _pdf_blocks(pages: list[str]) -> list[Block]:
 # ---- docx ----------------------------------------------------------------------------------
 
 
-def _docx_to_blocks(data: bytes, config: IngestConfig) -> list[Block]:
+def _docx_to_blocks(data: bytes, config: IngestConfig, budget: Budget) -> list[Block]:
     out: list[Block] = []
-    for d in docx_blocks(data, config):
+    for d in docx_blocks(data, config, budget):
         text = d.text
         if d.heading_level is not None:
             out.append(Block("heading", text.strip(), d.where, d.heading_level))
@@ -318,6 +324,7 @@ def blocks_to_result(blocks: list[Block], raw_relpath: str, ctx: ReadContext,
             person = re.sub(r"\([^)]*\)", "", person).strip()
             if len(person.split()) >= 2 and looks_like_person(person):
                 names.assign(person)
+    res.found = len(units)  # every paragraph, bullet and table cell that is not a heading
     for blk, text, section in units:
         body = text.strip()
         if not body:  # stock non-answers ("N/A") are rejected round-wide, in round.py
@@ -341,16 +348,20 @@ def read_workshop(raw, ctx: ReadContext) -> ReadResult:
     """Read one workshop-notes file; UnreadableFile when it cannot be read at all."""
     ext = f".{e}" if (e := file_extension(raw.relpath)) else ""
     detected: dict[str, Any] = {}
+    budget = budget_of(ctx)
+    skipped: list[tuple[int, str]] = []
     if ext == ".docx":
         detected["format"] = "docx"
-        blocks = _docx_to_blocks(raw.data, ctx.config.ingest)
+        blocks = _docx_to_blocks(raw.data, ctx.config.ingest, budget)
     elif ext == ".pdf":
         detected["format"] = "pdf"
-        pages = pdf_pages(raw.data)
-        detected["pages"] = len(pages)
-        blocks = _pdf_blocks(pages)
+        pdf = read_pdf(raw.data, ctx.config.ingest, budget)
+        detected["pages"] = len(pdf.pages)
+        skipped = pdf.skipped
+        blocks = _pdf_blocks(pdf.pages, pdf.gaps)
     elif ext in (".md", ".markdown", ".txt", ".text"):
         text, enc = decode_text(raw.data, "notes file")
+        budget.add_chars(len(text))
         detected["encoding"] = enc
         md = ext in (".md", ".markdown")
         detected["format"] = "markdown" if md else "text"
@@ -361,6 +372,9 @@ def read_workshop(raw, ctx: ReadContext) -> ReadResult:
             "upload .docx, .md, .txt or a text-based .pdf"
         )
     res = blocks_to_result(blocks, raw.relpath, ctx, detected)
+    for page, reason in skipped:  # a page not read is a unit, rejected with its reason
+        res.rejected.append({S.LOCATION: f"page {page}", S.REASON: reason})
+        res.found = (res.found or 0) + 1
     if res.units == 0:
         raise UnreadableFile("has no text (no paragraphs or bullets found); check it is the right file")
     log.debug("%s: %d passages, %d rejected", raw.relpath, len(res.passages), len(res.rejected))
