@@ -60,9 +60,9 @@ def combine_task(plan, outcomes: list, round_name: str, config: ConsultConfig):
 
 
 @task(name="prepare", cache_policy=NO_CACHE)
-def prepare_task(ingested, config: ConsultConfig):
+def prepare_task(ingested, config: ConsultConfig, cache_dir: Path | None = None):
     t = time.perf_counter()
-    out = steps.prepare(ingested, config)
+    out = steps.prepare(ingested, config, cache_dir)
     _logger().info("prepare: %d passages kept, %d rejected in %.1fs", len(out.passages),
                    len(out.rejected), time.perf_counter() - t)
     return out
@@ -162,7 +162,7 @@ def consultation_round(
         outcomes = _read_files(plan, round_name, config, paths.private_cache / "parsed", logger)
         # quote(): Prefect would otherwise walk every row of these tables looking for futures
         ingested = combine_task(quote(plan), quote(outcomes), round_name, config)
-        prepared = prepare_task(quote(ingested), config)
+        prepared = prepare_task(quote(ingested), config, paths.cache / "languages")
         timings["ingest+prepare"] = time.perf_counter() - t
 
         t = time.perf_counter()

@@ -109,10 +109,29 @@ class Prepared:
     files: pd.DataFrame
 
 
-def prepare(ingested, config: ConsultConfig) -> Prepared:
+def prepare(ingested, config: ConsultConfig, cache_dir: Path | None = None) -> Prepared:
+    """Prepare the round; with `cache_dir`, languages detected for the same passages in an
+    earlier run are reused (detection is most of prepare's time at 10k passages)."""
     from consult.prepare import prepare_round
 
-    return Prepared(*prepare_round(ingested.passages, ingested.rejected, ingested.files, config))
+    detect = _remembered_detection(cache_dir) if cache_dir is not None else None
+    return Prepared(*prepare_round(ingested.passages, ingested.rejected, ingested.files, config,
+                                   **({"detect": detect} if detect else {})))
+
+
+def _remembered_detection(cache_dir: Path):
+    from consult.ingest.language import detect_languages
+
+    def detect(texts, priors=None, groups=None):
+        key = _key("languages", fingerprint("consult.ingest.language", "consult.ingest.idms",
+                                            "consult.languages"), texts, priors, groups)
+        hit = _cache_get(cache_dir, key)
+        if hit is None:
+            hit = detect_languages(texts, priors=priors, groups=groups)
+            _cache_put(cache_dir, key, hit)
+        return hit
+
+    return detect
 
 
 # ---- embed ---------------------------------------------------------------------------------

@@ -48,3 +48,21 @@ def test_run_info_never_repeats_the_names_listed_for_redaction():
     cfg.privacy.extra_names = ["Siti Rahmawati", "Nguyen Van Binh"]
     shown = steps._shown_config(cfg)
     assert "Siti" not in shown and "Binh" not in shown and "2 names" in shown
+
+
+def test_languages_detected_once_for_the_same_passages(tmp_path, monkeypatch):
+    import consult.ingest.language as language
+
+    calls = []
+
+    def fake(texts, priors=None, groups=None):
+        calls.append(list(texts))
+        return ["th"] * len(texts)
+
+    monkeypatch.setattr(language, "detect_languages", fake)
+    detect = steps._remembered_detection(tmp_path / "languages")
+    assert detect(["ถนน", "รถไฟ"], priors=[None, "th"], groups=["a", "a"]) == ["th", "th"]
+    assert detect(["ถนน", "รถไฟ"], priors=[None, "th"], groups=["a", "a"]) == ["th", "th"]
+    assert len(calls) == 1
+    detect(["ถนน"], priors=[None], groups=["a"])
+    assert len(calls) == 2

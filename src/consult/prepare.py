@@ -7,6 +7,7 @@ at its location. Whatever is rejected here is reflected in the per-file accounti
 from __future__ import annotations
 
 import logging
+from typing import Callable
 
 import pandas as pd
 
@@ -21,8 +22,12 @@ __all__ = ["account", "count_words", "detect_language", "prepare_passages", "pre
 
 log = logging.getLogger(__name__)
 
-def prepare_passages(passages: pd.DataFrame, config: ConsultConfig | None = None) -> StageResult:
-    """Language (detected per passage), n_words and stakeholder flag; non-answers rejected."""
+def prepare_passages(passages: pd.DataFrame, config: ConsultConfig | None = None,
+                     detect: Callable[..., list[str]] = detect_languages) -> StageResult:
+    """Language (detected per passage), n_words and stakeholder flag; non-answers rejected.
+
+    `detect` is `detect_languages` or a drop-in that remembers its answers (the flow's cache).
+    """
     config = config or ConsultConfig()
     non_answers = {a.casefold() for a in config.ingest.non_answers}
     table = passages.copy()
@@ -43,7 +48,7 @@ def prepare_passages(passages: pd.DataFrame, config: ConsultConfig | None = None
     table = table.loc[~bad].copy()
     # Every passage is detected: a manifest or survey language is a prior, not the answer (one
     # file may mix languages), and the file's dominant language backs up short passages.
-    table[S.LANGUAGE] = pd.Series(detect_languages(
+    table[S.LANGUAGE] = pd.Series(detect(
         list(table[S.TEXT]), priors=list(table[S.LANGUAGE]), groups=list(table[S.SOURCE_FILE])),
         index=table.index, dtype="object")
     table[S.N_WORDS] = table[S.TEXT].map(count_words).astype("object")
@@ -64,14 +69,15 @@ def prepare_passages(passages: pd.DataFrame, config: ConsultConfig | None = None
 
 
 def prepare_round(passages: pd.DataFrame, rejected: pd.DataFrame, files: pd.DataFrame,
-                  config: ConsultConfig | None = None
+                  config: ConsultConfig | None = None,
+                  detect: Callable[..., list[str]] = detect_languages
                   ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Ingest's three tables after prepare: passages, all rejected rows, recounted file table.
 
     The per-file accounting is checked here, once, for every run and every `consult check`:
     a unit lost between stages becomes a rejected row, never a silent gap.
     """
-    res = prepare_passages(passages, config)
+    res = prepare_passages(passages, config, detect)
     all_rejected = pd.concat([rejected, res.rejected], ignore_index=True)
     all_rejected = all_rejected.astype({c: "object" for c in S.REJECTED_COLUMNS})
     all_rejected = pd.concat([all_rejected, lost_units(files, all_rejected, res.table)],
