@@ -165,3 +165,15 @@ def test_manifest_labels_are_kept_and_contact_details_in_them_redacted(tmp_path)
     assert "Ports, in Vientiane." in set(p[S.TEXT])
     files = res.files.to_csv(index=False)
     assert "focal.point" not in files and "555 1234" not in files
+
+
+def test_positions_in_locations_are_not_taken_for_phone_numbers():
+    from consult.ingest.round import redact_around_positions
+
+    def mask(v):
+        return v.replace("0812 3456 7890", "[phone]").replace("3001-3007", "[phone]")
+
+    assert redact_around_positions("cues 3001-3007", mask) == "cues 3001-3007"
+    assert redact_around_positions("row 12 column 'call 0812 3456 7890'", mask) == \
+        "row 12 column 'call [phone]'"
+    assert redact_around_positions("turn 4, part 2 of 3", mask) == "turn 4, part 2 of 3"

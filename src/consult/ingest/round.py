@@ -283,6 +283,22 @@ def ingest_round(files: list[RawFile], round_name: str,
     return assemble_round(plan, outcomes, round_name, config)
 
 
+# Positions consult writes into locations ("cues 3001-3007", "row 12", "part 2 of 3"): numbers a
+# phone or ID pattern would otherwise mask, leaving a reviewer unable to find the passage.
+_POSITIONS = re.compile(r"\b(?:cues?|rows?|lines?|turns?|paragraphs?|pages?|parts?|items?|cells?)"
+                        r"\s+\d+(?:\s*[-\u2013]\s*\d+)?(?:\s+of\s+\d+)?", re.IGNORECASE)
+
+
+def redact_around_positions(value: str, redact: Callable[[str], str]) -> str:
+    """`redact` applied to a location except to the positions consult itself wrote in it."""
+    out, last = [], 0
+    for m in _POSITIONS.finditer(value):
+        out += [redact(value[last:m.start()]) if m.start() > last else "", m.group(0)]
+        last = m.end()
+    out.append(redact(value[last:]) if last < len(value) else "")
+    return "".join(out)
+
+
 def assemble_round(plan: RoundPlan, outcomes: list[ReadResult | str | None], round_name: str,
                    config: ConsultConfig) -> IngestResult:
     """Redact across the round, apply the manifest, and account for every unit of every file.
@@ -348,7 +364,7 @@ def assemble_round(plan: RoundPlan, outcomes: list[ReadResult | str | None], rou
             return out
 
         def redact_location(value: str, _r=redactor) -> str:
-            return _r.redact(value, parts=False)
+            return redact_around_positions(value, lambda v: _r.redact(v, parts=False))
 
         man = manifest_for(rel, manifest)
         phrases = kind in PHRASE_KINDS
