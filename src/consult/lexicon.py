@@ -112,6 +112,11 @@ def is_title_word(word: str) -> bool:
     return low in english_words() or low in _REGION_COMMON
 
 
+def is_region_word(word: str) -> bool:
+    """A title, role or place word of the region ("Bupati", "Kota", "Ibu")."""
+    return word.casefold() in _REGION_COMMON
+
+
 @lru_cache(maxsize=1)
 def common_words() -> frozenset[str]:
     """Lower-case common words of English, Indonesian/Malay and the stop words of the region."""
@@ -127,6 +132,23 @@ def common_words() -> frozenset[str]:
 
 def is_common(word: str) -> bool:
     return word.casefold() in common_words()
+
+
+@lru_cache(maxsize=1)
+def _common_without_lemmas() -> frozenset[str]:
+    from consult.ingest.language import stop_words  # noqa: I001 - lazy, as above
+
+    words = set(english_words()) | _REGION_COMMON
+    for lang in _STOP_LANGS:
+        words |= stop_words(lang)
+    return frozenset(words)
+
+
+def is_common_name_part(word: str) -> bool:
+    """A common word that a name's single word must not be replaced as: English, the region's
+    stop and title words. Indonesian dictionary words are not counted here: many given names are
+    one ("Budi", "Bambang", "Wahyu"), and a name's word is replaced only in its own file."""
+    return word.casefold() in _common_without_lemmas()
 
 
 def is_place(text: str) -> bool:

@@ -20,10 +20,11 @@ of alternatives), so redaction cost does not grow with the number of respondents
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter
 
 from consult.config import PrivacyConfig
-from consult.lexicon import is_common, is_place, is_title_word
+from consult.lexicon import is_common, is_common_name_part, is_place, is_title_word
 from consult.redact_patterns import (
     EMAIL_TAG,
     ID_TAG,
@@ -36,7 +37,37 @@ from consult.redact_patterns import (
 __all__ = ["EMAIL_TAG", "ID_TAG", "NAME_TAG", "PHONE_TAG", "Redactor", "redact_text"]
 
 NAME_TAG = "[name]"
-KIND_OF_TAG = {EMAIL_TAG: "e-mail", PHONE_TAG: "phone", ID_TAG: "national ID"}
+
+
+def _plain_table() -> dict[int, str]:
+    """Latin letters with accents -> their base letter, one character for one ("Hoàng" ->
+    "Hoang", "Đặng" -> "Dang"): a name typed with its accents is found typed without them."""
+    table = {ord("đ"): "d", ord("Đ"): "D"}
+    for cp in [*range(0xC0, 0x250), *range(0x1E00, 0x1F00)]:
+        base = unicodedata.normalize("NFKD", chr(cp))[:1]
+        if base.isascii() and base.isalpha() and base != chr(cp):
+            table[cp] = base
+    return table
+
+
+_PLAIN = _plain_table()
+
+
+def _plain(text: str) -> str:
+    return text if text.isascii() else text.translate(_PLAIN)
+
+
+# "Siti Rahma <siti@...>", "Budi Santoso (budi@...)": the capitalised words just before an
+# address in brackets are its owner's name.
+_BEFORE_BRACKET = re.compile(r"((?:[^\s<(\[]+[ \u00a0]+){0,3}[^\s<(\[]+)[ \u00a0]*[<(\[][ \u00a0]*$")
+_NAME_WORD = re.compile(r"[^\W\d_][\w'\u2019.\-]*")
+_ORG_WORDS = frozenset("""
+secretariat ministry department agency office desk team unit division bureau council committee
+commission association foundation centre center institute university bank authority board
+group network forum programme program project helpdesk hotline support admin info media press
+""".split())
+KIND_OF_TAG = {EMAIL_TAG: "e-mail", PHONE_TAG: "phone", ID_TAG: "national ID",
+               NAME_TAG: "name before an e-mail"}
 
 _WORD_RE = re.compile(r"\w+", re.UNICODE)
 # Enough digits for a phone or ID number (7 in a row, with separators) or a run of 5: texts
@@ -52,11 +83,13 @@ _NEVER_PARTS = frozenset({
     "participant", "facilitator", "respondent", "moderator", "chair", "chairperson", "speaker",
     "interviewer", "host", "co-host", "note", "taker", "rapporteur", "mr", "mrs", "ms", "dr",
     "prof", "hon", "the", "name", "pak", "bu", "ibu", "bapak", "khun", "daw", "datuk", "dato",
+    "anh", "chị", "ông", "bà", "cô", "chú", "bác", "encik", "puan", "tuan", "cik", "haji", "hajah",
 })
 # Honorifics before a name in running text ("Pak Budi Santoso", "Ms. Reyes"): the capitalised,
 # uncommon words after one are a name even when nobody declared it.
 _TITLES = (r"Mr|Mrs|Ms|Miss|Mdm|Madam|Dr|Prof|Hon|Atty|Engr|Pak|Bapak|Bu|Ibu|Khun|Daw|U|"
-           r"Encik|Puan|Tuan|Cik|Datuk|Dato'?|Datin|Tan Sri|Puan Sri")
+           r"Encik|Puan|Tuan|Cik|Datuk|Dato'?|Datin|Tan Sri|Puan Sri|Hj|Hajah|Haji|Bpk|Sdr|Sdri|"
+           r"Ir|Drs|H\.E|Anh|Chị|Ông|Bà|Cô|Chú|Bác|anh|chị|ông|bà|cô|chú|bác|Gng|Bb")
 # ... and after a self-introduction ("My name is Budi Santoso", "Nama saya ...", "Ako si ...").
 _INTRO = (r"(?i:my name is|my name's|nama saya(?: ialah| adalah)?|tên tôi là|tôi tên là|ako si|"
           r"ang pangalan ko ay|pangalan ko ay)")
@@ -77,7 +110,8 @@ def _digits(s: str) -> str:
 def _is_part(tok: str) -> bool:
     """May this word of a name be replaced on its own?"""
     return (len(tok) >= 3 and tok[0].isupper() and not tok.isdigit()
-            and tok.casefold() not in _NEVER_PARTS and not is_common(tok) and not is_place(tok))
+            and tok.casefold() not in _NEVER_PARTS and not is_common_name_part(tok)
+            and not is_place(tok))
 
 
 class Redactor:
@@ -125,7 +159,7 @@ class Redactor:
             if not tokens:
                 continue
             if len(tokens) > 1:
-                key = tuple(t.casefold() for t in tokens)
+                key = tuple(_plain(t).casefold() for t in tokens)
                 if override or key not in self._full:
                     # a name made only of common words ("Grace Will") must be written capitalised
                     self._full[key] = (pseudo, all(is_common(t) for t in tokens))
@@ -133,10 +167,17 @@ class Redactor:
                 self._maxlen = max(self._maxlen, len(key))
             if not parts:
                 continue
+            lower = real.islower()  # "siti rahmawati" typed in a name column
             for tok in tokens:
+                if lower:  # its words are names where written capitalised, never in lower case
+                    if tok in _PARTICLES:
+                        continue
+                    tok = tok[:1].upper() + tok[1:]
                 if not _is_part(tok):
                     continue
-                for form in {tok, tok.upper(), tok[:1] + tok[1:].lower()}:
+                title = tok[:1] + tok[1:].lower()
+                for form in {tok, tok.upper(), title, _plain(tok), _plain(tok.upper()),
+                             _plain(title)}:
                     if override or form not in self._parts:
                         self._parts[form] = pseudo
 
@@ -184,7 +225,8 @@ class Redactor:
             if gap is None or not _ADJACENT.fullmatch(text, *gap):
                 continue
             word = toks[j][2]
-            if (word[:1].isupper() and not is_common(word) and self._parts.get(word) != pseudo
+            if (word[:1].isupper() and not is_common_name_part(word)
+                    and self._parts.get(word) != pseudo
                     and word.casefold() not in _NEVER_PARTS):
                 return True
         return False
@@ -194,7 +236,7 @@ class Redactor:
             return text
         words = _WORD_RE.findall(text) if parts else ()
         if self._parts.keys().isdisjoint(words) and self._first.isdisjoint(
-                _WORD_RE.findall(text.casefold())):
+                _WORD_RE.findall(_plain(text).casefold())):
             return text  # the common case: nothing to do, decided at C speed
         toks = [(m.start(), m.end(), m.group()) for m in _WORD_RE.finditer(text)]
         out: list[str] = []
@@ -203,9 +245,10 @@ class Redactor:
         while i < n:
             start, _, word = toks[i]
             hit: tuple[int, str] | None = None
-            if word.casefold() in self._first:
+            if _plain(word).casefold() in self._first:
                 for length in range(min(self._maxlen, n - i), 1, -1):
-                    got = self._full.get(tuple(t[2].casefold() for t in toks[i:i + length]))
+                    got = self._full.get(tuple(_plain(t[2]).casefold()
+                                               for t in toks[i:i + length]))
                     if got is None or (got[1] and not all(
                             t[2][:1].isupper() for t in toks[i:i + length])):
                         continue
@@ -269,6 +312,30 @@ class Redactor:
             last = pos = end
         return "".join(out) + text[last:] if out else text
 
+    @staticmethod
+    def _display_names(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int, str]]:
+        """The name an address is given with ("Siti Rahma <siti@...>"), capitalised words that
+        are not all common ("Contact Desk <...>" stays)."""
+        out = []
+        for start, _ in spans:
+            m = _BEFORE_BRACKET.search(text, max(0, start - 80), start)
+            if m is None:
+                continue
+            words = list(re.finditer(r"\S+", m.group(1)))
+            k = len(words)  # the capitalised words at the end, titles and common words trimmed
+            while k and _NAME_WORD.fullmatch(words[k - 1].group()) and words[k - 1].group()[
+                    :1].isupper():
+                k -= 1
+            while k < len(words) and is_title_word(words[k].group().strip(".'\u2019-")):
+                k += 1
+            name = [w.group() for w in words[k:]]
+            if not name or any(w.casefold().strip(".") in _ORG_WORDS for w in name) or (
+                    len(name) == 1 and (is_common(name[0]) or name[0].isupper())):
+                continue  # "Help Desk <...>", "UNDP <...>"
+            name = words[k:]
+            out.append((m.start(1) + name[0].start(), m.start(1) + name[-1].end(), NAME_TAG))
+        return out
+
     def _tags(self, text: str, spans: list[tuple[int, int, str]]) -> str:
         out, last = [], 0
         for start, end, tag in spans:
@@ -289,7 +356,10 @@ class Redactor:
         if cfg.redact_emails:
             spans = find_emails(out)
             if spans:
-                out = self._tags(out, [(a, b, EMAIL_TAG) for a, b in spans])
+                found = [(a, b, EMAIL_TAG) for a, b in spans]
+                if not contact_only:
+                    found += self._display_names(out, spans)
+                out = self._tags(out, sorted(found))
         if (cfg.redact_ids or cfg.redact_phones) and _MANY_DIGITS.search(out):
             spans = [s for s in find_numbers(out, self._phones)
                      if (s[2] == ID_TAG and cfg.redact_ids) or (s[2] == PHONE_TAG

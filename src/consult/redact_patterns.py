@@ -18,9 +18,10 @@ ID_TAG = "[id-number]"
 
 # ---- e-mail addresses --------------------------------------------------------------------------
 _OPEN, _CLOSE = r"[\[\(\{<]", r"[\]\)\}>]"
-_AT_MARKED = rf"\s*(?:[@\uff20\ufe6b]|{_OPEN}\s*(?:at|@)\s*{_CLOSE}|-at-|_at_)\s*"
+_AT_MARKED = (rf"\s*(?:[@\uff20\ufe6b]|{_OPEN}\s*(?:at|@)\s*{_CLOSE}|-at-|_at_|%40|&#0*64;|"
+              r"&commat;)\s*")
 _AT_WORD = r"\s+at\s+"
-_DOT_MARKED = rf"(?:\.|\uff0e|\s*{_OPEN}\s*(?:dot|\.)\s*{_CLOSE}\s*|-dot-|_dot_)"
+_DOT_MARKED = rf"(?:\.|\uff0e|\s+[.\uff0e]\s+|\s*{_OPEN}\s*(?:dot|\.)\s*{_CLOSE}\s*|-dot-|_dot_)"
 _DOT_WORD = r"\s+dot\s+"
 _LABEL = r"[^\W_](?:[\w-]{0,61}[^\W_])?"
 EMAIL_RE = re.compile(
@@ -29,7 +30,8 @@ EMAIL_RE = re.compile(
     re.IGNORECASE,
 )
 _EMAIL_HINT = re.compile(
-    rf"[@\uff20\ufe6b]|{_OPEN}\s*(?:at|@)\s*{_CLOSE}|[-_]at[-_]|\bat\s+\S+(?:\s+dot\s+|\.)\w",
+    rf"[@\uff20\ufe6b]|{_OPEN}\s*(?:at|@)\s*{_CLOSE}|[-_]at[-_]|%40|&#0*64;|&commat;|"
+    r"\bat\s+\S+(?:\s+dot\s+|\.)\w",
     re.IGNORECASE,
 )
 _DOT_SPLIT = re.compile(rf"{_DOT_MARKED}|{_DOT_WORD}", re.IGNORECASE)
@@ -67,21 +69,25 @@ def find_emails(text: str) -> list[tuple[int, int]]:
 # ---- identity numbers with letters or fixed shapes ---------------------------------------------
 _ID_SHAPES = re.compile(
     r"(?<![\w/])(?:"
-    r"[STFGM]\s?\d{7}\s?[A-Z]"  # Singapore NRIC / FIN
-    r"|[stfgm]\d{7}[a-z]"
+    r"[STFGM]\s?\d{7}\s?[A-Z]"  # Singapore NRIC / FIN, also typed in lower case
+    r"|[stfgm]\s?\d{7}\s?[a-z]"
     r"|[A-Z]{1,2}\d{6,9}[A-Z]?"  # passports and letter-prefixed cards
     r"|\d{6}\s?-\s?\d{2}\s?-\s?\d{4}"  # Malaysia MyKad YYMMDD-PB-###G
     r"|\d{2}-\d{6}"  # Brunei IC (colour prefix + 6 digits)
     r"|[0-9\u1040-\u1049]{1,2}\s?/\s?(?:[A-Za-z]{3,9}|[\u1000-\u103F\u104C-\u109F]{2,12})"
-    r"\s?\(\s?(?:N|E|P|T|Y|S|C|Naing|Naingg?|[\u1000-\u109F]{1,8})\s?\)\s?[0-9\u1040-\u1049]{5,6}"
+    r"\s?\(\s?(?:(?i:N|E|P|T|Y|S|C|Naing|Naingg?)|[\u1000-\u109F]{1,8})\s?\)\s?"
+    r"[0-9\u1040-\u1049]{5,6}"
     r"|\d{9,}"  # a bare run: NIK, CCCD, Thai ID, PhilSys without separators
     r")(?![\w/])",
 )
 
 # ---- numbers judged by shape and context -------------------------------------------------------
+# Separators between groups: a space, dot, hyphen or dash (U+2010-2015, as word processors
+# turn "-" into "–"), a slash, or a dash with a space either side ("3201 - 2345").
+_DASHES = "\\-\u2010-\u2015\u2212"
 NUMBER_RE = re.compile(
-    r"(?<![\w+\-/.,])(?:\+|00)?\(?\d{1,6}\)?"
-    r"(?:(?:[ .\-\u00a0]|\s?/\s?)?\(?\d{1,7}\)?){1,8}(?![\w%])"
+    rf"(?<![\w+/.,{_DASHES}])(?:\+|00)?\(?\d{{1,6}}\)?"
+    rf"(?:(?:[ .\u00a0{_DASHES}]|\s?[/{_DASHES}]\s?)?\(?\d{{1,7}}\)?){{1,8}}(?![\w%])"
 )
 PHONE_CUE = re.compile(
     r"(?i)(?<!\w)(?:tel|telephone|phone|ph|mobile|mob|cell|hp|handphone|whatsapp|wa|sms|fax|"
@@ -110,7 +116,7 @@ _AFTER_AMOUNT = re.compile(
 _DATE_START = re.compile(r"^(?:\d{4}[-./]\d{1,2}[-./]\d{1,2}|\d{1,2}[-./]\d{1,2}[-./]\d{2,4})"
                          r"(?:$|[ T])")
 _THOUSANDS = re.compile(r"^\d{1,3}(?:([ .\u00a0])\d{3})(?:\1\d{3})*$")
-_YEARS = re.compile(r"^(?:19|20)\d\d(?:[ \-/.\u00a0]+(?:19|20)\d\d)+$")
+_YEARS = re.compile(r"^(?:19|20)\d\d(?:[ \-\u2010-\u2015/.\u00a0]+(?:19|20)\d\d)+$")
 
 
 def _digits(s: str) -> str:

@@ -44,14 +44,35 @@ def beside_path(main: Path, when: str) -> Path:
     return path
 
 
+# A reviewer's "Save as" in another format: .xlsm is read like .xlsx; these are not readable.
+READABLE_SUFFIXES = (".xlsm",)
+UNREADABLE_SUFFIXES = (".xls", ".xlsb", ".ods", ".numbers")
+
+
 def current_workbooks(main: Path) -> list[Path]:
-    """The workbook and any written beside it, oldest save first (later edits win)."""
+    """The workbook, any written beside it, and a copy the reviewer saved as .xlsm under the
+    same name; oldest save first (later edits win)."""
     main = Path(main)
-    pattern = f"{_glob_escape(main.stem)} (new *){main.suffix}"
-    books = [p for p in main.parent.glob(pattern) if p.is_file()]
+    books = []
+    for suffix in (main.suffix, *READABLE_SUFFIXES):
+        pattern = f"{_glob_escape(main.stem)} (new *){suffix}"
+        books += [p for p in main.parent.glob(pattern) if p.is_file()]
+        if suffix != main.suffix and main.with_suffix(suffix).is_file():
+            books.append(main.with_suffix(suffix))
     if main.is_file():
         books.append(main)
     return sorted(books, key=lambda p: (_mtime(p), p.name))
+
+
+def other_copies(main: Path, books: list[Path]) -> list[Path]:
+    """Copies of the workbook that are not read: saved by a reviewer in a format consult cannot
+    read (.xls, .ods, ...) or under another name ("<name> (1).xlsx", "<name> - reviewed.xlsx")."""
+    main = Path(main)
+    out = []
+    for suffix in (main.suffix, *READABLE_SUFFIXES, *UNREADABLE_SUFFIXES):
+        out += [p for p in main.parent.glob(f"{_glob_escape(main.stem)}*{suffix}")
+                if p.is_file() and p not in books and p != main]
+    return sorted(set(out))
 
 
 def _glob_escape(text: str) -> str:

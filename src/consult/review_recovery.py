@@ -81,7 +81,8 @@ def previous_workbooks(main: Path) -> list[Path]:
     folder = Path(main).parent / "previous"
     if not folder.is_dir():
         return []
-    books = [p for p in folder.glob("*.xlsx") if p.is_file() and not p.name.startswith("~$")]
+    books = [p for pattern in ("*.xlsx", "*.xlsm") for p in folder.glob(pattern)
+             if p.is_file() and not p.name.startswith("~$")]
     return sorted(books, key=lambda p: (p.stat().st_mtime, p.name))
 
 
@@ -155,10 +156,15 @@ def settle_damaged(journal, state: pd.DataFrame, kept: Path | None, codebook,
 def move_aside(path: Path, when: str, label: str) -> Path | None:
     """Keep a copy of a damaged file under `previous/`, `label` in its name; returns it."""
     path = Path(path)
-    if not path.is_file():
-        return None
     stamp = re.sub(r"[^0-9A-Za-z]+", "", when)[:15]
     dest = path.parent / "previous" / f"{path.stem}-{label}-{stamp}{path.suffix}"
+    if path.is_dir() and not path.is_symlink():  # a folder in its place: moved whole, kept
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        path.rename(dest)
+        log.info("Moved the folder `%s` to `%s`", path, dest)
+        return dest
+    if not path.is_file():
+        return None
     atomic_write(dest, lambda tmp: shutil.copyfile(path, tmp))
     log.info("Kept the damaged `%s` as `%s`", path, dest)
     return dest

@@ -24,7 +24,14 @@ import pandas as pd
 from consult import review_store as store_io
 from consult import reviews, schema
 from consult.ids import sha256_file
-from consult.review_files import archive, beside_path, current_workbooks, lock_file
+from consult.review_files import (
+    UNREADABLE_SUFFIXES,
+    archive,
+    beside_path,
+    current_workbooks,
+    lock_file,
+    other_copies,
+)
 from consult.workspace import atomic_write
 
 log = logging.getLogger(__name__)
@@ -211,6 +218,11 @@ def collect(main: Path, store_path: Path, codebook, when: str,
     if fresh:
         state = rebuild(journal, copy, state, main, books, bases, codebook, cache_dir, when,
                         out, problems)
+    if main.exists() and not main.is_file():  # a folder where the workbook goes: never touched
+        out.keep.append(main)
+        out.notices.append(f"`{main}` is not a workbook file (a folder?), so it was left as it "
+                           "is and the new workbook was written beside it; move it away to get "
+                           "the usual name back.")
     seen: dict[str, tuple[str, tuple]] = {}
     for book in books:
         try:
@@ -242,8 +254,20 @@ def collect(main: Path, store_path: Path, codebook, when: str,
     _store(journal, copy, state, fresh, store_path)
     for book in books:  # stored: earlier extra workbooks go to previous/
         if book != main and book not in out.keep:
-            archive(book, when, move=True)
+            kept = archive(book, when, move=True)
             bases.pop(book.name, None)
+            if book.suffix != main.suffix:
+                out.notices.append(
+                    f"`{book}` (the workbook saved as {book.suffix}): its edits were read and "
+                    f"stored, and it was moved to `{kept}`. Keep reviewing in `{main.name}`.")
+    for other in other_copies(main, books):
+        why = (f"in the {other.suffix} format, which consult cannot read"
+               if other.suffix in UNREADABLE_SUFFIXES else "under another name, which consult "
+               "does not read")
+        out.notices.append(
+            f"`{other}` is a copy of the workbook {why}: a decision typed only there is not "
+            f"applied. Save it as .xlsx (Excel Workbook) under the name `{main.name}`, or type "
+            f"those decisions into `{main.name}`, then run again; the file was left as it is.")
     if len(bases) != len(_bases(cache_dir)):
         _save_bases(cache_dir, bases)
     out.store = state

@@ -99,14 +99,17 @@ def reconcile_units(res: ReadResult, relpath: str) -> ReadResult:
     found = res.found if res.found is not None else accounted
     if found > accounted:
         missing = found - accounted
-        log.error("%s: %d of %d units neither read nor rejected", relpath, missing, found)
+        # the file by its extension only: its name may hold a person's name (logs reach Prefect)
+        log.error("A .%s file: %d of %d units neither read nor rejected",
+                  relpath.rsplit(".", 1)[-1], missing, found)
         for k in range(1, missing + 1):
             res.rejected.append({
                 S.LOCATION: f"unit not accounted for ({k} of {missing})",
                 S.REASON: "found in the file but neither read nor rejected by the reader (a "
                           "consult bug: please report it with this file)"})
     elif found < accounted:
-        log.error("%s: %d units found but %d accounted", relpath, found, accounted)
+        log.error("A .%s file: %d units found but %d accounted", relpath.rsplit(".", 1)[-1],
+                  found, accounted)
         add_problem(res.detected, (
             f"the reader found {found} units but produced {accounted} passages and rejected "
             "items (a consult bug: please report it with this file)"))

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from consult.ingest.attributes import normalise_country
 from consult.ingest.speakers import ORG_WORDS, UNSPACED, looks_like_person
-from consult.lexicon import is_common, is_place
+from consult.lexicon import is_common, is_common_name_part, is_place, is_region_word
 
 NAME, CONTACT, OTHER = "name", "contact", "other"
 DECISION = {NAME: "name column -> redacted", CONTACT: "contact column -> redacted",
@@ -32,7 +32,9 @@ _NAME_WORDS = frozenset({
 })
 _NAME_PHRASES = ("họ tên", "họ và tên", "ho ten", "ho va ten", "tên đầy đủ", "full name",
                  "first name", "last name", "given name", "family name", "buong pangalan")
-_SCRIPT_NAME_WORDS = ("ชื่อ", "นามสกุล", "ឈ្មោះ", "ຊື່", "ນາມສະກຸນ", "အမည်")
+_SCRIPT_NAME_WORDS = ("ชื่อ", "นามสกุล", "ឈ្មោះ", "ຊື່", "ນາມສະກຸນ", "အမည်", "နာမည်")
+# Name in the other scripts of the region's exports (Singapore's Chinese and Tamil forms).
+_OTHER_SCRIPT_NAME = ("姓名", "名字", "பெயர்")
 # A header naming something other than a person ("Organisation name", "Tên cơ quan").
 _NOT_PERSON = frozenset("""
 organisation organization org company agency institution ministry department office project event
@@ -71,6 +73,12 @@ _VERB_NAME = re.compile(r"(?:^|\s)(?:please )?name (?:one|two|three|four|five|a|
 _LOOSE_HEADERS = {"respondent", "participant", "interviewee", "informant", "responden", "peserta",
                   "narasumber", "submitted by", "author", "contact person", "focal point",
                   "người trả lời", "kalahok", "ผู้ตอบ", "ผู้ให้ข้อมูล"}
+# The people who collected the answers: a handful of names, repeated on many rows.
+_COLLECTOR_HEADERS = {"interviewer", "enumerator", "surveyor", "facilitator", "moderator",
+                      "note taker", "collected by", "recorded by", "entered by", "prepared by",
+                      "filled by", "filled in by", "interviewed by", "pewawancara", "pencacah",
+                      "petugas", "người phỏng vấn", "điều tra viên", "tagapanayam",
+                      "ผู้สัมภาษณ์"}
 
 
 def header_text(header: str) -> str:
@@ -86,6 +94,8 @@ def header_meaning(header: str) -> tuple[str, str] | None:
     if not t:
         return None
     words = t.split()
+    if len(t) <= 30 and any(w in t for w in _OTHER_SCRIPT_NAME):
+        return NAME, f"header '{header}' means a person's name"
     if UNSPACED.search(t):
         if len(t) > 30:
             return None
@@ -101,6 +111,8 @@ def header_meaning(header: str) -> tuple[str, str] | None:
         return CONTACT, f"header '{header}' asks for contact details"
     if (vocab and set(words) & _OTHER_KEYS) or (_ID_PHRASE.search(t) and len(words) <= 5):
         return OTHER, f"header '{header}' asks for an address, signature or ID number"
+    if t in _COLLECTOR_HEADERS:
+        return NAME, f"header '{header}' names the person who collected the answers"
     if t in _LOOSE_HEADERS:
         return NAME, f"header '{header}' names the person who answered"
     has_name = bool(_NAME_WORDS & set(words)) or any(f" {p} " in f" {t} " for p in _NAME_PHRASES)
@@ -185,11 +197,13 @@ def learnable(value: str, kind: str) -> bool:
 
 # ---- names in file names -------------------------------------------------------------------------
 _CUES = frozenset("""
-with by interview interviewee interviewed respondent participant kii informant dengan bersama
-với voi wawancara temubual panayam kay kina ni mr mrs ms dr pak bu ibu bapak khun daw
+with by from interview interviewee interviewed respondent participant kii informant dengan
+bersama oleh dari với voi wawancara temubual panayam kay kina ni mr mrs ms dr pak bu ibu bapak
+khun daw chị ông bà cô encik puan tuan
 """.split())
+_TITLE_CUES = frozenset("mr mrs ms dr pak bu ibu bapak khun daw chị ông bà cô encik puan tuan".split())
 _STOPS = frozenset("""
-and on at in for about re of the to from notes note transcript transcripts minutes final draft
+and on at in for about re of the to notes note transcript transcripts minutes final draft
 copy version edited clean raw audio video zoom teams recording session day part am pm
 """.split())
 _TOKEN = re.compile(r"[^\W_]+")
@@ -243,6 +257,13 @@ def _name_runs(toks: list[tuple[int, int, str]], known: set[tuple[str, ...]],
         if run and not _is_org_or_place(run) and any(
                 len(x) >= 3 and not is_common(x) for x in run):
             marked[i + 1:j] = [True] * len(run)
+        elif w in _TITLE_CUES:  # after a form of address a given name may be a word: "chị Lan"
+            k = 0
+            while k < len(run) and not is_region_word(run[k]) and (
+                    run[k][:1].isupper() or not is_common_name_part(run[k])):
+                k += 1
+            if k and not _is_org_or_place(run[:k]):
+                marked[i + 1:i + 1 + k] = [True] * k
     i = 0
     while i < len(words):  # capitalised runs ("Interview_Maria_Santos")
         j = i

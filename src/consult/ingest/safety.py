@@ -98,7 +98,7 @@ def _detect(data: bytes, what: str) -> str:
 def decode_text(data: bytes, what: str = "text file") -> tuple[str, str]:
     """Decode an uploaded text file; returns (text, encoding name).
 
-    A BOM decides first, then strict UTF-8, then UTF-16 by its NUL pattern, then charset-normalizer.
+    A BOM decides first, then UTF-16 by its NUL pattern, then strict UTF-8, then charset-normalizer.
     Binary content under a text extension (images, PDFs, NUL bytes) is refused, so one bad upload
     is rejected instead of producing garbage passages.
     """
@@ -113,12 +113,13 @@ def decode_text(data: bytes, what: str = "text file") -> tuple[str, str]:
         for magic, kind in _BINARY_MAGIC.items():
             if data.startswith(magic):
                 raise _binary(what, f"{kind} (binary data)")
-        try:
-            return _checked(data.decode("utf-8"), what), "utf-8"
-        except UnicodeDecodeError:
-            pass
+        # UTF-16 first: ASCII text in UTF-16 is also valid UTF-8, with a NUL after each letter
         codec = name = _utf16_without_bom(data)
         if codec is None:
+            try:
+                return _checked(data.decode("utf-8"), what), "utf-8"
+            except UnicodeDecodeError:
+                pass
             if b"\x00" in data[:65536]:
                 raise _binary(what, "binary data (NUL bytes)")
             codec = name = _detect(data, what)

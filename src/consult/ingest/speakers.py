@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from consult.lexicon import is_common, thai_person_names
+from consult.lexicon import is_common, is_place, thai_person_names
 
 # ---- speaker names -> pseudonyms ------------------------------------------------------------
 
@@ -22,6 +22,9 @@ HONORIFICS = {
     "datuk", "dato'", "datin", "tan", "sri", "pak", "bu", "ibu", "bapak", "khun", "u", "daw",
     "pehin", "yb", "atty", "engr", "ir", "senator", "minister", "deputy", "ambassador", "the",
     "councillor", "cllr", "rev", "fr",
+    # Vietnamese, Malay, Indonesian and Filipino forms of address ("Chị Vu Thu Trang")
+    "anh", "chị", "ông", "bà", "cô", "chú", "bác", "encik", "puan", "tuan", "cik", "hj", "haji",
+    "hajah", "tun", "bpk", "sdr", "sdri", "drs", "gng", "bb",
 }
 POSTNOMINALS = {"am", "mp", "ms", "msp", "mla", "ms.", "qc", "kc", "obe", "mbe", "cbe", "phd", "md", "mpp"}
 GENERIC_LABEL = re.compile(
@@ -142,10 +145,28 @@ def strip_parens(label: str) -> tuple[str, list[str]]:
     return re.sub(r"\s+", " ", "".join(outer)).strip(), [i for i in inner if i]
 
 
+def _affiliation(text: str) -> bool:
+    """After a comma in a label: an organisation, acronym, place, office or role, not a given
+    name ("Reyes, Maria" keeps both)."""
+    words = text.replace(",", " ").split()
+    if not words:
+        return False
+    return (any(w.isupper() and len(w) >= 2 for w in words)
+            or any(w.lower().strip(".") in ORG_WORDS | HONORIFICS for w in words)
+            or any(not w[:1].isupper() for w in words if w.lower() not in NAME_PARTICLES)
+            or is_place(" ".join(words)) or is_common(words[-1]))
+
+
+def without_affiliation(outer: str) -> str:
+    """"Siti Rahma, BAPPENAS" -> "Siti Rahma": the part after a comma says where she is from."""
+    head, comma, rest = outer.partition(",")
+    return head.strip() if comma and head.strip() and _affiliation(rest) else outer
+
+
 def name_core(label: str) -> str:
     """"Hon. Andrew Scheer (Leader of the Opposition)" -> "Andrew Scheer"; "The Chair" -> "Chair"."""
     outer, _ = strip_parens(label)
-    tokens = outer.replace(",", " ").split()
+    tokens = without_affiliation(outer).replace(",", " ").split()
     if tokens and UNSPACED.search(tokens[0]):
         tokens[0] = strip_script_honorific(tokens[0])
         tokens = [t for t in tokens if t and t not in SCRIPT_HONORIFICS]
@@ -233,6 +254,7 @@ class Pseudonyms:
         the bracket holds a person ("Chair (Hon. Anthony Rota)", "Moderator (Siti Rahman)")."""
         label = label.strip()
         outer, inner = strip_parens(label)
+        outer = without_affiliation(outer)
         candidates = []
         core = name_core(outer)
         if not self._names_nobody(core) and looks_like_person(core):

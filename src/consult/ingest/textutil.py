@@ -36,7 +36,32 @@ META_KEYS = {
     "language": "language", "round": "round_label", "attendees": "attendees",
     "participants": "attendees", "number of participants": "attendees",
 }
-_META_RE = re.compile(r"^\s*(?:[*_]{1,2})?([A-Za-z][A-Za-z' -]{1,30}?)(?:[*_]{1,2})?\s*:(?:[*_]{1,2})?\s*(.*?)\s*$")
+# Keys that are also speaker labels or sentence starts ("Respondent: I think ..."): a header line
+# only when the value is a list of names ("Narasumber: Siti Rahma; Budi").
+_NAMES_ONLY_KEYS = {
+    # who ran or wrote up the session, in English and the region's languages
+    "prepared by": "facilitator", "recorded by": "facilitator", "written by": "facilitator",
+    "reported by": "facilitator", "compiled by": "facilitator", "minutes by": "facilitator",
+    "minutes taken by": "facilitator", "notes by": "facilitator", "notes taken by": "facilitator",
+    "author": "facilitator", "fasilitator": "facilitator", "notulis": "facilitator",
+    "notulen": "facilitator", "pencatat": "facilitator", "moderator acara": "facilitator",
+    "pengerusi": "facilitator", "urus setia": "facilitator", "tagapagpadaloy": "facilitator",
+    "người điều phối": "facilitator", "thư ký": "facilitator", "người ghi chép": "facilitator",
+    # who took part
+    "peserta": "attendees", "hadir": "attendees", "kehadiran": "attendees",
+    "attendance": "attendees", "present": "attendees", "kalahok": "attendees",
+    "dumalo": "attendees", "interviewee": "attendees", "interviewees": "attendees",
+    "respondent": "attendees", "respondents": "attendees", "informant": "attendees",
+    "key informant": "attendees", "narasumber": "attendees", "responden": "attendees",
+    "người tham dự": "attendees", "thành phần tham dự": "attendees",
+    "người được phỏng vấn": "attendees",
+}
+META_KEYS.update(_NAMES_ONLY_KEYS)
+_NAME_WORD = re.compile(r"^(?:[^\W\d_][\w'\u2019.\-]*|(?:bin|binti|van|de|dela|del|da|dos|al))$")
+_UNSPACED_SCRIPT = re.compile(r"[\u0E00-\u0EFF\u1000-\u109F\u1780-\u17FF]")
+# A key: letters of any script, up to 30 (Thai and Lao vowel signs are marks, not \w).
+_META_RE = re.compile(r"^\s*(?:[*_]{1,2})?([^\W\d_][\w' \-\u0E00-\u0EFF]{1,30}?)(?:[*_]{1,2})?"
+                      r"\s*:(?:[*_]{1,2})?\s*(.*?)\s*$")
 
 
 def parse_meta_line(line: str) -> tuple[str, str] | None:
@@ -48,7 +73,29 @@ def parse_meta_line(line: str) -> tuple[str, str] | None:
     field_ = META_KEYS.get(key)
     if field_ is None or not m.group(2).strip():
         return None
-    return field_, m.group(2).strip().strip("*_").strip()
+    value = m.group(2).strip().strip("*_").strip()
+    if key in _NAMES_ONLY_KEYS and not _names_only(value):
+        return None
+    return field_, value
+
+
+def _names_only(value: str) -> bool:
+    """"Siti Rahma; Budi (Bappenas)" is a list of names; "I think the port ..." is not."""
+    if len(value) > 200 or re.search(r"[?!\d]|[.;,]\s*$", value):
+        return False
+    parts = split_person_list(value)
+    for part in parts:
+        tokens = part.split()
+        if not 1 <= len(tokens) <= 5:
+            return False
+        if _UNSPACED_SCRIPT.search(part):
+            if len(part) > 40:
+                return False
+            continue
+        if not all(_NAME_WORD.match(t) and (t[:1].isupper() or t.islower() and len(t) <= 5)
+                   for t in tokens) or not tokens[0][:1].isupper():
+            return False
+    return bool(parts)
 
 
 def split_person_list(value: str) -> list[str]:

@@ -34,7 +34,7 @@ from consult.ingest.textutil import (
     split_lines,
     split_person_list,
 )
-from consult.ingest.workshops import file_fields
+from consult.ingest.workshops import file_fields, heading_names, learn_attendees
 
 log = logging.getLogger(__name__)
 
@@ -202,8 +202,26 @@ def _caption_turns(lines: list[str], meta: HeaderMeta, res: ReadResult) -> tuple
 # ---- turn transcripts (.txt / .docx) -------------------------------------------------------
 
 
+# A label in bold or in brackets, as editors and transcription tools write it:
+# "**Siti Rahma:** text", "**Siti Rahma**: text", "__Moderator:__ text", "[Siti Rahma]: text".
+_WRAPPED_LABEL = re.compile(r"^(\s*)(\*\*|__|\*|_)([^*_:\n]{1,100}?)\s*(:?)\s*\2\s*(:?)(.*)$")
+_BRACKETED_LABEL = re.compile(r"^(\s*)\[([^\]\d:][^\]:]{0,99})\]\s*:(.*)$")
+
+
+def _unwrap_label(line: str) -> str:
+    """"**Siti Rahma:** text" -> "Siti Rahma: text" (and the bracketed form), else the line."""
+    m = _WRAPPED_LABEL.match(line)
+    if m and (m.group(4) or m.group(5)):
+        return f"{m.group(1)}{m.group(3).strip()}: {m.group(6).strip()}"
+    m = _BRACKETED_LABEL.match(line)
+    if m:
+        return f"{m.group(1)}{m.group(2).strip()}: {m.group(3).strip()}"
+    return line
+
+
 def _match_turn(line: str) -> tuple[str, str | None, str] | None:
     """(speaker, timestamp, text) when a line opens a turn."""
+    line = _unwrap_label(line)
     m = _TS_FIRST.match(line)
     if m:
         ts, label, text = (m.group(1), m.group(2), m.group(3)) if m.group(1) else \
@@ -328,6 +346,10 @@ def read_transcript(raw, ctx: ReadContext) -> ReadResult:
         turns = _line_turns(lines, meta, res, unit, headings)
     pseudo = Pseudonyms(ctx.config.transcripts.facilitator_roles)
     pseudo.add_facilitators(meta.facilitators)
+    learn_attendees(pseudo, meta)
+    for title in [res.detected.get("title") or "", *[t for _, t in headings.values()]]:
+        for person in heading_names(title):
+            pseudo.assign(person)
     count_fac = ctx.config.transcripts.count_facilitators
     base = file_fields(meta, ctx.manifest)
     speakers: set[str] = set()

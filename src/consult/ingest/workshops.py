@@ -17,7 +17,8 @@ from consult.ingest.base import ReadContext, ReadResult, UnreadableFile
 from consult.config import IngestConfig
 from consult.ingest.files import file_extension
 from consult.ingest.limits import Budget, budget_of
-from consult.ingest.speakers import Pseudonyms, looks_like_person
+from consult.ingest.speakers import ORG_WORDS, Pseudonyms, looks_like_person
+from consult.lexicon import is_common, is_common_name_part, is_english_word, is_place
 from consult.ingest.textutil import (
     HeaderMeta,
     decode_text,
@@ -250,6 +251,56 @@ def is_list_value(value: str) -> bool:
     return len([p for p in _LIST_SPLIT.split(value) if p.strip()]) > 1
 
 
+def learn_attendees(names: Pseudonyms, meta: HeaderMeta) -> None:
+    """The people a header line lists ("Attendees: ...", "Narasumber: ..."): their mentions are
+    redacted. One word is a name only when it is not a common word or a place."""
+    for person in re.split(r"[;,]", meta.fields.get("attendees") or ""):
+        person = re.sub(r"\([^)]*\)", "", person).strip()
+        if not looks_like_person(person):
+            continue
+        if len(person.split()) >= 2 or (len(person) >= 3 and not is_common(person)
+                                         and not is_place(person)):
+            names.assign(person)
+
+
+# "Interview with Siti Rahma", "Notes by Pak Budi", "Wawancara dengan Ibu Sri": the capitalised
+# words after such a word in a title or heading name a person (not a place or an organisation).
+_HEADING_CUE = re.compile(r"(?i)(?<!\w)(?:with|by|dengan|bersama|oleh|với|kay|kina|ni|"
+                          r"interview|interviewing|wawancara|temubual|phỏng vấn)\s+(?=\S)")
+_HEADING_TITLES = frozenset({"mr", "mrs", "ms", "dr", "prof", "pak", "bapak", "bu", "ibu", "khun",
+                             "daw", "u", "encik", "puan", "anh", "chị", "ông", "bà", "cô",
+                             "hon", "h.e", "dato", "datuk", "dato'"})
+
+
+def heading_names(text: str) -> list[str]:
+    """Person names a title or heading holds after "with", "by", "dengan", ... (see above)."""
+    out = []
+    for m in _HEADING_CUE.finditer(text or ""):
+        words = text[m.end():].split()
+        titled = False
+        while words and words[0].lower().rstrip(".") in _HEADING_TITLES:
+            words.pop(0)
+            titled = True
+        run = []
+        for w in words[:4]:
+            w = w.strip(",;:()")
+            if not (w[:1].isupper() and w.replace("-", "").replace("'", "").isalpha()):
+                break
+            run.append(w)
+        # one word is a name only after a title ("with Pak Budi"; "with Bappenas" is not); a
+        # run ending in an English word is a group ("with Gojek Drivers")
+        if not run or (len(run) == 1 and not titled) or _is_org_or_place(run) or all(
+                is_common_name_part(w) for w in run) or is_english_word(run[-1]) or len(run[-1]) < 2:
+            continue
+        out.append(" ".join(run))
+    return out
+
+
+def _is_org_or_place(words: list[str]) -> bool:
+    return any(w.lower() in ORG_WORDS for w in words) or is_place(" ".join(words)) or any(
+        is_place(w) for w in words)
+
+
 def file_fields(meta: HeaderMeta, manifest: dict[str, Any]) -> dict[str, Any]:
     """Country, date, stakeholder group and event of a notes file or transcript.
 
@@ -319,11 +370,12 @@ def blocks_to_result(blocks: list[Block], raw_relpath: str, ctx: ReadContext,
         prev_heading = False
     base = file_fields(meta, ctx.manifest)
     names.add_facilitators(meta.facilitators)
-    if meta.fields.get("attendees"):
-        for person in re.split(r"[;,]", meta.fields["attendees"]):
-            person = re.sub(r"\([^)]*\)", "", person).strip()
-            if len(person.split()) >= 2 and looks_like_person(person):
-                names.assign(person)
+    learn_attendees(names, meta)
+    titles = [detected.get("title") or "", *headings,
+              *(text for _, text, _ in units if _short_title(text))]  # a bold line as a title
+    for title in titles:
+        for person in heading_names(title):
+            names.assign(person)
     res.found = len(units)  # every paragraph, bullet and table cell that is not a heading
     for blk, text, section in units:
         body = text.strip()
