@@ -11,7 +11,9 @@ import tomllib
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator,
+)
 
 DEFAULT_CONFIG_NAME = "consult.toml"
 
@@ -31,10 +33,15 @@ class SurveysConfig(_Section):
     ignore_columns: list[str] = Field(default_factory=list, description="Columns never read.")
     attribute_aliases: dict[str, list[str]] = Field(
         default_factory=lambda: {
-            "country": ["country", "member state", "ams", "country of residence", "nationality"],
+            # Thai, Lao, Khmer and Burmese headers match only whole (no spaces inside them);
+            # Latin-script words such as "negara" are left out, as they would also match a
+            # short question ("Apa prioritas negara Anda?") and take its answers for countries
+            "country": ["country", "member state", "ams", "country of residence", "nationality",
+                        "ประเทศ", "ປະເທດ", "ប្រទេស", "နိုင်ငံ"],
             "stakeholder_group": [
                 "sector", "stakeholder group", "organisation type", "organization type",
                 "stakeholder type", "type of organisation", "type of organization",
+                "กลุ่มผู้มีส่วนได้ส่วนเสีย", "ภาคส่วน",
             ],
         },
         description="Canonical attribute name -> column names (case-insensitive) that mean it.",
@@ -109,6 +116,12 @@ class IngestConfig(_Section):
         default_factory=lambda: [
             "n/a", "na", "n.a.", "-", "--", "none", "nil", "no", "no comment", "no comments",
             "nothing", "not applicable", "nothing to add", ".", "...", "?", "x", "ok", "idk",
+            # the same answers in the Member States' languages: "none", "no comment", "nothing"
+            "tidak ada", "tiada", "tidak", "tak ada", "tiada komen", "tidak ada komentar",
+            "tidak ada tanggapan", "tiada ulasan", "không", "không có", "không có ý kiến",
+            "không có gì", "không ý kiến", "ไม่มี", "ไม่มีค่ะ", "ไม่มีครับ", "ไม่มีความคิดเห็น",
+            "ไม่มีข้อเสนอแนะ", "ບໍ່ມີ", "ບໍ່ມີຄຳເຫັນ", "គ្មាន", "គ្មានទេ", "គ្មានមតិ", "မရှိ", "မရှိပါ",
+            "wala", "wala po", "walang komento", "wala akong komento",
         ]
     )
 
@@ -185,6 +198,27 @@ class EmbeddingConfig(_Section):
     multilingual_workers: int = Field(
         0, ge=0, description="Processes running multilingual-e5-small (its threads do not "
         "scale; processes do). 0: one per CPU core, at most 4.")
+
+    @field_validator("language_models")
+    @classmethod
+    def _language_codes(cls, value: dict[str, str]) -> dict[str, str]:
+        """Keys as the detector writes them ('Thai', 'tha' -> 'th'): a key no passage can ever
+        carry would be ignored without a word."""
+        from consult.languages import UNDETERMINED, normalise_language
+
+        out: dict[str, str] = {}
+        for key, model in value.items():
+            raw = str(key).strip()
+            code = (UNDETERMINED if raw.casefold() == UNDETERMINED else normalise_language(raw)
+                    or (raw if len(raw) in (2, 3) and raw.isascii() and raw.isalpha()
+                        and raw.islower() else None))
+            if code is None:
+                raise ValueError(f"'{key}' is not a language code; use ISO 639-1 codes such as "
+                                 "'th', 'vi', 'id' (or 'und' for undetermined passages)")
+            if not str(model).strip():
+                raise ValueError(f"the model for '{key}' is empty")
+            out[code] = str(model).strip()
+        return out
 
     @model_validator(mode="after")
     def _bf16_needs_torch(self) -> "EmbeddingConfig":

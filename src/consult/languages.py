@@ -18,6 +18,7 @@ NAMES = {
     "km": "Khmer", "lo": "Lao", "my": "Burmese", "tl": "Filipino", "zh": "Chinese",
     "ta": "Tamil", "ja": "Japanese", "ko": "Korean", "fr": "French", "de": "German",
     "es": "Spanish", "pt": "Portuguese", "hi": "Hindi", "ar": "Arabic", "ru": "Russian",
+    "bo": "Tibetan", "dz": "Dzongkha",  # Tibetan script: py3langid knows it as Dzongkha only
     UNDETERMINED: "undetermined",
 }
 

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Callable
 
 import numpy as np
 
 from consult.config import EmbeddingConfig
-from consult.embed import embedder_name
+from consult.embed import BUNDLED_MODEL, embedder_name
 from consult.embed_e5 import E5_MODEL
 from consult.embed_space import agreement, has_map, to_space
 from consult.languages import MODEL_LANGUAGES, UNDETERMINED, model_supports
@@ -82,9 +83,31 @@ class ModelPlan:
     fallback: str = ""  # why the plan differs from plain routing, for Run info
 
 
+def _setting(spec: str, cfg: EmbeddingConfig) -> str:
+    """The consult.toml key that named `spec`, for an error message."""
+    keys = [k for k, v in cfg.language_models.items() if v == spec]
+    return f"embedding.language_models.{keys[0]}" if keys else "embedding.multilingual_model"
+
+
+def require_known(spec: str, cfg: EmbeddingConfig) -> None:
+    """A model named by `multilingual_model` or `language_models` must exist: a typo would
+    otherwise only lose its map, and every passage, English too, would silently go to the
+    multilingual model (`embedding.model` itself is checked where it is loaded)."""
+    if spec == cfg.model or spec.startswith("hashing") or spec in (BUNDLED_MODEL, E5_MODEL):
+        return
+    if (Path(spec) / "config.json").is_file():
+        return
+    raise ValueError(
+        f"{_setting(spec, cfg)} = '{spec}' is neither '{E5_MODEL}', '{BUNDLED_MODEL}' nor a "
+        "local sentence-transformers folder (with config.json); fix it in consult.toml.")
+
+
 def plan_models(languages: list[str], cfg: EmbeddingConfig) -> ModelPlan:
     """Route by language; the English model's space is shared when every routed model has a
     fitted map into it, else every passage is read by the multilingual model (one space)."""
+    named = [*cfg.language_models.values(), *filter(None, [cfg.multilingual_model])]
+    for spec in dict.fromkeys(named):  # all of them: a typo shows on the first run, not the
+        require_known(spec, cfg)  # first round in that language
     specs = route(languages, cfg)
     space = cfg.model
     target = model_name(cfg, space)

@@ -205,19 +205,28 @@ def _centre(s: np.ndarray, config: TaggingConfig,
 
     With `groups` (row indices per language) each language is centred on its own: a language's
     passages sit closer to some priorities' English wording than others, and that bias is the
-    language's, not the passages'.
+    language's, not the passages'. A small language group is shrunk towards the whole batch's
+    bias, not towards its own mean: a lone "Setuju" centred on itself always fits some priority
+    (its best score is above its own mean), where "Agree" among English passages is no-fit.
     """
     if groups is not None and len(groups) > 1:
+        whole = _bias(s, config)
         out = np.empty_like(s)
         for rows in groups:
-            out[rows] = _centre(s[rows], config)
+            out[rows] = s[rows] - _bias(s[rows], config, whole)
         return out
+    return s - _bias(s, config)
+
+
+def _bias(s: np.ndarray, config: TaggingConfig, prior: np.ndarray | None = None) -> np.ndarray:
+    """Each priority's bias over the batch, shrunk (small batches) towards `prior`, or towards
+    the mean over priorities when there is none."""
     if not config.centre_batch or s.shape[0] == 0:
-        return s - s.mean()
+        return np.asarray(s.mean() if s.size else 0.0)
     n = s.shape[0]
     w = n / float(n + config.centre_min_passages)
     col = s.mean(axis=0, keepdims=True)
-    return s - (w * col + (1 - w) * col.mean())
+    return w * col + (1 - w) * (col.mean() if prior is None else prior)
 
 
 def language_groups(languages: list[str] | None) -> list[np.ndarray] | None:

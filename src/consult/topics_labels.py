@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from consult.languages import XLMR_LANGUAGES
 from consult.topics_words import ENGLISH, UNKNOWN
 
 log = logging.getLogger(__name__)
@@ -61,13 +62,14 @@ def languages_text(counts: Counter) -> str:
 
 
 def _label_language(counts: Counter) -> str:
-    """English when enough of the theme is English, else its most common known language."""
+    """English when enough of the theme is English, else its most common known language, one
+    the multilingual model reads before one it does not (Thai words, not Tibetan fragments)."""
     known = {g: c for g, c in counts.items() if g != UNKNOWN}
     if counts.get(ENGLISH, 0) and counts[ENGLISH] >= READABLE_SHARE * sum(known.values()):
         return ENGLISH
     if not known:
         return UNKNOWN
-    return min(known, key=lambda g: (-known[g], g))
+    return min(known, key=lambda g: (g not in XLMR_LANGUAGES, -known[g], g))
 
 
 def _syllable_terms(words: list[str]) -> list[str]:

@@ -67,7 +67,7 @@ UNSPACED = frozenset({"th", "lo", "km", "my", "zh", "ja"})
 _MARKS = ("\u0300-\u036f\u0e31\u0e34-\u0e3a\u0e47-\u0e4e\u0eb1\u0eb4-\u0ebc\u0ec8-\u0ecd"
           "\u17b4-\u17d3\u17dd\u102b-\u103e\u1056-\u1059\u105e-\u1060\u1062-\u1064\u1067-\u106d"
           "\u1071-\u1074\u1082-\u108d\u108f\u109a-\u109d\u0900-\u0903\u093a-\u094f\u0b82"
-          "\u0bbe-\u0bcd")
+          "\u0bbe-\u0bcd\u0f71-\u0f84\u0f86\u0f87\u0f8d-\u0fbc")
 WORD = re.compile(rf"[^\W_](?:[^\W_]|[{_MARKS}])*")
 _PLAIN_WORD = re.compile(r"[^\W_]+")  # English (NFC): no marks to keep, and faster
 _SCRIPTS = {"th": re.compile(r"[\u0e00-\u0e7f]"), "lo": re.compile(r"[\u0e80-\u0eff]"),

@@ -7,18 +7,27 @@ import unicodedata
 from functools import lru_cache
 
 _ASEAN = {
-    "BRN": ["brunei", "brunei darussalam", "negara brunei darussalam", "bn", "brn"],
-    "KHM": ["cambodia", "kingdom of cambodia", "kampuchea", "kh", "khm"],
-    "IDN": ["indonesia", "republic of indonesia", "republik indonesia", "id", "idn", "ri"],
+    "BRN": ["brunei", "brunei darussalam", "negara brunei darussalam", "bn", "brn", "บรูไน",
+            "ព្រុយណេ", "ບຣູໄນ", "ဘရူနိုင်း"],
+    "KHM": ["cambodia", "kingdom of cambodia", "kampuchea", "kh", "khm", "kamboja", "kemboja",
+            "campuchia", "kambodya", "กัมพูชา", "កម្ពុជា", "ກຳປູເຈຍ", "ကမ္ဘောဒီးယား"],
+    "IDN": ["indonesia", "republic of indonesia", "republik indonesia", "id", "idn", "ri",
+            "อินโดนีเซีย", "ឥណ្ឌូណេស៊ី", "ອິນໂດເນເຊຍ", "အင်ဒိုနီးရှား"],
     "LAO": ["laos", "lao", "lao pdr", "lao p d r", "lao people s democratic republic",
-            "lao peoples democratic republic", "la", "lao people s dem rep"],
-    "MYS": ["malaysia", "my", "mys"],
-    "MMR": ["myanmar", "burma", "republic of the union of myanmar", "mm", "mmr"],
-    "PHL": ["philippines", "philippine", "republic of the philippines", "pilipinas", "ph", "phl"],
-    "SGP": ["singapore", "republic of singapore", "sg", "sgp"],
-    "THA": ["thailand", "kingdom of thailand", "prathet thai", "th", "tha"],
+            "lao peoples democratic republic", "la", "lao people s dem rep", "ลาว", "สปป ลาว",
+            "ឡាវ", "ລາວ", "ສປປ ລາວ", "လာအို"],
+    "MYS": ["malaysia", "my", "mys", "มาเลเซีย", "ម៉ាឡេស៊ី", "ມາເລເຊຍ", "မလေးရှား"],
+    "MMR": ["myanmar", "burma", "republic of the union of myanmar", "mm", "mmr", "mi an ma",
+            "เมียนมา", "เมียนมาร์", "พม่า", "មីយ៉ាន់ម៉ា", "ມຽນມາ", "မြန်မာ"],
+    "PHL": ["philippines", "philippine", "republic of the philippines", "pilipinas", "ph", "phl",
+            "filipina", "ฟิลิปปินส์", "ហ្វីលីពីន", "ຟີລິບປິນ", "ဖိလစ်ပိုင်"],
+    "SGP": ["singapore", "republic of singapore", "sg", "sgp", "singapura", "xin ga po",
+            "สิงคโปร์", "សិង្ហបុរី", "ສິງກະໂປ", "စင်္ကာပူ"],
+    "THA": ["thailand", "kingdom of thailand", "prathet thai", "th", "tha", "thai lan", "ไทย",
+            "ประเทศไทย", "ថៃ", "ໄທ", "ထိုင်း"],
     "VNM": ["vietnam", "viet nam", "socialist republic of viet nam",
-            "socialist republic of vietnam", "vn", "vnm"],
+            "socialist republic of vietnam", "vn", "vnm", "เวียดนาม", "វៀតណាម", "ຫວຽດນາມ",
+            "ဗီယက်နမ်"],
 }
 
 
@@ -26,7 +35,7 @@ _ASEAN = {
 def _key(value: str) -> str:
     s = unicodedata.normalize("NFKD", value)
     s = "".join(ch for ch in s if not unicodedata.combining(ch)).replace("đ", "d")
-    s = re.sub(r"[^a-z0-9]+", " ", s.lower()).strip()
+    s = re.sub(r"[\W_]+", " ", s.lower()).strip()  # letters of any script: "ไทย" is Thailand
     return re.sub(r"^the ", "", s)
 
 
