@@ -27,9 +27,11 @@ from consult.config import PrivacyConfig
 from consult.lexicon import is_common, is_common_name_part, is_place, is_title_word
 from consult.redact_patterns import (
     EMAIL_TAG,
+    HANDLE_TAG,
     ID_TAG,
     PHONE_TAG,
     find_emails,
+    find_handles,
     find_numbers,
     mask,
 )
@@ -67,7 +69,7 @@ commission association foundation centre center institute university bank author
 group network forum programme program project helpdesk hotline support admin info media press
 """.split())
 KIND_OF_TAG = {EMAIL_TAG: "e-mail", PHONE_TAG: "phone", ID_TAG: "national ID",
-               NAME_TAG: "name before an e-mail"}
+               NAME_TAG: "name before an e-mail", HANDLE_TAG: "social media handle"}
 
 _WORD_RE = re.compile(r"\w+", re.UNICODE)
 # Enough digits for a phone or ID number (7 in a row, with separators) or a run of 5: texts
@@ -360,6 +362,8 @@ class Redactor:
                 if not contact_only:
                     found += self._display_names(out, spans)
                 out = self._tags(out, sorted(found))
+            if not contact_only and (handles := find_handles(out)):
+                out = self._tags(out, [(a, b, HANDLE_TAG) for a, b in handles])
         if (cfg.redact_ids or cfg.redact_phones) and _MANY_DIGITS.search(out):
             spans = [s for s in find_numbers(out, self._phones)
                      if (s[2] == ID_TAG and cfg.redact_ids) or (s[2] == PHONE_TAG

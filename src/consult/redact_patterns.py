@@ -9,10 +9,12 @@ the ordinary numbers of policy text (years, amounts, dates, percentages), which 
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from consult.lexicon import is_english_word
 
 EMAIL_TAG = "[email]"
+HANDLE_TAG = "[handle]"
 PHONE_TAG = "[phone]"
 ID_TAG = "[id-number]"
 
@@ -24,8 +26,11 @@ _AT_WORD = r"\s+at\s+"
 _DOT_MARKED = rf"(?:\.|\uff0e|\s+[.\uff0e]\s+|\s*{_OPEN}\s*(?:dot|\.)\s*{_CLOSE}\s*|-dot-|_dot_)"
 _DOT_WORD = r"\s+dot\s+"
 _LABEL = r"[^\W_](?:[\w-]{0,61}[^\W_])?"
+# a dot of the name before the @ may be obfuscated too: "siti(dot)rahma(at)...", "siti dot rahma at"
+_LOCAL = (rf"[^\W_][\w.+\-]*(?:(?:\s*{_OPEN}\s*(?:dot|\.)\s*{_CLOSE}\s*|-dot-|_dot_|{_DOT_WORD})"
+          rf"[\w+\-][\w.+\-]*){{0,3}}")
 EMAIL_RE = re.compile(
-    rf"(?<![\w.+\-@\uff20])(?P<local>[^\W_][\w.+\-]*)(?P<at>{_AT_MARKED}|{_AT_WORD})"
+    rf"(?<![\w.+\-@\uff20])(?P<local>{_LOCAL})(?P<at>{_AT_MARKED}|{_AT_WORD})"
     rf"(?P<domain>{_LABEL}(?:(?:{_DOT_MARKED}|{_DOT_WORD}){_LABEL})+)(?![\w@])",
     re.IGNORECASE,
 )
@@ -66,6 +71,28 @@ def find_emails(text: str) -> list[tuple[int, int]]:
     return [m.span() for m in EMAIL_RE.finditer(text) if _email_ok(m)]
 
 
+# ---- social media handles and profile links ----------------------------------------------------
+_PROFILE_URL = re.compile(
+    r"(?i)(?<![\w.])(?:https?://)?(?:www\.|m\.|web\.)?(?:facebook|fb|instagram|twitter|x|tiktok|"
+    r"linkedin|t|telegram|line|zalo|wa|api\.whatsapp|youtube)\.(?:com|me)/"
+    r"(?:in/|@|ti/p/|profile\.php\?id=|send\?phone=)?[\w.\-~%@+]+/?")
+_HANDLE = re.compile(r"(?<![\w@.\-])@[A-Za-z0-9_][A-Za-z0-9_.]{1,28}[A-Za-z0-9_](?![\w@])")
+
+
+def find_handles(text: str) -> list[tuple[int, int]]:
+    """Spans of profile links ("facebook.com/siti.rahma", "wa.me/628...") and "@handles"; an
+    organisation's acronym ("@ASEAN", "@UNDP") is kept."""
+    if "@" not in text and "/" not in text:
+        return []
+    spans = [m.span() for m in _PROFILE_URL.finditer(text)]
+    for m in _HANDLE.finditer(text):
+        name = m.group()[1:]
+        if (name.isupper() and len(name) <= 8) or any(a <= m.start() < b for a, b in spans):
+            continue
+        spans.append(m.span())
+    return sorted(spans)
+
+
 # ---- identity numbers with letters or fixed shapes ---------------------------------------------
 _ID_SHAPES = re.compile(
     r"(?<![\w/])(?:"
@@ -77,7 +104,7 @@ _ID_SHAPES = re.compile(
     r"|[0-9\u1040-\u1049]{1,2}\s?/\s?(?:[A-Za-z]{3,9}|[\u1000-\u103F\u104C-\u109F]{2,12})"
     r"\s?\(\s?(?:(?i:N|E|P|T|Y|S|C|Naing|Naingg?)|[\u1000-\u109F]{1,8})\s?\)\s?"
     r"[0-9\u1040-\u1049]{5,6}"
-    r"|\d{9,}"  # a bare run: NIK, CCCD, Thai ID, PhilSys without separators
+    r"|(?<!\d[\-\u2010-\u2015])\d{9,}"  # a bare run: NIK, CCCD, Thai ID, PhilSys (not "09-...")
     r")(?![\w/])",
 )
 
@@ -120,7 +147,8 @@ _YEARS = re.compile(r"^(?:19|20)\d\d(?:[ \-\u2010-\u2015/.\u00a0]+(?:19|20)\d\d)
 
 
 def _digits(s: str) -> str:
-    return "".join(ch for ch in s if ch.isdigit())
+    """The digits of `s` as ASCII ("๐๘๑" -> "081"): Thai, Khmer, Lao, Burmese, full-width."""
+    return "".join(str(unicodedata.digit(ch, 0)) for ch in s if ch.isdigit())
 
 
 def classify_number(text: str, start: int, end: int,
@@ -141,8 +169,9 @@ def classify_number(text: str, start: int, end: int,
     if _CURRENCY.search(before) or _AFTER_AMOUNT.match(text, end):
         return None
     bare = s.strip("()+")
-    if _DATE_START.match(bare) or _YEARS.match(bare) or _THOUSANDS.match(bare):
-        return None  # dates, year lists, amounts written with thousands separators
+    if _DATE_START.match(bare) or _YEARS.match(bare) or (
+            _THOUSANDS.match(bare) and not digits.startswith("0")):
+        return None  # dates, year lists, amounts written with thousands separators (no "012")
     plus = s.startswith(("+", "00"))
     if plus and 8 <= n <= 15:
         return PHONE_TAG
@@ -194,6 +223,8 @@ def mask(value: str, kind: str) -> str:
     if kind == "e-mail":
         labels = [x for x in _DOT_SPLIT.split(value) if x]
         return f"{value[:1]}***@***.{labels[-1][-6:] if len(labels) > 1 else '***'}"
+    if kind == "social media handle":
+        return "@***"
     if kind in ("phone", "national ID"):
         lead = value[:1] if value[:1] in "+(" else ""
         body = re.sub(r"\d", "#", value[len(lead):])

@@ -129,6 +129,24 @@ def test_a_learned_part_is_not_replaced_inside_another_vietnamese_name():
     assert "Tran Thi Maiphuong" in out and "Nguyen Minh Chau" in out, out
 
 
+@pytest.mark.parametrize("text, gone", [
+    ("โทร ๐๘๑-๒๓๔-๕๖๗๘ ครับ", "๕๖๗๘"), ("លេខ ០១២ ៣៤៥ ៦៧៨", "៦៧៨"),
+    ("ဖုန်း ၀၉-၄၅၀၁၂၃၄၅၆", "၄၅၀"), ("call 012 345 678 now", "678"),
+    ("Email: siti(dot)rahma(at)gmail(dot)com", "siti"), ("siti dot rahma at gmail dot com", "siti"),
+    ("@sitirahma on Twitter", "sitirahma"), ("wa.me/6281234567890", "6281234567890"),
+    ("https://facebook.com/siti.rahmawati.99", "rahmawati"),
+    ("www.linkedin.com/in/budi-santoso-123/", "santoso"), ("Line ID: @budi99", "budi99"),
+])
+def test_numbers_in_the_regions_digits_obfuscated_local_parts_and_handles(text, gone):
+    out = Redactor().redact(text)
+    assert gone not in out, out
+
+
+def test_organisation_handles_and_amounts_are_kept():
+    text = "Follow @ASEAN and @UNDP; population 275 773 800; see asean.org/news."
+    assert Redactor().redact(text) == text
+
+
 def test_a_name_learned_with_accents_is_found_without_them():
     red = Redactor(names={"Nguyễn Văn Hoàng": "Respondent 1", "Đặng Thị Thu": "Respondent 2"})
     out = red.redact("Nguyen Van Hoang and NGUYỄN VĂN HOÀNG agree; Hoang said; Dang Thi Thu too.")
