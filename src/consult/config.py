@@ -105,6 +105,11 @@ class IngestConfig(_Section):
     max_pdf_page_mb: float = Field(
         2.0, gt=0, description="A PDF page whose content unpacks to more is skipped and listed "
         "as rejected (its text is not read); the other pages are read.")
+    max_document_passages: int = Field(
+        50_000, gt=0, description="Passages one transcript or notes file may give (turns, "
+        "paragraphs, bullets; a ten-hour hearing has a few thousand turns); more: the file is "
+        "rejected, so that one small file of tiny cues cannot hold up the round for hours. "
+        "Surveys are bounded by max_cells.")
     max_passage_chars: int = Field(
         20_000, gt=0, le=32_000, description="Longer passages are split, verbatim, into parts of "
         "at most this many characters (at most 32,000: what one Excel cell shows).")

@@ -430,8 +430,22 @@ def test_srt_with_many_tiny_cues():
     cues = "".join(f"{i}\n00:00:{i % 60:02d},000 --> 00:00:{i % 60:02d},500\n"
                    f"{'AB'[i % 2]}: x{i}\n\n" for i in range(1, n + 1))
     _, f = _ingest({"transcripts/tiny.srt": cues.encode()}, limit=30)
-    row = f.loc["transcripts/tiny.srt"]
-    assert row[S.UNITS] == n
+    row = f.loc["transcripts/tiny.srt"]  # 100,000 turns: refused, not hours of embedding
+    assert row[S.FILE_STATUS] == "rejected" and "ingest.max_document_passages" in row[S.REASON]
+    _, f = _ingest({"transcripts/tiny.srt": cues.encode()}, limit=30, cfg=ConsultConfig(
+        ingest=IngestConfig(max_document_passages=200_000)))
+    assert f.loc["transcripts/tiny.srt", S.N_PASSAGES] == n  # every cue a turn when allowed
+
+
+def test_a_transcript_of_countless_tiny_turns_is_rejected_by_its_limit():
+    lines = "".join(f"{'AB'[i % 2]}: x{i}\n" for i in range(3_000))
+    _, f = _ingest({"transcripts/turns.txt": lines.encode(), "workshops/ok.md": b"- Ports.\n"},
+                   ConsultConfig(ingest=IngestConfig(max_document_passages=2_000)))
+    row = f.loc["transcripts/turns.txt"]
+    assert row[S.FILE_STATUS] == "rejected" and "ingest.max_document_passages=2,000" in row[
+        S.REASON]
+    assert f.loc["workshops/ok.md", S.N_PASSAGES] == 1
+    assert ConsultConfig().ingest.max_document_passages == 50_000
 
 
 def test_pdf_with_thousands_of_empty_pages():

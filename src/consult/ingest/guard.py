@@ -16,7 +16,7 @@ from typing import Callable
 
 from consult import schema as S
 from consult.ingest.base import ReadContext, ReadResult
-from consult.ingest.limits import Budget, run_limited
+from consult.ingest.limits import Budget, LimitExceeded, run_limited
 from consult.schema import RawFile
 
 log = logging.getLogger(__name__)
@@ -118,10 +118,16 @@ def reconcile_units(res: ReadResult, relpath: str) -> ReadResult:
 
 
 def read_guarded(reader: Callable[[RawFile, ReadContext], ReadResult], raw: RawFile,
-                 ctx: ReadContext) -> ReadResult:
-    """reader(raw, ctx) under the file's limits; raises LimitExceeded (an UnreadableFile)."""
+                 ctx: ReadContext, max_passages: int | None = None) -> ReadResult:
+    """reader(raw, ctx) under the file's limits; raises LimitExceeded (an UnreadableFile).
+    `max_passages`: ingest.max_document_passages, for transcripts and notes."""
     cfg = ctx.config.ingest
     ctx.budget = Budget(cfg)
     res = run_limited(reader, raw, ctx, config=cfg)
+    if max_passages is not None and len(res.passages) > max_passages:
+        raise LimitExceeded(
+            f"the file gives {len(res.passages):,} passages, over the limit "
+            f"ingest.max_document_passages={max_passages:,} (a file of tiny cues or lines?); "
+            "split it or raise the limit in consult.toml")
     res = split_long_passages(res, cfg.max_passage_chars)
     return reconcile_units(res, raw.relpath)

@@ -264,7 +264,8 @@ def read_planned(item: PlannedFile, round_name: str, config: ConsultConfig,
     """
     ctx = ReadContext(round=round_name, config=config, manifest=manifest_for(item.rel, manifest))
     try:
-        return read_guarded(_reader(item.kind), item.raw, ctx)
+        return read_guarded(_reader(item.kind), item.raw, ctx, None if item.kind == "survey"
+                            else config.ingest.max_document_passages)
     except UnreadableFile as exc:
         return str(exc)
     except Exception as exc:  # a reader bug must not stop the round
