@@ -219,7 +219,7 @@ def test_large_transcript_is_fast():
     t0 = time.perf_counter()
     res = read_text("big.txt", block)
     assert res.units == 20_000
-    assert time.perf_counter() - t0 < 10
+    assert time.perf_counter() - t0 < 30  # stops in seconds, not minutes
 
 
 def test_chair_first_line_is_a_turn_not_metadata():
