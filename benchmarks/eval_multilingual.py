@@ -33,9 +33,9 @@ sys.path.insert(0, str(HERE.parent / "src"))
 from consult import schema  # noqa: E402
 from consult.codebook import load_codebook  # noqa: E402
 from consult.config import ConsultConfig, TopicsConfig  # noqa: E402
-from consult.embed import EmbeddingCache, embed_texts  # noqa: E402
+from consult.embed import EmbeddingCache, LazyEmbedder, embed_texts  # noqa: E402
 from consult.multilingual import embed_routed  # noqa: E402
-from consult.tabletag import _embedder, tag_table  # noqa: E402
+from consult.tabletag import tag_table  # noqa: E402
 from consult.topics import discover_themes  # noqa: E402
 
 SIB = HERE.parent.parent / "shared" / "data" / "sib200-asean"
@@ -113,7 +113,7 @@ def themes(data: pd.DataFrame, cfg: ConsultConfig, cache: EmbeddingCache, seeds:
     from sklearn.metrics import normalized_mutual_info_score as nmi
 
     def embed(texts, settings):
-        return embed_texts(texts, _embedder(settings), cache)[0]
+        return embed_texts(texts, LazyEmbedder(settings), cache)[0]
 
     out = {}
     for mix, langs in MIXES.items():

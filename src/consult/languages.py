@@ -41,16 +41,21 @@ def name(code: str) -> str:
     return f"{NAMES[code]} ({code})" if code in NAMES else str(code)
 
 
+def trained_languages(model: str) -> frozenset[str]:
+    """Languages a model (by name) was trained on; unknown local folders are taken as English."""
+    for known, langs in MODEL_LANGUAGES.items():
+        if model.startswith(known):
+            return langs
+    return frozenset({"en"})
+
+
 def model_supports(model: str, language: str) -> bool:
     """Whether `model` was trained on `language` (`und` is never supported)."""
     if language == UNDETERMINED or not language:
         return False
     if model.startswith("hashing"):
         return True  # the test backend treats every language alike
-    for known, langs in MODEL_LANGUAGES.items():
-        if model.startswith(known):
-            return language in langs
-    return language == "en"
+    return language in trained_languages(model)
 
 
 # What manifests and survey tools write for a language, beyond ISO codes and the English names

@@ -19,7 +19,7 @@ from consult.config import EmbeddingConfig
 from consult.embed import BUNDLED_MODEL, embedder_name
 from consult.embed_e5 import E5_MODEL
 from consult.embed_space import agreement, has_map, to_space
-from consult.languages import MODEL_LANGUAGES, UNDETERMINED, model_supports
+from consult.languages import UNDETERMINED, model_supports, trained_languages
 
 log = logging.getLogger(__name__)
 
@@ -29,14 +29,6 @@ def multilingual_spec(cfg: EmbeddingConfig) -> str:
     if cfg.multilingual_model:
         return cfg.multilingual_model
     return cfg.model if cfg.model.startswith("hashing") else E5_MODEL
-
-
-def trained_languages(spec_name: str) -> frozenset[str]:
-    """Languages a model name was trained on; unknown local folders are taken as English."""
-    for known, langs in MODEL_LANGUAGES.items():
-        if spec_name.startswith(known):
-            return langs
-    return frozenset({"en"})
 
 
 def model_spec(language: str, cfg: EmbeddingConfig) -> str:

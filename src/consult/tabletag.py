@@ -19,7 +19,7 @@ import pandas as pd
 from consult import schema
 from consult.codebook import Codebook, load_codebook
 from consult.config import ConsultConfig
-from consult.embed import Embedder, EmbeddingCache, LazyEmbedder, cache_home, embed_texts
+from consult.embed import EmbeddingCache, LazyEmbedder, cache_home, embed_texts
 from consult.tag import TagResult, tag_passages
 
 log = logging.getLogger(__name__)
@@ -134,14 +134,14 @@ def tag_table(
 
     def embed(batch: list[str], settings) -> np.ndarray:
         nonlocal computed
-        vecs, n_new = embed_texts(batch, _embedder(settings), cache)
+        vecs, n_new = embed_texts(batch, LazyEmbedder(settings), cache)
         computed += n_new
         return vecs
 
     routed = embed_routed(kept_texts, langs, config.embedding, embed)
     if kept_texts and cache is not None:
         log.info("Embedded %d texts (%d new, rest from cache)", len(kept_texts), computed)
-    result = tag_passages(kept_texts, routed.vectors, codebook, _embedder(routed.space),
+    result = tag_passages(kept_texts, routed.vectors, codebook, LazyEmbedder(routed.space),
                           config.tagging, labelled=labelled, cache=cache, languages=langs,
                           reliability=routed.reliability,
                           encode_labelled=labelled_reader(config.embedding, embed))
@@ -163,11 +163,6 @@ def tag_table(
         out.loc[keep, schema.LANGUAGE] = langs
         out.loc[keep, score_cols] = result.scores[score_cols].to_numpy()
     return out, result
-
-
-def _embedder(settings) -> Embedder:
-    """One loaded model per settings, for the whole process (codebook and texts share it)."""
-    return LazyEmbedder(settings)
 
 
 def run_table_tag(
