@@ -48,7 +48,7 @@ def _child_bertopic(outputs: str, round_name: str) -> None:
     import pandas as pd
 
     from consult.config import ConsultConfig
-    from consult.embed import embedder_name
+    from consult.embedding.embed import embedder_name
     from consult.workspace import RoundPaths
     from flows.steps import embedding_cache
 

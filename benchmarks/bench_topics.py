@@ -105,7 +105,7 @@ def child(method: str, n: int, model: str, cache: str) -> dict:
     t0 = time.perf_counter()
     if method == "ours":
         from consult.config import TopicsConfig
-        from consult.topics import discover_themes
+        from consult.themes.topics import discover_themes
 
         res = discover_themes(texts, X, None, None, TopicsConfig())
         labels = res.assignments["theme_id"].to_numpy()
@@ -153,7 +153,7 @@ def markdown(rows: list[dict], meta: dict) -> str:
         lines.append(
             f"| {r['n']} | {r['method']} | {r['seconds']} | {r['peak_rss_mb']} "
             f"({r['rss_before_mb']}) | {r['themes']} | {r['outlier_share']} | {ratio} |")
-    lines += ["", "ours = `consult.topics.discover_themes` with default `TopicsConfig` "
+    lines += ["", "ours = `consult.themes.topics.discover_themes` with default `TopicsConfig` "
               "(PCA + k-means inside BERTopic, lemmatised c-TF-IDF keywords, labels, quotes); "
               "plain = `BERTopic().fit_transform(texts, embeddings=X)` (default UMAP + HDBSCAN) "
               "in a "

@@ -1,6 +1,6 @@
 """CAP benchmark: tag 4,449 hand-coded US bill texts with the CAP major topics, as `consult tag` does.
 
-Runs the real path (`consult.tabletag.read_table` + `tag_table`, the code behind `consult tag`)
+Runs the real path (`consult.tagging.table.read_table` + `tag_table`, the code behind `consult tag`)
 with default settings, zero-shot (label + one-sentence description) and with keywords, and reports
 per-topic precision / recall / accuracy, micro and macro F1, and the mean per-topic binary accuracy
 ("does this text address topic X"), the held-out metric. A plain-cosine baseline (best topic by
@@ -25,11 +25,11 @@ from pathlib import Path
 import numpy as np
 
 from consult import schema
-from consult.codebook import load_codebook
+from consult.tagging.codebook import load_codebook
 from consult.config import ConsultConfig, EmbeddingConfig
-from consult.embed import EmbeddingCache, load_embedder
-from consult.tabletag import read_table, tag_table
-from consult.tag import tag_passages
+from consult.embedding.embed import EmbeddingCache, load_embedder
+from consult.tagging.table import read_table, tag_table
+from consult.tagging.tag import tag_passages
 
 HERE = Path(__file__).resolve().parent
 DATA = HERE.parent.parent / "shared" / "data" / "cap-us-congress" / "USCongress.csv.gz"
@@ -137,7 +137,7 @@ def _themes_hook(texts, vecs, df) -> dict:
     from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
 
     from consult.config import TopicsConfig
-    from consult.topics import discover_themes
+    from consult.themes.topics import discover_themes
 
     res = discover_themes(list(texts), np.asarray(vecs), None, None, TopicsConfig())
     themes = res.assignments[schema.THEME_ID].tolist()

@@ -1,4 +1,4 @@
-"""Language identification per passage (`consult.ingest.language`) on SIB-200's ASEAN languages.
+"""Language identification per passage (`consult.text.detect`) on SIB-200's ASEAN languages.
 
 Scores Indonesian and Malay separately, per language and overall, with no prior, then with the
 file's dominant language as prior (each language's sentences form one file) and with a stated
@@ -25,7 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from consult.ingest import language as L
+from consult.text import detect as L
 
 DATA = ROOT.parent / "shared" / "data" / "sib200-asean"
 RESULTS = ROOT / "benchmarks" / "results"
@@ -83,13 +83,13 @@ def speed(texts: list[str], n: int) -> dict:
 
 
 def fit_idms(split: str = "train") -> dict:
-    """Refit the id/ms weights in `consult.ingest.idms` (logistic regression on `split`)."""
+    """Refit the id/ms weights in `consult.text.idms` (logistic regression on `split`)."""
     import math
 
     import numpy as np
     from sklearn.linear_model import LogisticRegression
 
-    from consult.ingest import idms
+    from consult.text import idms
 
     rows = [(g, t) for g, t in load(split) if g in ("id", "ms")]
     ident = L._langid()

@@ -31,12 +31,12 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "src"))
 
 from consult import schema  # noqa: E402
-from consult.codebook import load_codebook  # noqa: E402
+from consult.tagging.codebook import load_codebook  # noqa: E402
 from consult.config import ConsultConfig, TopicsConfig  # noqa: E402
-from consult.embed import EmbeddingCache, LazyEmbedder, embed_texts  # noqa: E402
-from consult.multilingual import embed_routed  # noqa: E402
-from consult.tabletag import tag_table  # noqa: E402
-from consult.topics import discover_themes  # noqa: E402
+from consult.embedding.embed import EmbeddingCache, LazyEmbedder, embed_texts  # noqa: E402
+from consult.embedding.routing import embed_routed  # noqa: E402
+from consult.tagging.table import tag_table  # noqa: E402
+from consult.themes.topics import discover_themes  # noqa: E402
 
 SIB = HERE.parent.parent / "shared" / "data" / "sib200-asean"
 LANGS = {"eng_Latn": "en", "ind_Latn": "id", "zsm_Latn": "ms", "vie_Latn": "vi", "tha_Thai": "th",
@@ -138,8 +138,8 @@ def themes(data: pd.DataFrame, cfg: ConsultConfig, cache: EmbeddingCache, seeds:
 
 
 def write_agreement(res: dict, cfg: ConsultConfig) -> None:
-    from consult.embed_space import map_path
-    from consult.multilingual import model_name, model_spec
+    from consult.embedding.space import map_path
+    from consult.embedding.routing import model_name, model_spec
 
     rows = res["tagging"]["one sentence"]["languages"]
     target = model_name(cfg.embedding, cfg.embedding.model)
@@ -203,7 +203,7 @@ def main(argv: list[str] | None = None) -> int:
         f" --config {args.config}" if args.config else ""),
         "settings": cfg.embedding.model_dump()}
     res["tagging"] = tagging(data, cfg, cache)
-    from consult.multilingual import model_name, model_spec
+    from consult.embedding.routing import model_name, model_spec
 
     res["models"] = {code: model_name(cfg.embedding, model_spec(code, cfg.embedding))
                      for code in LANGS.values()}

@@ -77,7 +77,7 @@ def embed(texts: list[str], model: str, cache_dir: str | None) -> np.ndarray:
     when a text is missing from the cache."""
     sys.path.insert(0, str(ROOT / "src"))
     from consult.config import EmbeddingConfig
-    from consult.embed import EmbeddingCache, LazyEmbedder
+    from consult.embedding.embed import EmbeddingCache, LazyEmbedder
 
     vecs, n_new = EmbeddingCache(cache_dir).embed(texts, LazyEmbedder(EmbeddingConfig(model=model)))
     if n_new:
@@ -99,7 +99,7 @@ def scores(truth: np.ndarray, pred: np.ndarray) -> dict:
 
 def ours(texts: list[str], X: np.ndarray, **cfg) -> tuple[np.ndarray, float]:
     from consult.config import TopicsConfig
-    from consult.topics import discover_themes
+    from consult.themes.topics import discover_themes
 
     t0 = time.perf_counter()
     res = discover_themes(texts, X, None, None, TopicsConfig(**cfg))

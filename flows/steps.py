@@ -19,9 +19,9 @@ import pandas as pd
 import consult
 from consult import schema as S
 from consult.config import ConsultConfig
-from consult.embed import EmbeddingCache, LazyEmbedder
+from consult.embedding.embed import EmbeddingCache, LazyEmbedder
 from consult.ids import sha256_file
-from consult.languages import UNDETERMINED
+from consult.text.languages import UNDETERMINED
 from consult.schema import RawFile
 from consult.report.counts import counted_mask, id_list
 from consult.workspace import RoundPaths, atomic_write, sweep_temp
@@ -112,7 +112,7 @@ class Prepared:
 def prepare(ingested, config: ConsultConfig, cache_dir: Path | None = None) -> Prepared:
     """Prepare the round; with `cache_dir`, languages detected for the same passages in an
     earlier run are reused (detection is most of prepare's time at 10k passages)."""
-    from consult.prepare import prepare_round
+    from consult.ingest.prepare import prepare_round
 
     detect = _remembered_detection(cache_dir) if cache_dir is not None else None
     return Prepared(*prepare_round(ingested.passages, ingested.rejected, ingested.files, config,
@@ -120,11 +120,11 @@ def prepare(ingested, config: ConsultConfig, cache_dir: Path | None = None) -> P
 
 
 def _remembered_detection(cache_dir: Path):
-    from consult.ingest.language import detect_languages
+    from consult.text.detect import detect_languages
 
     def detect(texts, priors=None, groups=None):
-        key = _key("languages", fingerprint("consult.ingest.language", "consult.ingest.idms",
-                                            "consult.languages"), texts, priors, groups)
+        key = _key("languages", fingerprint("consult.text.detect", "consult.text.idms",
+                                            "consult.text.languages"), texts, priors, groups)
         hit = _cache_get(cache_dir, key)
         if hit is None:
             hit = detect_languages(texts, priors=priors, groups=groups)
@@ -187,7 +187,7 @@ class Embedded:
 def embed_passages(passages: pd.DataFrame, config: ConsultConfig, cache: EmbeddingCache,
                    runner: Callable[[ConsultConfig], Callable], logger) -> Embedded:
     """Each passage embedded (cached, in chunks) by the model for its language."""
-    from consult.multilingual import embed_routed
+    from consult.embedding.routing import embed_routed
 
     runtimes: dict[str, str] = {}
 
@@ -209,8 +209,8 @@ def embed_passages(passages: pd.DataFrame, config: ConsultConfig, cache: Embeddi
 
 def _labelled_reader(config: ConsultConfig, cache: EmbeddingCache | None):
     """Confirmed passages of earlier rounds, read as this round's passages are."""
-    from consult.embed import embed_texts
-    from consult.multilingual import labelled_reader
+    from consult.embedding.embed import embed_texts
+    from consult.embedding.routing import labelled_reader
 
     return labelled_reader(config.embedding,
                            lambda texts, s: embed_texts(texts, LazyEmbedder(s), cache)[0])
@@ -235,7 +235,8 @@ class Tagged:
 
 def labelled_from_other_rounds(outputs_dir: Path, round_name: str) -> pd.DataFrame | None:
     """Reviewer-confirmed decisions of earlier rounds, as examples for the tagger."""
-    from consult.reviews import labelled_examples, load_store
+    from consult.reviews.rules import labelled_examples
+    from consult.reviews.store import load_store
 
     frames = []
     for store_path in sorted(outputs_dir.glob("*/reviews.csv")):
@@ -251,18 +252,18 @@ def tag(passages: pd.DataFrame, embeddings: np.ndarray, config: ConsultConfig,
         space: ConsultConfig | None = None, reliability: list[float] | None = None) -> Tagged:
     """`space`: the settings whose model put `embeddings` in their space (it reads the
     codebook); the run's own settings when every passage was read by one model.
-    `reliability`: per passage, see `consult.tag.tag_passages`."""
-    from consult.codebook import load_codebook
-    from consult.tag import tag_passages
+    `reliability`: per passage, see `consult.tagging.tag.tag_passages`."""
+    from consult.tagging.codebook import load_codebook
+    from consult.tagging.tag import tag_passages
 
     codebook = load_codebook(config.tagging.codebook)
     labelled = labelled_from_other_rounds(outputs_dir, round_name)
     texts = passages[S.TEXT].astype(str).tolist()
     languages = _languages(passages)
     lazy = LazyEmbedder((space or config).embedding)
-    key = _key("tag", fingerprint("consult.tag", "consult.tag_keywords", "consult.nlp",
-                                  "consult.codebook", "consult.embed", "consult.multilingual",
-                                  "consult.embed_space", "consult.ingest.language"),
+    key = _key("tag", fingerprint("consult.tagging.tag", "consult.tagging.keywords", "consult.text.lemmas",
+                                  "consult.tagging.codebook", "consult.embedding.embed", "consult.embedding.routing",
+                                  "consult.embedding.space", "consult.text.detect"),
                embeddings.tobytes(), texts, languages, reliability, codebook.sha256,
                config.section_hash("tagging"), lazy.name,
                None if labelled is None else labelled.to_json(orient="values"))
@@ -282,13 +283,13 @@ def tag(passages: pd.DataFrame, embeddings: np.ndarray, config: ConsultConfig,
 def themes(passages: pd.DataFrame, embeddings: np.ndarray, scores: pd.DataFrame, codebook,
            config: ConsultConfig, cache_dir: Path, coverage: np.ndarray | None = None):
     """Fit themes, reusing the fitted result when texts, vectors, scores and settings are unchanged."""
-    from consult.topics import discover_themes
+    from consult.themes.topics import discover_themes
 
     texts = passages[S.TEXT].astype(str).tolist()
     languages = _languages(passages)
     mask = counted_mask(passages).to_numpy()
-    code = fingerprint("consult.topics", "consult.topics_labels", "consult.topics_words",
-                       "consult.backends", "consult.quotes", "consult.ingest.language")
+    code = fingerprint("consult.themes.topics", "consult.themes.labels", "consult.text.words",
+                       "consult.themes.clustering", "consult.themes.quotes", "consult.text.detect")
     key = _key("themes", code, embeddings.tobytes(), languages,
                texts, mask.tolist(), pd.util.hash_pandas_object(scores, index=False).sum(),
                None if coverage is None else coverage.tobytes(),
@@ -343,15 +344,17 @@ def bundle(paths: RoundPaths, prepared: Prepared, embedded: Embedded, tagged: Ta
 def report(paths: RoundPaths, b: dict, config: ConsultConfig) -> dict:
     """Reconcile reviewer decisions, keep the workbook about to be replaced, write the outputs.
 
-    Decisions come from reviews.csv, its copy and every current workbook (consult.review_sources)
+    Decisions come from reviews.csv, its copy and every current workbook (consult.reviews.sources)
     before anything is overwritten. A workbook that is open or cannot be read is never
     replaced: the new one goes beside it, and the log, Data quality and Run info say so.
     """
-    from consult import reviews
-    from consult.quotes import representative
-    from consult.report import ReportData, write_tables, write_workbook
-    from consult.review_files import archive, beside_path
-    from consult.review_sources import collect, remember_written
+    from consult.reviews import rules as reviews
+    from consult.themes.quotes import representative
+    from consult.report.workbook import ReportData, write_workbook
+    from consult.report.export import write_tables
+    from consult.reviews.files import archive, beside_path
+    from consult.reviews.readback import remember_written
+    from consult.reviews.sources import collect
 
     t0 = time.perf_counter()
     paths.out_dir.mkdir(parents=True, exist_ok=True)
@@ -413,7 +416,7 @@ def report(paths: RoundPaths, b: dict, config: ConsultConfig) -> dict:
 def _outcome(b: dict, workbook: Path, passages: pd.DataFrame, **extra) -> dict:
     """What the flow reports of a written (or kept) workbook; `notices` say what happened to
     reviewer files (an open workbook, a rebuilt reviews.csv)."""
-    from consult import reviews
+    from consult.reviews import rules as reviews
 
     extra.setdefault("notices", [])
     return {"workbook": workbook, "passages": passages, "themes": b["themes"],
@@ -443,9 +446,9 @@ def _content_key(b: dict, store, config: ConsultConfig, problems=None) -> str:
     # not what the workbook says, or (reviewer decisions) said by the store and problems above
     per_process = ("started", "stage seconds", "embedding runtime", "reviewer decisions")
     info = {k: v for k, v in b["run_info"].items() if k not in per_process}
-    return _key("content", fingerprint("consult.report", "consult.reviews", "consult.quotes",
-                                       "consult.review_store", "consult.review_sources",
-                                       "consult.review_recovery", "consult.review_files"),
+    return _key("content", fingerprint("consult.report", "consult.reviews.rules", "consult.themes.quotes",
+                                       "consult.reviews.store", "consult.reviews.sources",
+                                       "consult.reviews.recovery", "consult.reviews.files"),
                 *parts, info, config.section_hash("report"))
 
 
@@ -457,7 +460,7 @@ def _write_run_info(paths: RoundPaths, info: dict, t0: float) -> None:
 
 def _reuse_outputs(paths: RoundPaths, b: dict, previous: dict, t0: float, store,
                    notices: list[str] | None = None) -> dict:
-    from consult import reviews
+    from consult.reviews import rules as reviews
 
     passages = reviews.apply_reviews(b["passages"], store)
     info = dict(previous, **{"stage seconds": b["run_info"]["stage seconds"],

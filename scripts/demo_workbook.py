@@ -19,13 +19,16 @@ from report_fakes import (  # noqa: E402
     make_run_info, make_scores, make_themes,
 )
 
-from consult import reviews, schema  # noqa: E402
-from consult.report import ReportData, workbook_name, write_tables, write_workbook  # noqa: E402
+from consult import schema  # noqa: E402
+
+from consult.reviews import rules as reviews
+from consult.report.workbook import ReportData, workbook_name, write_workbook  # noqa: E402
+from consult.report.export import write_tables
 
 
 def main(out: Path) -> Path:
     try:
-        from consult.codebook import load_codebook
+        from consult.tagging.codebook import load_codebook
 
         cb = load_codebook()  # the bundled codebook: real labels, real number of priorities
     except Exception:  # noqa: BLE001 - the demo still works with the test stand-in

@@ -26,9 +26,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 from consult.config import EmbeddingConfig  # noqa: E402
-from consult.embed import EmbeddingCache, embed_texts, load_embedder  # noqa: E402
-from consult.embed_e5 import E5_MODEL  # noqa: E402
-from consult.embed_space import map_path  # noqa: E402
+from consult.embedding.embed import EmbeddingCache, embed_texts, load_embedder  # noqa: E402
+from consult.embedding.e5 import E5_MODEL  # noqa: E402
+from consult.embedding.space import map_path  # noqa: E402
 
 SIB = ROOT.parent / "shared" / "data" / "sib200-asean"
 QMSUM = ROOT.parent / "shared" / "data" / "qmsum-committee" / "val.jsonl"

@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 
-from consult.codebook import CodebookError, load_codebook, parse_codebook
+from consult.tagging.codebook import CodebookError, load_codebook, parse_codebook
 
 FIX = Path(__file__).parent / "fixtures" / "codebooks"
 

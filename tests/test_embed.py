@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 
 from consult.config import EmbeddingConfig
-import consult.embed as embed_mod
-from consult.embed import (EmbeddingCache, HashingEmbedder, LazyEmbedder, embedder_name,
+import consult.embedding.embed as embed_mod
+from consult.embedding.embed import (EmbeddingCache, HashingEmbedder, LazyEmbedder, embedder_name,
                            load_embedder, resolve_device, resolve_precision)
 
 
@@ -75,7 +75,7 @@ def test_bundled_model_loads_offline_by_path():
 @pytest.mark.slow
 def test_onnx_runtime_gives_the_torch_vectors(tmp_path, monkeypatch):
     pytest.importorskip("onnxruntime")
-    from consult.embed_onnx import OnnxEmbedder
+    from consult.embedding.onnx import OnnxEmbedder
 
     monkeypatch.setenv("CONSULT_CACHE_DIR", str(tmp_path))
     texts = ["Harmonise customs procedures across ASEAN borders.", "Green bonds",
@@ -127,7 +127,7 @@ def test_bf16_with_onnx_runtime_says_what_to_set():
 
 @pytest.mark.slow
 def test_bf16_autocast_keeps_the_fp32_vectors():
-    from consult.embed import SentenceTransformerEmbedder
+    from consult.embedding.embed import SentenceTransformerEmbedder
 
     texts = ["Harmonise customs procedures across ASEAN borders.", "Green bonds",
              "Scholarships for students to study in another Member State, with visas " * 5]
@@ -140,7 +140,7 @@ def test_bf16_autocast_keeps_the_fp32_vectors():
 
 
 def test_preload_loads_the_model_once_for_the_flow(monkeypatch):
-    import consult.embed as embed_mod
+    import consult.embedding.embed as embed_mod
 
     calls: list[str] = []
 

@@ -57,7 +57,7 @@ def test_every_unit_is_accounted_for(sample_run):
 
 
 def _rerun(out, raw):
-    from consult import embed
+    from consult.embedding import embed
     from flows.consultation_round import consultation_round
 
     embed._LOADED.clear()  # as in a drafter's next `consult run`: a fresh process, no model loaded
@@ -68,7 +68,7 @@ def _rerun(out, raw):
 
 
 def test_rerun_is_served_from_cache_and_a_reviewer_edit_survives_two_reruns(sample_run):
-    from consult.report import edits
+    from consult.reviews import edits
 
     out, workbook, raw = sample_run
     rnd = out / "sample-round"

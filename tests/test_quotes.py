@@ -3,7 +3,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from consult.quotes import representative
+from consult.themes.quotes import representative
 
 
 def _vecs(*rows: list[float]) -> np.ndarray:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from consult.config import PrivacyConfig
-from consult.redact import Redactor, redact_text
+from consult.privacy.redact import Redactor, redact_text
 
 
 @pytest.mark.parametrize("text,planted", [

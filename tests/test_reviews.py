@@ -7,7 +7,10 @@ from dataclasses import dataclass
 import pandas as pd
 import pytest
 
-from consult import reviews, schema
+from consult import schema
+
+from consult.reviews import rules as reviews
+from consult.reviews import store as store_io
 
 
 @dataclass(frozen=True)
@@ -103,22 +106,22 @@ def test_apply_reviews_makes_reviewer_final():
 
 def test_store_round_trip_is_exact_and_neutralised(tmp_path):
     store, _ = reviews.merge_reviews(None, _edits(("p1", "=A; B", "=HYPERLINK(x)")), CB, "t")
-    path = reviews.save_store(store, tmp_path / "r1" / "reviews.csv")
-    back = reviews.load_store(path)
+    path = store_io.save_store(store, tmp_path / "r1" / "reviews.csv")
+    back = store_io.load_store(path)
     assert back.iloc[0][schema.REVIEWER_NOTE] == "=HYPERLINK(x)"
     assert back.iloc[0][reviews.REVIEWER_INPUT] == "=A; B"
     assert "'=HYPERLINK(x)" in path.read_text(encoding="utf-8-sig")  # no live formula
     assert sorted(p.name for p in path.parent.rglob("*") if p.is_file()) == [
         "reviews-copy.csv", "reviews.csv"]  # the file and its copy, no temporary left
-    assert reviews.load_store(tmp_path / "missing.csv").empty
+    assert store_io.load_store(tmp_path / "missing.csv").empty
 
 
 def test_journal_appends_and_detects_an_edited_line(tmp_path):
-    from consult import review_store
+    from consult.reviews import store as review_store
 
     path = tmp_path / "reviews.csv"
     store, _ = reviews.merge_reviews(None, _edits(("p1", "A", ""), ("p2", "B", "")), CB, "t1")
-    reviews.save_store(store, path)
+    store_io.save_store(store, path)
     first = path.read_text(encoding="utf-8-sig")
     later, _ = reviews.merge_reviews(store, _edits(("p1", "C", "")), CB, "t2")
     journal = review_store.read_journal(path)
@@ -126,13 +129,13 @@ def test_journal_appends_and_detects_an_edited_line(tmp_path):
     text = path.read_text(encoding="utf-8-sig")
     assert text.startswith(first) and text.count("\n") == first.count("\n") + 1  # appended
     assert review_store.read_journal(path).intact
-    assert reviews.load_store(path).set_index(schema.PASSAGE_ID).loc["p1", "decision"] == (
+    assert store_io.load_store(path).set_index(schema.PASSAGE_ID).loc["p1", "decision"] == (
         reviews.PRIORITIES_DECISION)
     path.write_text(text.replace("p2,B,B", "p2,A,A"), encoding="utf-8")
     journal = review_store.read_journal(path)
     assert not journal.intact and [b["line"] for b in journal.bad] == [3]
     assert "reviews.csv" in journal.problem() and "line(s) 3" in journal.problem()
-    assert set(reviews.load_store(path)[schema.PASSAGE_ID]) == {"p1"}  # checked rows only
+    assert set(store_io.load_store(path)[schema.PASSAGE_ID]) == {"p1"}  # checked rows only
 
 
 def test_orphaned():
@@ -166,7 +169,7 @@ def test_labelled_examples_from_confirmed_decisions():
 
 
 def test_an_unreadable_workbook_is_left_alone_and_named(tmp_path):
-    from consult.review_sources import collect
+    from consult.reviews.sources import collect
 
     book = tmp_path / "consultation-summary-r1.xlsx"
     book.write_bytes(b"not a zip file")
@@ -179,7 +182,7 @@ def test_an_unreadable_workbook_is_left_alone_and_named(tmp_path):
 
 
 def test_no_previous_workbook_is_a_first_run(tmp_path):
-    from consult.review_sources import collect
+    from consult.reviews.sources import collect
 
     got = collect(tmp_path / "none.xlsx", tmp_path / "reviews.csv", CB, "t")
     assert got.store.empty and got.problems().empty and not got.notices

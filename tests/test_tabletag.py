@@ -3,7 +3,7 @@ import pytest
 
 from consult import schema
 from consult.config import ConsultConfig, EmbeddingConfig
-from consult.tabletag import ROW_COLUMN, TABLE_STATUS, TableError, read_table, run_table_tag
+from consult.tagging.table import ROW_COLUMN, TABLE_STATUS, TableError, read_table, run_table_tag
 
 CODEBOOK = """name: Test plan
 priorities:

@@ -5,12 +5,12 @@ import pandas as pd
 import pytest
 
 from consult import schema
-from consult.codebook import load_codebook, parse_codebook
+from consult.tagging.codebook import load_codebook, parse_codebook
 from consult.config import EmbeddingConfig, TaggingConfig
-from consult.embed import EmbeddingCache, HashingEmbedder
-from consult.nlp import lemmas
-from consult.tag import build_prototypes, description_phrases, tag_passages
-from consult.tag_keywords import keyword_hits, keyword_matches
+from consult.embedding.embed import EmbeddingCache, HashingEmbedder
+from consult.text.lemmas import lemmas
+from consult.tagging.tag import build_prototypes, description_phrases, tag_passages
+from consult.tagging.keywords import keyword_hits, keyword_matches
 
 CODEBOOK = """
 name: Test plan
@@ -166,7 +166,7 @@ def test_tagging_speed_over_1000_passages_per_second():
 
 @pytest.mark.slow
 def test_real_model_tags_obvious_asean_passages(tmp_path):
-    from consult.embed import load_embedder
+    from consult.embedding.embed import load_embedder
 
     emb = load_embedder(EmbeddingConfig(device="cpu"))
     cb = load_codebook(None)

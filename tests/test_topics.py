@@ -8,11 +8,11 @@ import pandas as pd
 import pytest
 
 from consult import schema
-from consult.backends import KMeansClusterer, PCAReducer, auto_n_clusters
+from consult.themes.clustering import KMeansClusterer, PCAReducer, auto_n_clusters
 from consult.config import TopicsConfig
-from consult.embed import HashingEmbedder
-from consult.topics import discover_themes, link_priorities
-from consult.topics_labels import make_labels
+from consult.embedding.embed import HashingEmbedder
+from consult.themes.topics import discover_themes, link_priorities
+from consult.themes.labels import make_labels
 
 TOPICS = {
     "logistics": ["port", "shipping", "customs", "cargo", "logistics", "freight", "border",
@@ -273,7 +273,7 @@ def test_umap_hdbscan_backend_runs_and_reduces_outliers():
 @pytest.mark.slow
 def test_real_model_separates_three_topics():
     from consult.config import EmbeddingConfig
-    from consult.embed import load_embedder
+    from consult.embedding.embed import load_embedder
 
     rng = random.Random(1)
     subjects = {

@@ -18,11 +18,11 @@ import pytest
 
 from consult import schema
 from consult.config import TopicsConfig
-from consult.ingest.language import stop_words as spacy_stop_words
-from consult.quotes import representative
-from consult.topics import discover_themes
-from consult.topics_labels import make_labels
-from consult.topics_words import MAX_WORD, keyword_docs, stop_words_for
+from consult.text.detect import stop_words as spacy_stop_words
+from consult.themes.quotes import representative
+from consult.themes.topics import discover_themes
+from consult.themes.labels import make_labels
+from consult.text.words import MAX_WORD, keyword_docs, stop_words_for
 
 FIXTURE = Path(__file__).parent / "fixtures" / "topics-multilingual.tsv"
 GERMAN = {"der", "die", "das", "auf", "und", "den", "dem", "im", "für", "zu", "an"}
@@ -163,7 +163,7 @@ def test_thai_and_lao_are_cut_into_words():
 
 
 def test_unsegmented_scripts_never_give_sentence_words(monkeypatch):
-    from consult import topics_words
+    from consult.text import words as topics_words
 
     monkeypatch.setattr(topics_words, "_segmenter", lambda lang: None)  # no pythainlp
     long_thai = "การขนส่งสินค้าผ่านด่านศุลกากรควรรวดเร็วขึ้น"

@@ -124,9 +124,9 @@ def _main(args) -> int:
         return _explain(storage_problem(exc) or exc)
     if args.command in ("run", "demo", "watch"):
         start_temporary_server()  # starts while the heavy imports below happen
-    from consult.codebook import CodebookError
+    from consult.tagging.codebook import CodebookError
     from consult.config import ConfigError
-    from consult.reviews import ReviewError
+    from consult.reviews.rules import ReviewError
     from consult.workspace import RoundError
 
     explained = (ConfigError, RoundError, CodebookError, ReviewError, FileNotFoundError,
@@ -177,7 +177,7 @@ def _dispatch(args) -> int:
         print(f"Workbook written: {Path(workbook).resolve()}")
         return 0
     if args.command == "tag":
-        from consult.tabletag import run_table_tag
+        from consult.tagging.table import run_table_tag
 
         out = run_table_tag(Path(args.taxonomy), Path(args.input), args.text_column, args.id_column,
                             Path(args.output), _config(args.config))

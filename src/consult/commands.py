@@ -17,9 +17,10 @@ log = logging.getLogger(__name__)
 
 def check_round(round_name: str, raw: str, config: ConsultConfig) -> tuple[str, bool]:
     """Ingest without modelling, so a facilitator can fix an upload before drafters run."""
-    from consult.ingest import format_check_report, ingest_round
+    from consult.ingest.check import format_check_report
+    from consult.ingest.round import ingest_round
     from consult.ingest.files import collect_round
-    from consult.prepare import prepare_round
+    from consult.ingest.prepare import prepare_round
 
     paths = RoundPaths.for_round(round_name, raw)
     paths.require_raw()
@@ -54,7 +55,7 @@ def run_round(round_name: str, raw: str, outputs: str, config: ConsultConfig,
         flow = flow.with_options(task_runner=runner)
     elif _first_run(round_name, outputs):
         # a first run will embed everything: load the model while Prefect's server starts
-        from consult.embed import LazyEmbedder
+        from consult.embedding.embed import LazyEmbedder
 
         LazyEmbedder(config.embedding).preload()
     wait_for_server()

@@ -209,7 +209,7 @@ class EmbeddingConfig(_Section):
     def _language_codes(cls, value: dict[str, str]) -> dict[str, str]:
         """Keys as the detector writes them ('Thai', 'tha' -> 'th'): a key no passage can ever
         carry would be ignored without a word."""
-        from consult.languages import UNDETERMINED, normalise_language
+        from consult.text.languages import UNDETERMINED, normalise_language
 
         out: dict[str, str] = {}
         for key, model in value.items():

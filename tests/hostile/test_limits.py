@@ -20,11 +20,11 @@ import hostile_files as H  # noqa: E402
 from consult import schema as S  # noqa: E402
 from consult.commands import check_round  # noqa: E402
 from consult.config import ConfigError, ConsultConfig, IngestConfig, load_config  # noqa: E402
-from consult.ingest import ingest_round  # noqa: E402
+from consult.ingest.round import ingest_round  # noqa: E402
 from consult.ingest.base import ReadContext  # noqa: E402
 from consult.ingest.guard import read_guarded, split_text  # noqa: E402
 from consult.ingest.limits import LimitExceeded, run_limited  # noqa: E402
-from consult.prepare import prepare_round  # noqa: E402
+from consult.ingest.prepare import prepare_round  # noqa: E402
 from consult.schema import RawFile  # noqa: E402
 
 
@@ -77,7 +77,7 @@ def test_split_text_parts_are_verbatim_and_bounded():
 
 
 def test_spacy_never_sees_a_text_over_max_length(monkeypatch):
-    from consult import nlp
+    from consult.text import lemmas as nlp
 
     pipe = nlp.pipeline()
     monkeypatch.setattr(pipe, "max_length", 5_000)

@@ -309,7 +309,7 @@ def test_the_defaults_and_the_example_settings_pass_validation():
 
 
 def test_a_codebook_with_a_python_tag_is_refused_naming_file_and_line(tmp_path):
-    from consult.codebook import CodebookError, load_codebook
+    from consult.tagging.codebook import CodebookError, load_codebook
 
     marker = tmp_path / "ran"
     book = tmp_path / "codebook.yaml"

@@ -13,7 +13,9 @@ import pytest
 
 from consult import schema as S
 from consult.config import ConsultConfig, EmbeddingConfig
-from consult.ingest import collect_round, format_check_report, ingest_round
+from consult.ingest.files import collect_round
+from consult.ingest.check import format_check_report
+from consult.ingest.round import ingest_round
 from consult.ingest.round import plan_round
 from consult.report.quality import write_data_quality
 

@@ -23,9 +23,11 @@ import pytest
 
 from consult import schema as S
 from consult.config import ConsultConfig, IngestConfig
-from consult.ingest import collect_round, format_check_report, ingest_round
-from consult.ingest.personal import NAME, file_display_names, header_meaning
-from consult.redact import Redactor
+from consult.ingest.files import collect_round
+from consult.ingest.check import format_check_report
+from consult.ingest.round import ingest_round
+from consult.privacy.personal import NAME, file_display_names, header_meaning
+from consult.privacy.redact import Redactor
 from consult.schema import RawFile
 
 sys.path.insert(0, str(Path(__file__).parent))

@@ -19,7 +19,12 @@ import numpy as np
 import pytest
 from openpyxl import load_workbook
 
-from consult import review_store, reviews, schema
+from consult import schema
+
+from consult.reviews import store as review_store
+
+from consult.reviews import rules as reviews
+from consult.reviews import store as store_io
 from consult.config import ConsultConfig
 from consult.workspace import RoundPaths
 from flows import steps
@@ -112,7 +117,7 @@ def _expect_all_decisions(book: Path) -> None:
     assert shown["pid0010"] == ("none", None, "reviewer")  # no priority fits
     assert shown["pid0001"] == ("P5", "P5", "reviewer")
     assert shown["pid0011"][1] == "P1;P3"
-    store = reviews.load_store(book.parent / "reviews.csv")
+    store = store_io.load_store(book.parent / "reviews.csv")
     assert set(store[schema.PASSAGE_ID]) == set(DECISIONS)
     assert store.set_index(schema.PASSAGE_ID).loc["pid0012", schema.REVIEWER_NOTE] == (
         DECISIONS["pid0012"][1])
@@ -210,7 +215,7 @@ def test_a_decision_found_only_in_a_damaged_line_is_applied_and_listed(reviewed)
     quality = _quality(_book(out))
     assert "pid0003" in quality and "found nowhere else" in quality
     assert "pid0099" in quality and "not applied" in quality
-    assert "pid0099" not in set(reviews.load_store(rnd / "reviews.csv")[schema.PASSAGE_ID])
+    assert "pid0099" not in set(store_io.load_store(rnd / "reviews.csv")[schema.PASSAGE_ID])
 
 
 def test_a_legacy_reviews_csv_is_read_and_converted(tmp_path):
@@ -280,7 +285,7 @@ def test_an_entry_whose_passage_id_was_cleared_is_listed(reviewed):
     (".~lock.consultation-summary-r2.xlsx#", False), ("~$r1.xlsx", False),
 ])
 def test_lock_files_of_excel_and_libreoffice_are_recognised(tmp_path, lock, is_lock):
-    from consult.review_files import lock_file
+    from consult.reviews.files import lock_file
 
     book = tmp_path / "consultation-summary-r1.xlsx"
     book.write_bytes(b"")
@@ -344,10 +349,10 @@ def test_reviews_csv_holds_no_live_formula_and_reads_back_exactly(tmp_path):
     import pandas as pd
 
     store, _ = reviews.merge_reviews(None, pd.DataFrame(edits), CB_AB, "t")
-    path = reviews.save_store(store, tmp_path / "reviews.csv")
+    path = store_io.save_store(store, tmp_path / "reviews.csv")
     for row in csv.reader(io.StringIO(path.read_text(encoding="utf-8-sig"), newline="")):
         assert not any(field.startswith(("=", "+", "-", "@", "\t", "\r")) for field in row), row
-    back = reviews.load_store(path).set_index(schema.PASSAGE_ID)
+    back = store_io.load_store(path).set_index(schema.PASSAGE_ID)
     for i, text in enumerate(HOSTILE):  # as stored: stripped, otherwise exact
         assert back.loc[f"p{i}", schema.REVIEWER_NOTE] == text.strip()
         assert back.loc[f"p{i}", schema.TEXT] == text.strip()

@@ -15,11 +15,11 @@ import hostile_files as H  # noqa: E402
 
 from consult import schema as S  # noqa: E402
 from consult.config import ConsultConfig  # noqa: E402
-from consult.ingest import ingest_round  # noqa: E402
+from consult.ingest.round import ingest_round  # noqa: E402
 from consult.ingest.base import ReadContext, ReadResult  # noqa: E402
 from consult.ingest.guard import read_guarded, reconcile_units  # noqa: E402
 from consult.ingest.transcripts import read_transcript  # noqa: E402
-from consult.prepare import prepare_round  # noqa: E402
+from consult.ingest.prepare import prepare_round  # noqa: E402
 from consult.schema import RawFile  # noqa: E402
 
 

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from consult.ingest.language import detect_language, detect_languages, stop_words
-from consult.languages import normalise_language
+from consult.text.detect import detect_language, detect_languages, stop_words
+from consult.text.languages import normalise_language
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "languages" / "passages.tsv"
 
@@ -44,7 +44,7 @@ def test_one_language_scripts_need_no_model(text, lang):
 
 
 def test_importing_loads_no_model():
-    code = ("import sys, consult.ingest.language; "
+    code = ("import sys, consult.text.detect; "
             "assert 'lingua' not in sys.modules and 'py3langid' not in sys.modules")
     subprocess.run([sys.executable, "-c", code], check=True)
 

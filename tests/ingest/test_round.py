@@ -17,7 +17,9 @@ from _fixtures import load_generator  # noqa: E402
 
 from consult import schema as S  # noqa: E402
 from consult.config import ConsultConfig  # noqa: E402
-from consult.ingest import collect_round, format_check_report, ingest_round  # noqa: E402
+from consult.ingest.files import collect_round  # noqa: E402
+from consult.ingest.check import format_check_report
+from consult.ingest.round import ingest_round
 from consult.ingest.files import CollectedFile  # noqa: E402
 from consult.schema import RawFile  # noqa: E402
 

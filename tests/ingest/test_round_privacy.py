@@ -10,7 +10,8 @@ import pytest
 
 from consult import schema as S
 from consult.config import ConsultConfig
-from consult.ingest import collect_round, ingest_round
+from consult.ingest.files import collect_round
+from consult.ingest.round import ingest_round
 
 from test_verbatim import check_round  # noqa: E402  (tests/ingest is on sys.path)
 

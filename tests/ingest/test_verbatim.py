@@ -20,7 +20,8 @@ import pytest
 
 from consult import schema as S
 from consult.config import ConsultConfig
-from consult.ingest import collect_round, ingest_round
+from consult.ingest.files import collect_round
+from consult.ingest.round import ingest_round
 
 ROOT = Path(__file__).resolve().parents[2]
 FIX = ROOT / "tests" / "fixtures"

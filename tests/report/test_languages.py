@@ -22,8 +22,10 @@ from report_fakes import (
     theme_language_strings,
 )
 
-from consult import reviews, schema
-from consult.report import ReportData, write_workbook
+from consult import schema
+
+from consult.reviews import rules as reviews
+from consult.report.workbook import ReportData, write_workbook
 from consult.report.languages import language_rows, languages_by_group, unsupported_rows
 
 

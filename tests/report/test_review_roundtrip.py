@@ -8,9 +8,13 @@ import pandas as pd
 from openpyxl import load_workbook
 from report_fakes import FakeCodebook, make_passages, make_priority_quotes, make_themes
 
-from consult import reviews, schema
-from consult.report import ReportData, workbook_name, write_workbook
-from consult.review_sources import archive, collect, remember_written
+from consult import schema
+
+from consult.reviews import rules as reviews
+from consult.reviews import store as store_io
+from consult.report.workbook import ReportData, workbook_name, write_workbook
+from consult.reviews.readback import remember_written
+from consult.reviews.sources import archive, collect
 
 
 def _run(folder: Path, passages: pd.DataFrame, cb, when: str) -> tuple[Path, pd.DataFrame]:
@@ -89,7 +93,7 @@ def test_reviewer_edit_survives_two_reruns_and_changes_counts(tmp_path):
     assert _passages_for(book, "pid0001")[2] == "P5"  # the first edit is still there
     assert _passages_for(book, "pid0002") == ("none", None, None)  # reviewer: no priority
     assert _passages_for(book, "pid0003")[2] == "P1"
-    store = reviews.load_store(tmp_path / "reviews.csv")
+    store = store_io.load_store(tmp_path / "reviews.csv")
     assert set(store[schema.PASSAGE_ID]) == {"pid0001", "pid0002", "pid0003"}
     assert store.set_index(schema.PASSAGE_ID).loc["pid0001", reviews.DECIDED_AT] == (
         "2026-11-27T11:00:00")
@@ -115,7 +119,7 @@ def test_decisions_of_vanished_passages_are_kept_and_listed(tmp_path):
     # the raw files changed: pid0004 is gone from the new run
     changed = passages[passages[schema.PASSAGE_ID] != "pid0004"].reset_index(drop=True)
     book, _ = _run(tmp_path, changed, cb, "2026-11-27T12:00:00")
-    store = reviews.load_store(tmp_path / "reviews.csv")
+    store = store_io.load_store(tmp_path / "reviews.csv")
     assert "pid0004" in set(store[schema.PASSAGE_ID])
     dq = [c for row in load_workbook(book)["Data quality"].iter_rows(values_only=True)
           for c in row if c]

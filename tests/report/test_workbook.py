@@ -14,8 +14,12 @@ from report_fakes import (
     make_run_info, make_scores, make_themes,
 )
 
-from consult import reviews, schema
-from consult.report import SHEETS, ReportData, write_tables, write_workbook
+from consult import schema
+
+from consult.reviews import edits as edits_io
+from consult.reviews import rules as reviews
+from consult.report.workbook import SHEETS, ReportData, write_workbook
+from consult.report.export import write_tables
 from consult.report.safe import MAX_CELL_CHARS
 
 LONG = "y" * 40_000
@@ -219,7 +223,7 @@ def test_rows_beyond_the_sheet_limit_continue_on_new_sheets(tmp_path):
     ws = wb["Passages (3)"]
     ws.cell(3, 4).value = "P4"
     wb.save(path)
-    edits = reviews.read_reviewer_edits(path)
+    edits = edits_io.read_edits(path)
     assert list(edits[schema.PASSAGE_ID]) == [ws.cell(3, 1).value]
 
 

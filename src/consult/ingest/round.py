@@ -12,7 +12,7 @@ Rules applied here, once, for every reader:
   and `assemble_round` renumbers them in file order. The same named person in two files (same
   name once titles are removed) keeps one pseudonym; labels that name nobody ("Speaker 2") are
   different people in different files. A full name is replaced by its pseudonym in the whole
-  round, a single word of a name only in its own file (consult.ingest.redaction).
+  round, a single word of a name only in its own file (consult.privacy.redaction).
 - Pseudonyms, respondent ids and speaker roles are ours and never redacted; locations are
   redacted only for e-mail addresses, phone/ID numbers and full names, so they stay findable.
 """
@@ -36,7 +36,7 @@ from consult.ingest.base import ReadContext, ReadResult, UnreadableFile
 from consult.ingest.files import file_extension, normalise_relpath
 from consult.ingest.guard import read_guarded
 from consult.ingest.manifest import is_manifest, manifest_for, read_manifest
-from consult.ingest.redaction import (
+from consult.privacy.redaction import (
     LABEL_COLUMNS,
     display_names,
     file_report,
@@ -46,7 +46,7 @@ from consult.ingest.redaction import (
     round_full_names,
 )
 from consult.ingest.textutil import non_answer_reason
-from consult.redact import Redactor
+from consult.privacy.redact import Redactor
 from consult.schema import RawFile
 
 log = logging.getLogger(__name__)
@@ -304,7 +304,7 @@ def assemble_round(plan: RoundPlan, outcomes: list[ReadResult | str | None], rou
                    config: ConsultConfig) -> IngestResult:
     """Redact across the round, apply the manifest, and account for every unit of every file.
 
-    Privacy rules: see consult.ingest.redaction (full names round-wide, single words in their
+    Privacy rules: see consult.privacy.redaction (full names round-wide, single words in their
     own file, manifest labels checked for contact details only, file names shown pseudonymised).
     """
     manifest = plan.manifest

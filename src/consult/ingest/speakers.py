@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from consult.lexicon import is_common, is_place, thai_person_names
+from consult.privacy.lexicon import is_common, is_place, thai_person_names
 
 # ---- speaker names -> pseudonyms ------------------------------------------------------------
 

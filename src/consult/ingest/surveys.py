@@ -18,7 +18,7 @@ from consult.ids import respondent_id
 from consult.ingest.attributes import header_key, match_alias, normalise_country
 from consult.ingest.base import ReadContext, ReadResult, UnreadableFile
 from consult.ingest.limits import budget_of
-from consult.ingest.personal import (
+from consult.privacy.personal import (
     DECISION,
     NAME,
     header_meaning,

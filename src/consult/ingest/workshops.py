@@ -18,7 +18,7 @@ from consult.config import IngestConfig
 from consult.ingest.files import file_extension
 from consult.ingest.limits import Budget, budget_of
 from consult.ingest.speakers import ORG_WORDS, Pseudonyms, looks_like_person
-from consult.lexicon import is_common, is_common_name_part, is_english_word, is_place
+from consult.privacy.lexicon import is_common, is_common_name_part, is_english_word, is_place
 from consult.ingest.textutil import (
     HeaderMeta,
     decode_text,

@@ -15,8 +15,8 @@ import numpy as np
 import pandas as pd
 
 from consult import schema
-from consult.reviews import is_missing
-from consult.reviews import split_ids as id_list
+from consult.values import is_missing
+from consult.values import split_ids as id_list
 
 NOT_GIVEN = "(not given)"
 PASSAGES = "Passages"

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from consult.report.safe import csv_safe, is_missing
+from consult.report.safe import csv_safe
+from consult.values import is_missing
 from consult.workspace import atomic_write
 
 log = logging.getLogger(__name__)

@@ -12,7 +12,9 @@ from typing import Any
 
 import pandas as pd
 
-from consult import languages, schema
+from consult import schema
+
+from consult.text import languages
 from consult.report import safe
 from consult.report.counts import counted, counted_mask, excerpt, group_values, text_of
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from consult import reviews, schema
+from consult import schema
+
+from consult.reviews import rules as reviews
 from consult.report import safe
 from consult.report.charts import bar_chart
 from consult.report.counts import (
@@ -14,10 +15,9 @@ from consult.report.counts import (
     priority_table, text_of,
 )
 from consult.report.languages import unsupported_fact, write_language_section
+from consult.report.data import ReportData
 from consult.report.quality import data_quality_line
 
-if TYPE_CHECKING:  # pragma: no cover
-    from consult.report.workbook import ReportData
 
 HOW_TO_REVIEW = (
     "How to review: on the 'Passages' sheet, type priority ids or labels into the yellow "
@@ -43,7 +43,7 @@ def _respondents(passages: pd.DataFrame) -> tuple[int, int]:
     return int(resp), speakers
 
 
-def write_overview(ws, data: "ReportData", passages: pd.DataFrame, *,
+def write_overview(ws, data: ReportData, passages: pd.DataFrame, *,
                    agreement: pd.DataFrame | None = None, table: pd.DataFrame | None = None
                    ) -> None:
     """`agreement` and `table` (counts.priority_table) default to `data.agreement` and

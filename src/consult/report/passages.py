@@ -2,7 +2,7 @@
 
 The reviewer columns sit right after the text and the model's tags, styled as input cells, so
 a reviewer reading a passage sees where to write. Headers are found by name when the sheet is
-read back (consult.reviews), so a reviewer may reorder, hide, sort or filter freely.
+read back (consult.reviews.rules), so a reviewer may reorder, hide, sort or filter freely.
 """
 
 from __future__ import annotations
@@ -16,7 +16,8 @@ from openpyxl.styles import Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from consult import schema
-from consult.report import edits, safe
+from consult.report import safe
+from consult.reviews import edits
 from consult.report.counts import counted_mask, text_of
 
 INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")  # Excel's own "input" yellow

@@ -7,7 +7,11 @@ from typing import Any
 
 import pandas as pd
 
-from consult import languages, reviews, schema
+from consult import schema
+
+from consult.text import languages
+
+from consult.reviews import rules as reviews
 from consult.report import privacy, safe
 from consult.report.counts import text_of
 from consult.report.languages import (

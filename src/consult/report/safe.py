@@ -20,7 +20,7 @@ import numpy as np
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 
-from consult.reviews import is_missing  # the one definition; re-exported as safe.is_missing
+from consult.values import is_missing
 
 MAX_CELL_CHARS = 32_767  # Excel's limit, counted in UTF-16 code units
 MAX_SHEET_ROWS = 1_048_576

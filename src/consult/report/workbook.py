@@ -7,16 +7,16 @@ so a run killed halfway leaves the previous workbook (and the reviewer's edits i
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
-from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 
-from consult import reviews, schema
+from consult import schema
+
+from consult.reviews import rules as reviews
 from consult.config import ReportConfig
 from consult.report import safe
+from consult.report.data import ReportData
 from consult.report.counts import priority_table
 from consult.report.overview import write_overview
 from consult.report.passages import write_passages
@@ -32,46 +32,6 @@ SHEETS = ["Overview", "Priorities", "Themes", "Passages", "Country x Priority",
 
 def workbook_name(round_name: str) -> str:
     return f"consultation-summary-{round_name}.xlsx"
-
-
-@dataclass
-class ReportData:
-    """Everything the workbook shows, produced by earlier stages.
-
-    `passages` should already carry reviewer decisions (reviews.apply_reviews); when it does not,
-    the model's tags are final. `priority_quotes` maps a priority id to row positions in
-    `passages` (most representative first); theme quotes come in `themes`.
-    """
-
-    round: str
-    passages: pd.DataFrame
-    codebook: Any
-    run_at: str | datetime = ""
-    scores: pd.DataFrame | None = None
-    themes: pd.DataFrame | None = None
-    rejected: pd.DataFrame | None = None
-    files: pd.DataFrame | None = None
-    run_info: dict[str, Any] = field(default_factory=dict)
-    priority_quotes: dict[str, list[int]] = field(default_factory=dict)
-    orphaned: pd.DataFrame | None = None
-    agreement: pd.DataFrame | None = None
-    review_problems: pd.DataFrame | list | None = None
-    config: ReportConfig = field(default_factory=ReportConfig)
-    started: float | datetime | None = None  # run start (epoch seconds); fills run_at if empty
-
-    def __post_init__(self) -> None:
-        if not self.run_at and self.started is not None:
-            self.run_at = self.started if isinstance(self.started, datetime) else (
-                datetime.fromtimestamp(float(self.started), timezone.utc))
-        if isinstance(self.run_at, datetime):
-            self.run_at = self.run_at.isoformat(timespec="seconds")
-        if not self.run_at:
-            self.run_at = datetime.now().astimezone().isoformat(timespec="seconds")
-        if isinstance(self.review_problems, (list, tuple)):
-            rows = [p if isinstance(p, dict) else {schema.REASON: str(p)}
-                    for p in self.review_problems]
-            self.review_problems = pd.DataFrame(rows, columns=reviews.PROBLEM_COLUMNS,
-                                                dtype=object)
 
 
 def prepared_passages(passages: pd.DataFrame) -> pd.DataFrame:

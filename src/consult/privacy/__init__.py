@@ -1,0 +1,1 @@
+"""Personal data: pseudonyms, redaction patterns and the lexicons behind them."""

@@ -1,0 +1,53 @@
+"""What the workbook shows, gathered by earlier stages: the one object the report writers read."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any
+
+import pandas as pd
+
+from consult import schema
+from consult.config import ReportConfig
+from consult.reviews import rules as reviews
+
+
+@dataclass
+class ReportData:
+    """Everything the workbook shows, produced by earlier stages.
+
+    `passages` should already carry reviewer decisions (reviews.apply_reviews); when it does not,
+    the model's tags are final. `priority_quotes` maps a priority id to row positions in
+    `passages` (most representative first); theme quotes come in `themes`.
+    """
+
+    round: str
+    passages: pd.DataFrame
+    codebook: Any
+    run_at: str | datetime = ""
+    scores: pd.DataFrame | None = None
+    themes: pd.DataFrame | None = None
+    rejected: pd.DataFrame | None = None
+    files: pd.DataFrame | None = None
+    run_info: dict[str, Any] = field(default_factory=dict)
+    priority_quotes: dict[str, list[int]] = field(default_factory=dict)
+    orphaned: pd.DataFrame | None = None
+    agreement: pd.DataFrame | None = None
+    review_problems: pd.DataFrame | list | None = None
+    config: ReportConfig = field(default_factory=ReportConfig)
+    started: float | datetime | None = None  # run start (epoch seconds); fills run_at if empty
+
+    def __post_init__(self) -> None:
+        if not self.run_at and self.started is not None:
+            self.run_at = self.started if isinstance(self.started, datetime) else (
+                datetime.fromtimestamp(float(self.started), timezone.utc))
+        if isinstance(self.run_at, datetime):
+            self.run_at = self.run_at.isoformat(timespec="seconds")
+        if not self.run_at:
+            self.run_at = datetime.now().astimezone().isoformat(timespec="seconds")
+        if isinstance(self.review_problems, (list, tuple)):
+            rows = [p if isinstance(p, dict) else {schema.REASON: str(p)}
+                    for p in self.review_problems]
+            self.review_problems = pd.DataFrame(rows, columns=reviews.PROBLEM_COLUMNS,
+                                                dtype=object)

@@ -1,0 +1,1 @@
+"""Reviewer decisions: the pure merge rules, the journal-backed store, reading edits back."""

@@ -1,0 +1,1 @@
+"""Tagging passages against the plan's strategic priorities (the codebook)."""

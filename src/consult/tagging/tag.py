@@ -1,0 +1,357 @@
+"""Tag passages with the codebook's priorities: multi-label, deterministic, zero-shot first.
+
+Why this method: a plain cosine threshold over-assigns, and per-priority accuracy punishes a
+wrong tag as much as a missed one. So each priority gets a prototype (its label and description,
+plus keywords, examples and reviewer-confirmed passages when given), similarities are centred per
+priority over the batch (some descriptions are close to everything), turned into probabilities by
+a softmax that includes a "no priority" option, and only the best priority, plus those nearly as
+good, are assigned. Prototypes are then moved towards the passages they won (a few rounds), which
+adapts the codebook's wording to the round's wording. Keywords found by lemma give a small bonus.
+Everything after the embeddings is vectorised numpy, so tagging takes milliseconds per thousand.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+import numpy as np
+import pandas as pd
+
+from consult import schema
+from consult.tagging.codebook import Codebook
+from consult.config import TaggingConfig
+from consult.embedding.embed import Embedder, EmbeddingCache, embed_texts
+from consult.embedding.embed import normalise as _unit_rows
+
+log = logging.getLogger(__name__)
+
+LABELLED_TEXT = "text"  # column of the `labelled` frame holding the confirmed passage text
+
+
+@dataclass
+class TagResult:
+    tags: pd.DataFrame  # PRIORITIES, CONFIDENCE, TAG_STATUS; aligned with the texts
+    scores: pd.DataFrame  # one schema.score_column(id) per priority, in [0, 1]
+    info: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Prototypes:
+    """What a passage is compared with: one anchor per priority plus phrase vectors."""
+
+    ids: list[str]
+    anchors: np.ndarray  # (P, d), unit rows
+    items: np.ndarray  # (M, d), unit rows: single phrases of labels/descriptions/examples
+    owner: np.ndarray  # (M,), priority index of each item
+    labelled: np.ndarray | None = None  # (L, d) unit rows of reviewer-confirmed passages
+    labelled_owner: np.ndarray | None = None  # (L,), priority index of each confirmed tag
+    info: dict[str, Any] = field(default_factory=dict)
+
+
+# ---- building prototypes ---------------------------------------------------------------------
+
+_SPLIT = re.compile(r"[;,:()]|\bincluding\b|\bsuch as\b|\bsuch\b|\be\.g\.|\bi\.e\.|\bas well as\b")
+
+
+def description_phrases(label: str, description: str) -> list[str]:
+    """The label plus the list items of a description ("a, b and c"), each a short phrase."""
+    out = [label]
+    for sent in re.split(r"(?<=[.!?])\s+", description):
+        for part in _SPLIT.split(sent):
+            part = re.sub(r"^\s*(and|or|the|of|in|on|for)\s+", "", part.strip(" .!?-"))
+            if len(part.split()) >= 1 and len(part) > 2:
+                out.append(part)
+    return list(dict.fromkeys(out))
+
+
+def split_labelled(labelled: pd.DataFrame | None, codebook: Codebook) -> list[tuple[str, list[str]]]:
+    """(text, [ids]) pairs of reviewer-confirmed tags; unknown tokens are resolved or skipped."""
+    if labelled is None or len(labelled) == 0:
+        return []
+    missing = [c for c in (LABELLED_TEXT, schema.PRIORITIES) if c not in labelled.columns]
+    if missing:
+        raise ValueError(
+            f"Labelled passages need columns {LABELLED_TEXT!r} and {schema.PRIORITIES!r}; "
+            f"missing {missing}."
+        )
+    out = []
+    for text, tags in zip(labelled[LABELLED_TEXT], labelled[schema.PRIORITIES]):
+        if not isinstance(text, str) or not text.strip():
+            continue
+        ids: list[str] = []
+        for tok in (tags if isinstance(tags, str) else "").split(";"):
+            if tok.strip():
+                try:
+                    ids.append(codebook.resolve(tok))
+                except ValueError:
+                    log.warning("Ignoring confirmed tag %r not in codebook %s", tok, codebook.name)
+        out.append((text, list(dict.fromkeys(ids))))
+    return out
+
+
+def build_prototypes(
+    codebook: Codebook, embedder: Embedder, config: TaggingConfig,
+    labelled: pd.DataFrame | None = None, cache: EmbeddingCache | None = None,
+    encode_labelled: Callable[[list[str]], np.ndarray] | None = None,
+) -> Prototypes:
+    """Embed the codebook (and confirmed passages) once into anchors and phrase vectors.
+
+    `encode_labelled` reads confirmed passages as the round's passages are read (each language
+    by its model, in the shared space); by default they are read like the codebook.
+    """
+    pris = codebook.priorities
+    texts: list[str] = []
+    slots: list[tuple[int, str]] = []  # (priority index, role)
+
+    def add(i: int, role: str, t: str) -> None:
+        texts.append(t)
+        slots.append((i, role))
+
+    for i, p in enumerate(pris):
+        add(i, "full", f"{p.label}. {p.description}".strip() if p.description else p.label)
+        for ph in description_phrases(p.label, p.description):
+            add(i, "item", ph)
+        if p.keywords:
+            add(i, "keywords", f"{p.label}: {', '.join(p.keywords)}")
+        for ex in p.examples:
+            add(i, "example", ex)
+    pairs = split_labelled(labelled, codebook)
+    index = {pid: k for k, pid in reversed(list(enumerate(codebook.ids)))}  # first wins
+    lab_owner = np.asarray([index[pid] for _, ids in pairs for pid in ids], dtype=int)
+    lab_texts = [text for text, ids in pairs for _ in ids]
+    if encode_labelled is None or not lab_texts:
+        texts += lab_texts
+        vecs = _unit_rows(embed_texts(texts, embedder, cache)[0])
+    else:
+        vecs = np.concatenate([_unit_rows(embed_texts(texts, embedder, cache)[0]),
+                               _unit_rows(encode_labelled(lab_texts))])
+    lab_vecs = vecs[len(slots):]  # confirmed passages, one row per (passage, tag)
+    n_lab = np.bincount(lab_owner, minlength=len(pris))
+    d = vecs.shape[1]
+    anchors = np.zeros((len(pris), d), np.float32)
+    items, owner = [], []
+    by: dict[tuple[int, str], list[np.ndarray]] = {}
+    for (i, role), v in zip(slots, vecs):
+        by.setdefault((i, role), []).append(v)
+        if role in ("item", "example"):
+            items.append(v)
+            owner.append(i)
+    for i in range(len(pris)):
+        parts = [np.mean(by[(i, "full")], axis=0)]
+        weights = [1.0]
+        for role, w in (("keywords", 0.5), ("example", 1.0)):
+            if (i, role) in by:
+                parts.append(_unit_rows(np.mean(by[(i, role)], axis=0)))
+                weights.append(w)
+        base = _unit_rows(np.average(np.stack(parts), axis=0, weights=weights))
+        n = int(n_lab[i])
+        if n:
+            w = config.labelled_weight * n / (n + 2.0)
+            base = _unit_rows(base + w * _unit_rows(lab_vecs[lab_owner == i].mean(axis=0)) * 2.0)
+        anchors[i] = base
+    items_arr = np.stack(items) if items else np.zeros((0, d), np.float32)
+    return Prototypes(
+        ids=codebook.ids, anchors=_unit_rows(anchors), items=items_arr,
+        owner=np.asarray(owner, dtype=int),
+        labelled=lab_vecs.copy() if lab_owner.size else None,
+        labelled_owner=lab_owner if lab_owner.size else None,
+        info={"n_labelled": len(pairs), "labelled_per_priority": n_lab.tolist()},
+    )
+
+
+# ---- scoring ---------------------------------------------------------------------------------
+
+
+def _item_max(x: np.ndarray, protos: Prototypes) -> np.ndarray:
+    """For each passage and priority, the cosine of its best-matching phrase."""
+    P = len(protos.ids)
+    out = np.full((x.shape[0], P), -1.0, np.float32)
+    if len(protos.items) == 0:
+        return out
+    sims = x @ protos.items.T
+    for k in range(P):
+        cols = protos.owner == k
+        if cols.any():
+            out[:, k] = sims[:, cols].max(axis=1)
+    return out
+
+
+def _knn(x: np.ndarray, protos: Prototypes, config: TaggingConfig) -> tuple[np.ndarray, np.ndarray]:
+    """Mean cosine to the 3 nearest confirmed passages of each priority, and its weight."""
+    P = len(protos.ids)
+    knn = np.zeros((x.shape[0], P), np.float32)
+    lam = np.zeros(P, np.float32)
+    if protos.labelled is None or x.shape[0] == 0:
+        return knn, lam
+    sims = x @ protos.labelled.T
+    for k in range(P):
+        cols = protos.labelled_owner == k
+        m = int(cols.sum())
+        if m == 0:
+            continue
+        sk = sims[:, cols]
+        j = min(3, m)
+        knn[:, k] = np.partition(sk, m - j, axis=1)[:, m - j:].mean(axis=1)
+        lam[k] = min(1.0, config.labelled_weight * m / (m + 10.0))
+    return knn, lam
+
+
+def _centre(s: np.ndarray, config: TaggingConfig,
+            groups: list[np.ndarray] | None = None) -> np.ndarray:
+    """Remove each priority's batch-mean similarity (its bias), shrunk for small batches.
+
+    With `groups` (row indices per language) each language is centred on its own: a language's
+    passages sit closer to some priorities' English wording than others, and that bias is the
+    language's, not the passages'. A small language group is shrunk towards the whole batch's
+    bias, not towards its own mean: a lone "Setuju" centred on itself always fits some priority
+    (its best score is above its own mean), where "Agree" among English passages is no-fit.
+    """
+    if groups is not None and len(groups) > 1:
+        whole = _bias(s, config)
+        out = np.empty_like(s)
+        for rows in groups:
+            out[rows] = s[rows] - _bias(s[rows], config, whole)
+        return out
+    return s - _bias(s, config)
+
+
+def _bias(s: np.ndarray, config: TaggingConfig, prior: np.ndarray | None = None) -> np.ndarray:
+    """Each priority's bias over the batch, shrunk (small batches) towards `prior`, or towards
+    the mean over priorities when there is none."""
+    if not config.centre_batch or s.shape[0] == 0:
+        return np.asarray(s.mean() if s.size else 0.0)
+    n = s.shape[0]
+    w = n / float(n + config.centre_min_passages)
+    col = s.mean(axis=0, keepdims=True)
+    return w * col + (1 - w) * (col.mean() if prior is None else prior)
+
+
+def language_groups(languages: list[str] | None) -> list[np.ndarray] | None:
+    """Row indices per language, for per-language centring; None when there is one language."""
+    if not languages:
+        return None
+    codes = pd.Series(list(languages), dtype=object).fillna("und")
+    groups = [np.asarray(v, dtype=int) for v in codes.groupby(codes, sort=True).indices.values()]
+    return groups if len(groups) > 1 else None
+
+
+def _probabilities(c: np.ndarray, config: TaggingConfig) -> tuple[np.ndarray, np.ndarray]:
+    """Softmax over priorities plus a 'none' option at `no_fit_margin`: (p (n,P), p_none (n,))."""
+    logits = np.concatenate([c, np.full((c.shape[0], 1), config.no_fit_margin)], axis=1)
+    logits = logits / config.temperature
+    logits -= logits.max(axis=1, keepdims=True)
+    e = np.exp(logits)
+    p = e / e.sum(axis=1, keepdims=True)
+    return p[:, :-1], p[:, -1]
+
+
+def score_matrix(
+    x: np.ndarray, protos: Prototypes, config: TaggingConfig, bonus: np.ndarray | None = None,
+    groups: list[np.ndarray] | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Centred similarity (n, P) after refinement, and the refined anchors."""
+    x = _unit_rows(x)
+    item = _item_max(x, protos)
+    anchors = protos.anchors.copy()
+    a = config.item_weight
+    extra = bonus if bonus is not None else 0.0
+    knn, lam = _knn(x, protos, config)
+    n = x.shape[0]
+    strength = config.refine_weight * n / (n + 200.0)  # small rounds: prototypes barely move
+    for r in range(config.refine_rounds + 1):
+        raw = (1 - a) * (x @ anchors.T) + a * item
+        raw = (1 - lam) * raw + lam * knn + extra
+        c = _centre(raw, config, groups)
+        if r == config.refine_rounds:
+            break
+        p, p_none = _probabilities(c, config)
+        best = p.argmax(axis=1)
+        fit = p_none < 0.5
+        for k in range(len(protos.ids)):
+            members = x[(best == k) & fit]
+            if len(members):
+                m = len(members)
+                w = strength * m / (m + 5.0)
+                anchors[k] = _unit_rows(protos.anchors[k] + w * _unit_rows(members.mean(axis=0)))
+    return c, anchors
+
+
+# ---- the stage -------------------------------------------------------------------------------
+
+
+def tag_passages(
+    texts: list[str], embeddings: np.ndarray, codebook: Codebook, embedder: Embedder,
+    config: TaggingConfig, labelled: pd.DataFrame | None = None,
+    cache: EmbeddingCache | None = None, prototypes: Prototypes | None = None,
+    languages: list[str] | None = None, reliability: np.ndarray | list[float] | None = None,
+    encode_labelled: Callable[[list[str]], np.ndarray] | None = None,
+) -> TagResult:
+    """Tags for each text: priorities (best first), confidence, status, and per-priority scores.
+
+    `languages` (one code per text) centres each language's scores on its own. `reliability`
+    (per text, in (0, 1]) scales the confidence of tags whose text reached the codebook's space
+    through a map from another model, by how often that crossing keeps the English tag; a tag
+    it pushes below the uncertain band is `uncertain`.
+    """
+    from consult.tagging.keywords import keyword_hits
+
+    n = len(texts)
+    ids = codebook.ids
+    if embeddings.shape[0] != n:
+        raise ValueError(f"{n} texts but {embeddings.shape[0]} embeddings; pass one row per text.")
+    score_cols = [schema.score_column(i) for i in ids]
+    if n == 0:
+        return TagResult(
+            tags=pd.DataFrame({schema.PRIORITIES: pd.Series(dtype=object),
+                               schema.CONFIDENCE: pd.Series(dtype=float),
+                               schema.TAG_STATUS: pd.Series(dtype=object),
+                               schema.COVERAGE: pd.Series(dtype=float)}),
+            scores=pd.DataFrame({c: pd.Series(dtype=float) for c in score_cols}),
+        )
+    protos = prototypes or build_prototypes(codebook, embedder, config, labelled, cache,
+                                            encode_labelled)
+    hits = keyword_hits(texts, codebook)
+    bonus = config.keyword_bonus * np.minimum(hits, 2.0) / 2.0 if hits.any() else None
+    c, _ = score_matrix(np.asarray(embeddings, np.float32), protos, config, bonus,
+                        language_groups(languages))
+    p, p_none = _probabilities(c, config)
+    fit = 1.0 - p_none
+    top = p.max(axis=1, keepdims=True)
+    rel = np.where(top > 0, p / np.maximum(top, 1e-12), 0.0)
+    scores = np.clip(rel * fit[:, None], 0.0, 1.0)
+    order = np.argsort(-scores, axis=1, kind="stable")
+    tag_strs, conf, status = [], np.zeros(n), []
+    th, rt, band = config.fit_threshold, config.relative_threshold, config.uncertain_band
+    for i in range(n):
+        ranked = order[i, : config.max_priorities]
+        if fit[i] >= th:
+            chosen = [k for k in ranked if rel[i, k] >= rt]
+            tag_strs.append(";".join(ids[k] for k in chosen))
+            conf[i] = float(scores[i, ranked[0]])
+            second = rel[i, ranked[1]] if len(ranked) > 1 else 0.0
+            close = fit[i] < th + band or (rt - band <= second < rt)
+            status.append("uncertain" if close else "tagged")
+        else:
+            tag_strs.append("")
+            conf[i] = float(1.0 - fit[i])
+            status.append("uncertain" if fit[i] >= th - band else "no-fit")
+    if reliability is not None:
+        factor = np.clip(np.asarray(reliability, dtype=float), 0.0, 1.0)
+        assigned = np.asarray([bool(t) for t in tag_strs])
+        conf = np.where(assigned, conf * factor, conf)
+        status = ["uncertain" if a and st == "tagged" and c < th + band else st
+                  for a, st, c in zip(assigned, status, conf)]
+    coverage = (np.asarray(embeddings, np.float32) @ protos.anchors.T).max(axis=1)
+    tags = pd.DataFrame({
+        schema.PRIORITIES: tag_strs,
+        schema.CONFIDENCE: np.clip(conf, 0.0, 1.0).round(4),
+        schema.TAG_STATUS: status,
+        schema.COVERAGE: coverage.round(4),
+    })
+    score_df = pd.DataFrame(scores.round(4), columns=score_cols)
+    info = {"codebook": codebook.name, "codebook_sha256": codebook.sha256, **protos.info,
+            "keyword_passages": int((hits > 0).any(axis=1).sum())}
+    return TagResult(tags=tags, scores=score_df, info=info)

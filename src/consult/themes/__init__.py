@@ -1,0 +1,1 @@
+"""Emerging themes: BERTopic over the passages, keywords, labels and quotes."""

@@ -1,0 +1,307 @@
+"""Emerging themes: BERTopic over a round's stakeholder passages, linked to the plan's priorities.
+
+BERTopic runs on the precomputed embeddings (`embedding_model=None`) with a pluggable reducer and
+clusterer (see `consult.themes.clustering`): by default PCA + k-means, which is deterministic, has no
+outliers and costs a fraction of UMAP + HDBSCAN; BERTopic's own default is one setting away.
+Keywords come from BERTopic's class-based TF-IDF over lemmas; labels join the 2-3 most
+distinctive keywords so a drafter can read them. Themes follow the (shared-space) embeddings, not
+languages: each passage is cut into words and loses its own language's stop words
+(`consult.text.words`), a theme says which languages it holds, and its label and quotes prefer
+English passages when it has them, always quoting the original text.
+
+Linking rule (documented for drafters): a theme is linked to priority P when the mean score for P
+over the theme's stakeholder passages is at least `topics.link_mean`, or when at least
+`topics.link_share` of those passages score P at `topics.strong_score` or more. Linked priorities
+are listed by mean score. A theme with no linked priority is **emerging**. So is a theme whose
+passages the codebook barely speaks to: when the median `codebook_similarity` of its passages (cosine
+to the closest priority, from the tagger) is below `topics.emerging_coverage_ratio` times the
+round's median, its links are only the least-bad fits, so it is reported as emerging (with the
+nearest priorities kept in the theme table's `nearest_priorities` for the reviewer).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from consult import schema
+from consult.themes.clustering import _relabel_by_size, fast_backend, umap_hdbscan_backend
+from consult.config import TopicsConfig
+from consult.embedding.embed import normalise as _unit_rows
+from consult.themes.quotes import representative
+from consult.themes.labels import POOL, make_labels, theme_words
+from consult.text.words import ENGLISH, keyword_docs_and_languages, passage_languages
+
+log = logging.getLogger(__name__)
+
+UNASSIGNED_LABEL = "Unassigned"
+THEME_COLUMNS = [
+    schema.THEME_ID, schema.THEME_LABEL, schema.THEME_KEYWORDS, schema.THEME_SIZE,
+    schema.THEME_PRIORITIES, schema.THEME_EMERGING, schema.THEME_QUOTES, schema.THEME_NEAREST,
+    schema.THEME_LANGUAGES,
+]
+# UMAP/HDBSCAN need a few dozen points; smaller rounds use the fast backend.
+MIN_FOR_UMAP = 30
+
+
+@dataclass
+class ThemeResult:
+    """Per-passage theme assignments (aligned with the input texts) and the theme table.
+
+    `themes[THEME_QUOTES]` holds row positions into the input texts, most representative first;
+    the caller maps them to passage ids and source references.
+    """
+
+    assignments: pd.DataFrame
+    themes: pd.DataFrame
+    model: Any = None  # the fitted BERTopic, when one was fitted
+    info: dict[str, Any] = field(default_factory=dict)
+
+
+def _empty_themes() -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype="object") for c in THEME_COLUMNS})
+
+
+def _assignments(theme_ids: np.ndarray, labels: dict[int, str]) -> pd.DataFrame:
+    return pd.DataFrame({
+        schema.THEME_ID: theme_ids.astype(int),
+        schema.THEME_LABEL: pd.Series([labels.get(int(t), UNASSIGNED_LABEL) for t in theme_ids],
+                                      dtype=object),
+    })
+
+
+def _fast_backend(config: TopicsConfig) -> tuple[Any, Any]:
+    return fast_backend(config.seed, config.reduce_dims, config.n_themes, config.min_topic_size,
+                        config.max_themes)
+
+
+def _backend(config: TopicsConfig, n_fit: int, reducer: Any,
+             clusterer: Any) -> tuple[Any, Any, str]:
+    if reducer is not None or clusterer is not None:
+        fr, fc = _fast_backend(config)
+        return reducer or fr, clusterer or fc, "custom"
+    if config.backend == "umap-hdbscan" and n_fit >= MIN_FOR_UMAP:
+        r, c = umap_hdbscan_backend(n_fit, config.seed, config.min_topic_size)
+        return r, c, "umap-hdbscan"
+    if config.backend == "umap-hdbscan":
+        log.info("Round has %d passages (< %d): using the fast theme backend", n_fit, MIN_FOR_UMAP)
+    r, c = _fast_backend(config)
+    return r, c, "fast"
+
+
+def _vectorizer() -> Any:
+    """Counts the words of `keyword_docs`, which has already cut each passage into words and
+    dropped its language's stop words (a global list would cut "an ninh" in Vietnamese)."""
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    return CountVectorizer(ngram_range=(1, 2), token_pattern=r"(?u)\S+", lowercase=False)
+
+
+def _fit_bertopic(docs: list[str], X: np.ndarray, config: TopicsConfig, reducer: Any,
+                  clusterer: Any) -> tuple[np.ndarray, Any, int]:
+    """Fit BERTopic on the stakeholder passages; returns labels, the model, outliers reduced."""
+    from bertopic import BERTopic  # lazy: heavy import
+    from bertopic.vectorizers import ClassTfidfTransformer
+
+    ctfidf = ClassTfidfTransformer(reduce_frequent_words=True)
+    top_n = max(config.top_n_words, POOL)  # more than shown: the label may need readable ones
+    # language="english" would make BERTopic strip every non-ASCII letter before counting.
+    model = BERTopic(
+        embedding_model=None, umap_model=reducer, hdbscan_model=clusterer,
+        vectorizer_model=_vectorizer(), ctfidf_model=ctfidf, language="multilingual",
+        top_n_words=top_n, calculate_probabilities=False, verbose=False,
+        min_topic_size=max(2, config.min_topic_size or 10),
+    )
+    topics, _ = model.fit_transform(docs, embeddings=X)
+    labels = np.asarray(topics, dtype=int)
+    n_out = int((labels == -1).sum())
+    if n_out and n_out < len(labels) and config.reduce_outliers:
+        new = model.reduce_outliers(docs, labels.tolist(), strategy="embeddings", embeddings=X,
+                                    threshold=config.outlier_threshold)
+        model.update_topics(docs, topics=new, vectorizer_model=_vectorizer(),
+                            ctfidf_model=ctfidf, top_n_words=top_n)
+        labels = np.asarray(new, dtype=int)
+    return labels, model, n_out
+
+
+def _cluster_only(X: np.ndarray, reducer: Any, clusterer: Any,
+                  config: TopicsConfig) -> tuple[np.ndarray, int]:
+    """Reducer + clusterer without BERTopic; outliers join the nearest cluster."""
+    Z = reducer.fit(X).transform(X)
+    labels = np.asarray(clusterer.fit(Z).labels_, dtype=int)
+    n_out = int((labels == -1).sum())
+    if n_out and n_out < len(labels) and config.reduce_outliers:
+        out = np.flatnonzero(labels == -1)
+        labels[out] = place_nearest(X, labels, out, threshold=config.outlier_threshold)
+    return labels, n_out
+
+
+def _fit(docs: list[str], X: np.ndarray, config: TopicsConfig, reducer: Any,
+         clusterer: Any) -> tuple[np.ndarray, Any, int]:
+    try:
+        return _fit_bertopic(docs, X, config, reducer, clusterer)
+    except (ValueError, TypeError) as exc:
+        # BERTopic's c-TF-IDF fails when the passages leave (almost) no vocabulary after
+        # stop words ("yes", "ok"): cluster without it, keywords from word counts.
+        log.warning("Themes: BERTopic could not build keywords (%s); clustering only", exc)
+        labels, n_out = _cluster_only(X, reducer, clusterer, config)
+        return labels, None, n_out
+
+
+def place_nearest(X: np.ndarray, theme_ids: np.ndarray, rows: np.ndarray,
+                  threshold: float = -1.0) -> np.ndarray:
+    """Theme of the nearest theme centroid (cosine) for `rows`; -1 below `threshold`."""
+    known = theme_ids[theme_ids >= 0]
+    if rows.size == 0 or known.size == 0:
+        return np.full(rows.size, -1, dtype=int)
+    U = _unit_rows(np.asarray(X, dtype=np.float32))
+    k = int(known.max()) + 1
+    cent = np.zeros((k, U.shape[1]), dtype=np.float32)
+    np.add.at(cent, theme_ids[theme_ids >= 0], U[theme_ids >= 0])
+    cent = _unit_rows(cent)
+    out = np.empty(rows.size, dtype=int)
+    for s in range(0, rows.size, 8192):  # chunks keep memory flat at 100k passages
+        sims = U[rows[s: s + 8192]] @ cent.T
+        best = sims.argmax(axis=1)
+        best[sims.max(axis=1) < threshold] = -1
+        out[s: s + 8192] = best
+    return out
+
+
+def link_priorities(scores: pd.DataFrame | None, rows: np.ndarray, priority_ids: list[str],
+                    config: TopicsConfig) -> list[str]:
+    """Priorities a theme overlaps, by mean score (see the module docstring for the rule)."""
+    if scores is None or rows.size == 0:
+        return []
+    found = []
+    for pid in priority_ids:
+        col = schema.score_column(pid)
+        if col not in scores.columns:
+            continue
+        vals = pd.to_numeric(scores[col], errors="coerce").to_numpy(dtype=float)[rows]
+        vals = np.nan_to_num(vals, nan=0.0)
+        mean, share = float(vals.mean()), float((vals >= config.strong_score).mean())
+        if mean >= config.link_mean or share >= config.link_share:
+            found.append((-round(mean, 9), -round(share, 9), pid))
+    return [pid for *_, pid in sorted(found)]
+
+
+def _priority_ids(codebook: Any, scores: pd.DataFrame | None) -> list[str]:
+    if codebook is not None and getattr(codebook, "priorities", None) is not None:
+        return [str(p.id) for p in codebook.priorities]
+    if scores is None:
+        return []
+    return [c[len(schema.SCORE_PREFIX):] for c in scores.columns
+            if str(c).startswith(schema.SCORE_PREFIX)]
+
+
+def discover_themes(
+    texts: list[str],
+    embeddings: np.ndarray,
+    scores: pd.DataFrame | None,
+    codebook: Any,
+    config: TopicsConfig,
+    fit_mask: np.ndarray | None = None,
+    reducer: Any = None,
+    clusterer: Any = None,
+    coverage: np.ndarray | None = None,
+    languages: list[str] | None = None,
+) -> ThemeResult:
+    """Themes of a round: fit on stakeholder passages (`fit_mask`), place the rest nearest.
+
+    `scores` holds the tagger's `score:<id>` columns aligned with `texts`; `codebook.priorities`
+    gives the ids to link. `reducer`/`clusterer` override the configured backend. `coverage` is
+    the tagger's `codebook_similarity` per passage (optional; see the module docstring).
+    `languages` holds an ISO 639-1 code per passage (`und` when unknown); without it every
+    passage is taken as English.
+    """
+    t0 = time.perf_counter()
+    texts = [t if isinstance(t, str) else "" if t is None or pd.isna(t) else str(t) for t in texts]
+    n = len(texts)
+    if n == 0:
+        return ThemeResult(_assignments(np.zeros(0, dtype=int), {}), _empty_themes(), None,
+                           {"passages": 0, "fitted_on": 0})
+    X = np.asarray(embeddings, dtype=np.float32)
+    if X.ndim != 2 or X.shape[0] != n:
+        raise ValueError(
+            f"Themes need one embedding row per passage: got {X.shape[0] if X.ndim else 0} rows "
+            f"for {n} passages; embed the same passage table you pass as texts."
+        )
+    if scores is not None and len(scores) != n:
+        raise ValueError(
+            f"The score table has {len(scores)} rows for {n} passages; pass the tagger's scores "
+            "for the same passage table."
+        )
+    mask = np.ones(n, bool) if fit_mask is None else np.asarray(fit_mask, dtype=bool)
+    if mask.shape != (n,):
+        raise ValueError(f"fit_mask has {mask.size} entries for {n} passages.")
+    fit_idx = np.flatnonzero(mask)
+    info: dict[str, Any] = {"passages": n, "fitted_on": int(fit_idx.size)}
+    if fit_idx.size == 0:
+        log.info("Themes: no stakeholder passages among %d; nothing to fit", n)
+        return ThemeResult(_assignments(np.full(n, -1), {}), _empty_themes(), None, info)
+
+    langs = passage_languages(texts, languages)
+    Xf = X[fit_idx]
+    fit_langs = [langs[i] for i in fit_idx]
+    docs, word_langs = keyword_docs_and_languages([texts[i] for i in fit_idx], config.lemmatize,
+                                                  fit_langs)
+    model = None
+    if fit_idx.size < 3:  # too few to cluster: one theme
+        fit_labels, n_out, used = np.zeros(fit_idx.size, dtype=int), 0, "single"
+    else:
+        r, c, used = _backend(config, int(fit_idx.size), reducer, clusterer)
+        fit_labels, model, n_out = _fit(docs, Xf, config, r, c)
+        if (fit_labels == -1).all():  # the clusterer found no structure: fall back to k-means
+            log.info("Themes: %s found no clusters; refitting with k-means", used)
+            r, c = _fast_backend(config)
+            fit_labels, model, n_out = _fit(docs, Xf, config, r, c)
+            used = "fast (fallback)"
+    info.update(backend=used, outliers_before=n_out)
+
+    fit_ids, order = _relabel_by_size(fit_labels)  # theme ids by size, largest first
+    mapping = {c: t for t, c in enumerate(order.tolist())}  # fitted label -> theme id
+    theme_ids = np.full(n, -1, dtype=int)
+    theme_ids[fit_idx] = fit_ids
+    rest = np.flatnonzero(~mask)
+    theme_ids[rest] = place_nearest(X, theme_ids, rest, threshold=-1.0)
+    k = int(fit_ids.max()) + 1 if (fit_ids >= 0).any() else 0
+
+    words = theme_words(model, mapping, docs, fit_langs, fit_ids, k, config.top_n_words,
+                        word_langs)
+    labels = make_labels(words.label_words, words.label_language)
+    groups = {t: fit_idx[fit_ids == t].tolist() for t in range(k)}
+    quotes = representative(X, groups, config.n_quotes, texts=texts, languages=langs,
+                            prefer=(ENGLISH,))
+    pids = _priority_ids(codebook, scores)
+    cov = None if coverage is None else np.nan_to_num(np.asarray(coverage, dtype=float), nan=1.0)
+    floor = None if cov is None else config.emerging_coverage_ratio * float(np.median(cov[fit_idx]))
+    rows = []
+    for t in range(k):
+        members = np.asarray(groups[t], dtype=int)
+        linked = link_priorities(scores, members, pids, config)
+        uncovered = floor is not None and members.size > 0 and float(
+            np.median(cov[members])) < floor
+        rows.append({
+            schema.THEME_ID: t,
+            schema.THEME_LABEL: labels[t],
+            schema.THEME_KEYWORDS: ", ".join(words.keywords[t]),
+            schema.THEME_SIZE: int(members.size),
+            schema.THEME_PRIORITIES: "" if uncovered else ";".join(linked),
+            schema.THEME_EMERGING: uncovered or not linked,
+            schema.THEME_QUOTES: quotes[t],
+            schema.THEME_NEAREST: ";".join(linked),
+            schema.THEME_LANGUAGES: words.languages[t],
+        })
+    themes = pd.DataFrame(rows, columns=THEME_COLUMNS) if rows else _empty_themes()
+    info.update(themes=k, unassigned=int((theme_ids == -1).sum()),
+                seconds=round(time.perf_counter() - t0, 3))
+    log.info("Themes: %d themes over %d passages (%d fitted, backend %s, %d outliers placed, "
+             "%d emerging) in %.2fs", k, n, fit_idx.size, used, n_out,
+             int(themes[schema.THEME_EMERGING].sum()) if k else 0, info["seconds"])
+    return ThemeResult(_assignments(theme_ids, labels), themes, model, info)
