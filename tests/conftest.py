@@ -8,9 +8,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
-SAMPLE_RAW = ROOT / "raw"
-SHARED = ROOT.parent / "shared"
+from tests.support.paths import ROOT, SAMPLE_RAW, SHARED  # noqa: F401  (re-exported for fixtures)
 
 os.environ.setdefault("PREFECT_HOME", tempfile.mkdtemp(prefix="consult-prefect-"))
 from consult.runtime import configure_environment  # noqa: E402

@@ -8,7 +8,7 @@ import pytest
 from consult.cli import build_parser, main
 from consult.config import load_config
 
-from .conftest import ROOT
+from tests.support.paths import ROOT
 
 
 def test_help_shows_examples(capsys):

@@ -11,7 +11,7 @@ import pytest
 
 from consult import runtime
 
-from .test_flow_ops import _round
+from tests.support.rounds import copy_round as _round
 
 
 def test_offline_environment_and_project_local_prefect_home(tmp_path, monkeypatch):

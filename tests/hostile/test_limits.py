@@ -14,8 +14,7 @@ from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).parent))
-import hostile_files as H  # noqa: E402
+from tests.support import hostile_files as H  # noqa: E402
 
 from consult import schema as S  # noqa: E402
 from consult.commands import check_round  # noqa: E402

@@ -19,8 +19,7 @@ from consult.ingest.round import ingest_round
 from consult.ingest.round import plan_round
 from consult.report.quality import write_data_quality
 
-sys.path.insert(0, str(Path(__file__).parent))
-from privacy_planted import KEEP_EVENTS, KEEP_TEXT, PLANTED, leaks, make_round
+from tests.support.privacy_planted import KEEP_EVENTS, KEEP_TEXT, PLANTED, leaks, make_round
 
 
 @pytest.fixture(scope="module")

@@ -30,8 +30,7 @@ from consult.privacy.personal import NAME, file_display_names, header_meaning
 from consult.privacy.redact import Redactor
 from consult.schema import RawFile
 
-sys.path.insert(0, str(Path(__file__).parent))
-import hostile_files as H  # noqa: E402
+from tests.support import hostile_files as H  # noqa: E402
 
 
 # ==== personal data: units ========================================================================
@@ -480,7 +479,7 @@ def test_links_to_devices_pipes_and_loops(tmp_path):
 
 
 # ==== reviewer decisions ==========================================================================
-import test_reviews_hostile as RH  # noqa: E402  (its harness: the flow's report step)
+from tests.support import review_harness as RH  # noqa: E402  (the flow's report step)
 from openpyxl import load_workbook  # noqa: E402
 
 reviewed = RH.reviewed

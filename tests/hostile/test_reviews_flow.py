@@ -12,7 +12,7 @@ import pytest
 
 from consult import schema as S
 from consult.config import ConsultConfig, EmbeddingConfig
-from tests.conftest import SAMPLE_RAW
+from tests.support.paths import SAMPLE_RAW
 
 pytestmark = pytest.mark.slow
 

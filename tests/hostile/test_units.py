@@ -10,8 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
-sys.path.insert(0, str(Path(__file__).parent))
-import hostile_files as H  # noqa: E402
+from tests.support import hostile_files as H  # noqa: E402
 
 from consult import schema as S  # noqa: E402
 from consult.config import ConsultConfig  # noqa: E402

@@ -12,8 +12,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-sys.path.insert(0, str(Path(__file__).parent))
-from _fixtures import load_generator  # noqa: E402
+from tests.support.ingest_fixtures import load_generator  # noqa: E402
 
 from consult import schema as S  # noqa: E402
 from consult.config import ConsultConfig  # noqa: E402

@@ -13,7 +13,7 @@ from consult.config import ConsultConfig
 from consult.ingest.files import collect_round
 from consult.ingest.round import ingest_round
 
-from test_verbatim import check_round  # noqa: E402  (tests/ingest is on sys.path)
+from tests.support.verbatim import check_round
 
 PLANTED = ["Maria Santos", "maria.santos@example.org", "917 555 0142", "Nguyen Van Binh",
            "Siti Aminah", "Aminah", "Binh", "Santos", "8123 4567", "S1234567D", "Lim Wei Ling"]

@@ -14,8 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-sys.path.insert(0, str(Path(__file__).parent))
-from _fixtures import FIXTURES, load_generator  # noqa: E402
+from tests.support.ingest_fixtures import FIXTURES, load_generator  # noqa: E402
 
 from consult import schema as S  # noqa: E402
 from consult.config import ConsultConfig  # noqa: E402

@@ -188,8 +188,7 @@ def test_plain_fragments_without_headings_are_passages():
 def test_pdf_paragraphs_split_on_layout_gaps():
     """Word exports 'space after' as a larger line step, not a blank line: two paragraphs whose
     first ends on a full-width line without a full stop were read as one (issue 11)."""
-    sys.path.insert(0, str(Path(__file__).parents[1] / "hostile"))
-    from hostile_files import pdf_pages_of, text_page
+    from tests.support.hostile_files import pdf_pages_of, text_page
 
     first = ["Participants from the private sector asked that customs procedures at land borders",
              "be harmonised and that the ASEAN Single Window carry transit documents as well as"]
@@ -203,8 +202,7 @@ def test_pdf_paragraphs_split_on_layout_gaps():
 
 
 def test_docx_vertically_merged_cells_are_read_once():
-    sys.path.insert(0, str(Path(__file__).parents[1] / "hostile"))
-    from hostile_files import docx_big_table
+    from tests.support.hostile_files import docx_big_table
 
     res = read_workshop(RawFile("workshops/t.docx", docx_big_table(4, 3)), ctx())
     locs = [p[S.LOCATION] for p in res.passages]

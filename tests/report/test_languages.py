@@ -7,7 +7,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 from openpyxl import load_workbook
-from report_fakes import (
+from tests.support.report_fakes import (
     MULTILINGUAL_MODEL,
     UNSUPPORTED,
     FakeCodebook,

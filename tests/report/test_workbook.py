@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from openpyxl import load_workbook
-from report_fakes import (
+from tests.support.report_fakes import (
     HOSTILE, FakeCodebook, make_files, make_passages, make_priority_quotes, make_rejected,
     make_run_info, make_scores, make_themes,
 )

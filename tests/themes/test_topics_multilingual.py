@@ -23,8 +23,9 @@ from consult.themes.quotes import representative
 from consult.themes.topics import discover_themes
 from consult.themes.labels import make_labels
 from consult.text.words import MAX_WORD, keyword_docs, stop_words_for
+from tests.support.paths import FIXTURES
 
-FIXTURE = Path(__file__).parent / "fixtures" / "topics-multilingual.tsv"
+FIXTURE = FIXTURES / "topics-multilingual.tsv"
 GERMAN = {"der", "die", "das", "auf", "und", "den", "dem", "im", "für", "zu", "an"}
 THAI = re.compile(r"[\u0e00-\u0e7f]")
 

@@ -4,8 +4,9 @@ from pathlib import Path
 import pytest
 
 from consult.tagging.codebook import CodebookError, load_codebook, parse_codebook
+from tests.support.paths import FIXTURES
 
-FIX = Path(__file__).parent / "fixtures" / "codebooks"
+FIX = FIXTURES / "codebooks"
 
 
 def test_default_codebook_has_six_areas_and_enablers():

@@ -14,11 +14,11 @@ from pathlib import Path
 import httpx
 import pytest
 
-from .test_flow_ops import _round
+from tests.support.rounds import copy_round as _round
 
 pytestmark = pytest.mark.slow
 
-ROOT = Path(__file__).resolve().parents[1]
+from tests.support.paths import ROOT
 
 
 def _free_port() -> int:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 from openpyxl import load_workbook
-from report_fakes import FakeCodebook, make_passages, make_priority_quotes, make_themes
+from tests.support.report_fakes import FakeCodebook, make_passages, make_priority_quotes, make_themes
 
 from consult import schema
 

@@ -14,10 +14,11 @@ import pytest
 
 from consult import schema as S
 from consult.config import ConsultConfig, TaggingConfig
+from tests.support.paths import FIXTURES
 
 pytestmark = pytest.mark.slow
 
-FIX = Path(__file__).parent / "fixtures" / "multilingual-round"
+FIX = FIXTURES / "multilingual-round"
 CODEBOOK = """name: Four topics
 priorities:
   - id: transport

@@ -17,25 +17,14 @@ from consult import schema as S
 from consult.config import ConsultConfig, EmbeddingConfig
 from consult.workspace import RoundError, RoundLock, RoundPaths
 
-from .conftest import SAMPLE_RAW
+from tests.support.paths import SAMPLE_RAW
+from tests.support.rounds import FILES
+from tests.support.rounds import copy_round as _round
 
 pytestmark = pytest.mark.slow
 
-FILES = ["surveys/google-forms-online-survey.csv", "workshops/kuala-lumpur-focus-group-notes.md",
-         "transcripts/viet-nam-national-consultation.vtt"]
-
-
 def _config() -> ConsultConfig:
     return ConsultConfig(embedding=EmbeddingConfig(model="hashing-128"))
-
-
-def _round(tmp_path: Path, files=FILES) -> Path:
-    raw = tmp_path / "raw"
-    for rel in files:
-        dest = raw / "r1" / rel
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy(SAMPLE_RAW / "sample-round" / rel, dest)
-    return raw
 
 
 def _run(raw: Path, out: Path, config: ConsultConfig | None = None, **kw) -> pd.DataFrame:

@@ -1,0 +1,1 @@
+"""Shared test helpers (fakes, fixture generators, hostile files); no test module imports another."""
