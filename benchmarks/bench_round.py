@@ -50,7 +50,7 @@ def _child_bertopic(outputs: str, round_name: str) -> None:
     from consult.config import ConsultConfig
     from consult.embedding.embed import embedder_name
     from consult.workspace import RoundPaths
-    from flows.steps import embedding_cache
+    from consult.pipeline.embed import embedding_cache
 
     config = ConsultConfig()
     paths = RoundPaths.for_round(round_name, outputs=outputs)

@@ -1,4 +1,4 @@
-"""The Prefect flow for one consultation round: thin tasks around the pure stages in `consult`.
+"""The Prefect flow for one consultation round: thin tasks around `consult.pipeline`'s steps.
 
 Run it with `consult run ROUND` (or `python flows/consultation_round.py ROUND`). Without
 PREFECT_API_URL it runs on Prefect's temporary local server; with it, it reports to that server.
@@ -22,9 +22,10 @@ from prefect.utilities.annotations import quote  # noqa: E402
 
 from consult import schema as S  # noqa: E402
 from consult.config import ConsultConfig  # noqa: E402
+from consult.pipeline import analyse, cache, embed, ingest, report  # noqa: E402
+from consult.report.summary import summary_markdown  # noqa: E402
 from consult.schema import RawFile  # noqa: E402
 from consult.workspace import RoundLock, RoundPaths  # noqa: E402
-from flows import steps  # noqa: E402
 
 log = logging.getLogger(__name__)
 
@@ -37,22 +38,22 @@ def _logger():
 
 
 # Tasks pass DataFrames and arrays around in memory: hashing them for Prefect's cache would cost
-# more than the work, so caching is done by `flows.steps` on file content and configuration.
+# more than the work, so caching is done by `consult.pipeline` on content, settings and code.
 @task(name="collect uploads", cache_policy=NO_CACHE)
 def collect_task(paths: RoundPaths, config: ConsultConfig) -> list[RawFile]:
-    return steps.collect(paths, config)
+    return ingest.collect(paths, config)
 
 
 # item.label: kind, position and hash; a file name may hold a person's name, Prefect never sees it
 @task(name="read file", cache_policy=NO_CACHE, task_run_name="read {item.label}")
 def read_file_task(item, round_name: str, config: ConsultConfig, manifest: dict, cache_dir: Path):
-    return steps.read_one(item, round_name, config, manifest, cache_dir)
+    return ingest.read_one(item, round_name, config, manifest, cache_dir)
 
 
 @task(name="ingest", cache_policy=NO_CACHE)
 def combine_task(plan, outcomes: list, round_name: str, config: ConsultConfig):
     t = time.perf_counter()
-    result = steps.combine(plan, outcomes, round_name, config)
+    result = ingest.combine(plan, outcomes, round_name, config)
     _logger().info("ingest: %d files, %d passages, %d rejected items in %.1fs",
                    len(result.files), len(result.passages), len(result.rejected),
                    time.perf_counter() - t)
@@ -62,7 +63,7 @@ def combine_task(plan, outcomes: list, round_name: str, config: ConsultConfig):
 @task(name="prepare", cache_policy=NO_CACHE)
 def prepare_task(ingested, config: ConsultConfig, cache_dir: Path | None = None):
     t = time.perf_counter()
-    out = steps.prepare(ingested, config, cache_dir)
+    out = ingest.prepare(ingested, config, cache_dir)
     _logger().info("prepare: %d passages kept, %d rejected in %.1fs", len(out.passages),
                    len(out.rejected), time.perf_counter() - t)
     return out
@@ -70,15 +71,15 @@ def prepare_task(ingested, config: ConsultConfig, cache_dir: Path | None = None)
 
 @task(name="embed chunk", cache_policy=NO_CACHE)
 def embed_chunk_task(texts: list[str], config: ConsultConfig) -> np.ndarray:
-    return steps.embed_chunk(texts, config)
+    return embed.embed_chunk(texts, config)
 
 
 @task(name="tag", cache_policy=NO_CACHE)
 def tag_task(passages: pd.DataFrame, embeddings: np.ndarray, config: ConsultConfig,
              outputs_dir: Path, round_name: str, cache=None, space=None, reliability=None):
     t = time.perf_counter()
-    out = steps.tag(passages, embeddings, config, outputs_dir, round_name, cache, space,
-                    reliability)
+    out = analyse.tag(passages, embeddings, config, outputs_dir, round_name, cache, space,
+                      reliability)
     counts = out.tags[S.TAG_STATUS].value_counts().to_dict()
     _logger().info("tag: %d passages %s in %.1fs", len(out.tags), counts, time.perf_counter() - t)
     return out
@@ -89,8 +90,8 @@ def themes_task(passages: pd.DataFrame, embeddings: np.ndarray, tagged, config: 
                 cache_dir: Path):
     t = time.perf_counter()
     coverage = tagged.tags[S.COVERAGE].to_numpy(dtype=float) if S.COVERAGE in tagged.tags else None
-    out = steps.themes(passages, embeddings, tagged.scores, tagged.codebook, config, cache_dir,
-                       coverage)
+    out = analyse.themes(passages, embeddings, tagged.scores, tagged.codebook, config, cache_dir,
+                         coverage)
     n_emerging = int(out.themes[S.THEME_EMERGING].sum()) if len(out.themes) else 0
     _logger().info("themes: %d themes (%d emerging) in %.1fs", len(out.themes), n_emerging,
                    time.perf_counter() - t)
@@ -98,16 +99,16 @@ def themes_task(passages: pd.DataFrame, embeddings: np.ndarray, tagged, config: 
 
 
 @task(name="write workbook", cache_policy=NO_CACHE)
-def report_task(paths: RoundPaths, bundle: dict, config: ConsultConfig) -> dict:
+def report_task(paths: RoundPaths, bundle: report.Bundle, config: ConsultConfig) -> report.Outcome:
     t = time.perf_counter()
-    out = steps.report(paths, bundle, config)
-    _logger().info("workbook: %s in %.1fs", out["workbook"], time.perf_counter() - t)
+    out = report.report(paths, bundle, config)
+    _logger().info("workbook: %s in %.1fs", out.workbook, time.perf_counter() - t)
     return out
 
 
 def _read_files(plan, round_name: str, config: ConsultConfig, parsed: Path, logger) -> list:
     """Read outcomes in plan order, with one mapped task per file that is new or changed."""
-    known = steps.known_reads(plan.files, round_name, config, plan.manifest, parsed)
+    known = ingest.known_reads(plan.files, round_name, config, plan.manifest, parsed)
     todo = [f for i, f in enumerate(plan.files) if i not in known]
     futures = read_file_task.map(
         todo, round_name=unmapped(round_name), config=unmapped(config),
@@ -142,6 +143,27 @@ def _embed_runner(config: ConsultConfig):
     return sequential
 
 
+def publish_artifacts(round_name: str, out: report.Outcome, logger) -> None:
+    """Markdown summary and a table of rejected files and items, visible in the Prefect UI."""
+    try:
+        from prefect.artifacts import create_markdown_artifact, create_table_artifact
+
+        key = "".join(c if c.isalnum() else "-" for c in round_name.lower()).strip("-") or "round"
+        labels = {p.id: p.label for p in out.codebook.priorities}
+        text = summary_markdown(round_name, out.workbook, out.passages, out.themes, out.files,
+                                out.rejected, labels, out.n_reviewed, out.notices)
+        create_markdown_artifact(markdown=text, key=f"{key}-summary",
+                                 description=f"Summary of round {round_name}")
+        # whole-file rejections are rows of `rejected` too (location "whole file")
+        rows = [{"file": r[S.SOURCE_FILE], "location": r[S.LOCATION], "reason": r[S.REASON]}
+                for _, r in out.rejected.head(5000).iterrows()]
+        create_table_artifact(
+            table=rows or [{"file": "", "location": "", "reason": "nothing rejected"}],
+            key=f"{key}-rejected", description=f"Rejected files and items of {round_name}")
+    except Exception as exc:  # artifacts are a view; never fail a round over them
+        logger.warning("Could not publish Prefect artifacts: %s", exc)
+
+
 @flow(name="consultation-round", log_prints=False)
 def consultation_round(
     round_name: str = "sample-round",
@@ -156,9 +178,10 @@ def consultation_round(
     timings: dict[str, float] = {}
     started = time.time()
     with RoundLock(paths.lock):
+        cache.begin_run()
         t = time.perf_counter()
         files = collect_task(paths, config)
-        plan = steps.plan(files, round_name, config)
+        plan = ingest.plan(files, round_name, config)
         outcomes = _read_files(plan, round_name, config, paths.private_cache / "parsed", logger)
         # quote(): Prefect would otherwise walk every row of these tables looking for futures
         ingested = combine_task(quote(plan), quote(outcomes), round_name, config)
@@ -167,8 +190,8 @@ def consultation_round(
 
         t = time.perf_counter()
         passages = prepared.passages
-        vectors = steps.embedding_cache(paths, config)
-        embedded = steps.embed_passages(passages, config, vectors, _embed_runner, logger)
+        vectors = embed.embedding_cache(paths, config)
+        embedded = embed.embed_passages(passages, config, vectors, _embed_runner, logger)
         embeddings = embedded.vectors
         timings["embed"] = time.perf_counter() - t
 
@@ -182,12 +205,13 @@ def consultation_round(
         timings["themes"] = time.perf_counter() - t
 
         t = time.perf_counter()
-        bundle = steps.bundle(paths, prepared, embedded, tagged, themed, config, timings, started)
+        bundle = report.bundle(paths, prepared, embedded, tagged, themed, config, timings, started)
         out = report_task(paths, quote(bundle), config)
         timings["report"] = time.perf_counter() - t
-        steps.publish_artifacts(paths, out, logger)
-    logger.info("Round %s done in %.1fs: %s", round_name, time.time() - started, out["workbook"])
-    return str(out["workbook"])
+        cache.evict_unreached()
+        publish_artifacts(paths.round, out, logger)
+    logger.info("Round %s done in %.1fs: %s", round_name, time.time() - started, out.workbook)
+    return str(out.workbook)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -32,6 +32,18 @@ def check_round(round_name: str, raw: str, config: ConsultConfig) -> tuple[str, 
     return format_check_report(result), ok
 
 
+def round_flow():
+    """The Prefect flow, found by the name the `flows` package registers for it (an entry point
+    in pyproject.toml): the CLI runs it without importing flows' internals."""
+    from importlib.metadata import entry_points
+
+    found = entry_points(group="consult.flows", name="consultation-round")
+    if not found:
+        raise RuntimeError("The consultation-round flow is not installed; run "
+                           "`.venv/bin/pip install -e .` in the project folder.")
+    return next(iter(found)).load()
+
+
 def make_task_runner(kind: str, address: str | None):
     if kind == "dask":
         from prefect_dask import DaskTaskRunner
@@ -47,9 +59,7 @@ def run_round(round_name: str, raw: str, outputs: str, config: ConsultConfig,
               task_runner: str = "default", dask_address: str | None = None) -> str:
     """Run the Prefect flow for one round and return the workbook path."""
     configure_environment()
-    from flows.consultation_round import consultation_round
-
-    flow = consultation_round
+    flow = round_flow()
     runner = make_task_runner(task_runner, dask_address)
     if runner is not None:
         flow = flow.with_options(task_runner=runner)
@@ -97,8 +107,7 @@ def watch_round(round_name: str, raw: str, outputs: str, config: ConsultConfig,
 def serve(name: str = "consultation-round") -> None:
     """Serve the flow so drafters can trigger a round from the Prefect UI."""
     configure_environment()
-    from flows.consultation_round import consultation_round
-
+    consultation_round = round_flow()
     if not os.environ.get("PREFECT_API_URL"):
         log.warning("PREFECT_API_URL is not set: serving on a temporary server that has no "
                     "dashboard. Start `prefect server start` and export "

@@ -35,7 +35,7 @@ def _run(raw: Path, out: Path, config: ConsultConfig | None = None, **kw) -> pd.
 
 
 def _spy_reads(monkeypatch) -> list[str]:
-    import consult.ingest.round as round_mod
+    import consult.pipeline.ingest as round_mod
 
     seen: list[str] = []
     real = round_mod.read_planned

@@ -9,7 +9,7 @@ from consult.reviews import store as store_io
 from consult import schema as S
 from consult.tagging.codebook import load_codebook
 from consult.config import ConsultConfig, EmbeddingConfig
-from flows import steps
+from consult.pipeline import analyse, ingest, report
 
 
 def _store(tmp_path, round_name: str, text: str, typed: str):
@@ -23,10 +23,10 @@ def _store(tmp_path, round_name: str, text: str, typed: str):
 def test_confirmed_decisions_of_other_rounds_become_examples(tmp_path):
     _store(tmp_path, "round-1", "Customs single window for all ports", "SA4")
     _store(tmp_path, "round-2", "Scholarships for students", "SA6")
-    got = steps.labelled_from_other_rounds(tmp_path, "round-2")
+    got = analyse.labelled_from_other_rounds(tmp_path, "round-2")
     assert got[S.TEXT].tolist() == ["Customs single window for all ports"]
     assert got[S.PRIORITIES].tolist() == ["SA4"]
-    assert steps.labelled_from_other_rounds(tmp_path / "none", "round-2") is None
+    assert analyse.labelled_from_other_rounds(tmp_path / "none", "round-2") is None
 
 
 def test_tag_step_uses_examples_and_caches(tmp_path):
@@ -37,17 +37,17 @@ def test_tag_step_uses_examples_and_caches(tmp_path):
     from consult.embedding.embed import HashingEmbedder
 
     emb = HashingEmbedder(64).encode(passages[S.TEXT].tolist())
-    first = steps.tag(passages, emb, cfg, tmp_path, "round-2")
+    first = analyse.tag(passages, emb, cfg, tmp_path, "round-2")
     assert first.n_labelled == 1
     assert list((tmp_path / "round-2" / ".cache" / "tags").glob("*.pkl"))
-    again = steps.tag(passages, emb, cfg, tmp_path, "round-2")
+    again = analyse.tag(passages, emb, cfg, tmp_path, "round-2")
     pd.testing.assert_frame_equal(first.tags, again.tags)
 
 
 def test_run_info_never_repeats_the_names_listed_for_redaction():
     cfg = ConsultConfig()
     cfg.privacy.extra_names = ["Siti Rahmawati", "Nguyen Van Binh"]
-    shown = steps._shown_config(cfg)
+    shown = report._shown_config(cfg)
     assert "Siti" not in shown and "Binh" not in shown and "2 names" in shown
 
 
@@ -61,7 +61,7 @@ def test_languages_detected_once_for_the_same_passages(tmp_path, monkeypatch):
         return ["th"] * len(texts)
 
     monkeypatch.setattr(language, "detect_languages", fake)
-    detect = steps._remembered_detection(tmp_path / "languages")
+    detect = ingest.remembered_detection(tmp_path / "languages")
     assert detect(["ถนน", "รถไฟ"], priors=[None, "th"], groups=["a", "a"]) == ["th", "th"]
     assert detect(["ถนน", "รถไฟ"], priors=[None, "th"], groups=["a", "a"]) == ["th", "th"]
     assert len(calls) == 1

@@ -289,7 +289,7 @@ def test_reader_result_is_guarded_when_called_directly():
 def test_time_limit_rejection_is_not_cached(tmp_path):
     """The clock depends on the machine's load: a timed-out file is read again next run."""
     from consult.ingest.round import plan_round
-    from flows import steps
+    from consult.pipeline import ingest as steps
 
     cfg = config(max_seconds_per_file=0.5)
     plan = plan_round([RawFile("workshops/n.pdf", H.pdf_with_heavy_page(2), "")], "r1", cfg)

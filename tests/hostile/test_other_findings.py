@@ -61,7 +61,7 @@ class _Payload:
 
 # ---- planted pickles ------------------------------------------------------------------------
 def test_a_planted_pickle_in_a_cache_folder_is_never_unpickled(tmp_path, home):
-    from flows.cache import MAGIC, cache_get, cache_put, seal
+    from consult.pipeline.cache import MAGIC, cache_get, cache_put, seal
 
     marker, folder, key = tmp_path / "ran", tmp_path / "cache", "a" * 24
     evil = pickle.dumps(_Payload(marker))
@@ -84,7 +84,7 @@ def test_a_planted_pickle_in_a_cache_folder_is_never_unpickled(tmp_path, home):
 
 
 def test_the_parse_cache_is_private_and_refuses_planted_parses(tmp_path, home):
-    from flows import steps
+    from consult.pipeline import ingest as steps
 
     raw, out, marker = _round(tmp_path, FILES[:1]), tmp_path / "out", tmp_path / "ran"
     paths = RoundPaths.for_round("r1", raw, out)
@@ -92,7 +92,7 @@ def test_the_parse_cache_is_private_and_refuses_planted_parses(tmp_path, home):
     assert home in parsed.parents and raw not in parsed.parents and out not in parsed.parents
     item = SimpleNamespace(status="to-read", rel=FILES[0], raw=SimpleNamespace(sha256="0" * 64))
     config = ConsultConfig()
-    key = steps._read_key(item, "r1", config, {})
+    key = steps.read_key(item, "r1", config, {})
     parsed.mkdir(parents=True)
     (parsed / f"{key}.pkl").write_bytes(pickle.dumps(_Payload(marker)))
     assert steps.known_reads([item], "r1", config, {}, parsed) == {}
@@ -108,7 +108,7 @@ def _tree(folder: Path) -> dict[str, tuple]:
 @pytest.mark.slow
 def test_a_read_only_raw_is_never_written_and_outputs_follow_the_umask(tmp_path, home,
                                                                        monkeypatch):
-    import consult.ingest.round as round_mod
+    import consult.pipeline.ingest as round_mod
     from consult.commands import run_round
 
     raw, out = _round(tmp_path), tmp_path / "out"

@@ -514,7 +514,7 @@ def test_reviews_csv_emptied(reviewed):
     (reviewed / "r1" / "reviews.csv").write_bytes(b"")
     result = RH._run(reviewed)
     RH._expect_all_decisions(RH._book(reviewed))
-    assert any("reviews.csv" in n for n in result["notices"]), result["notices"]
+    assert any("reviews.csv" in n for n in result.notices), result.notices
 
 
 def test_reviews_csv_cut_mid_row_and_its_copy_emptied(reviewed):
@@ -533,7 +533,7 @@ def test_a_directory_named_reviews_csv(reviewed):
     (rnd / "reviews.csv" / "x.txt").write_text("someone's folder")
     result = RH._run(reviewed)  # the round completes
     RH._expect_all_decisions(RH._book(reviewed))
-    assert any("reviews.csv" in n for n in result["notices"]), result["notices"]
+    assert any("reviews.csv" in n for n in result.notices), result.notices
     assert (rnd / "reviews.csv").is_file()
     assert list((rnd / "previous").glob("reviews*/x.txt"))  # the folder is kept, whole
 
@@ -543,10 +543,10 @@ def test_a_directory_named_like_the_workbook(reviewed):
     book.unlink()
     book.mkdir()
     result = RH._run(reviewed)
-    beside = Path(result["workbook"])
+    beside = Path(result.workbook)
     assert beside != book and beside.is_file() and book.is_dir()
     RH._expect_all_decisions(beside)
-    assert any("not a workbook file" in n for n in result["notices"]), result["notices"]
+    assert any("not a workbook file" in n for n in result.notices), result.notices
 
 
 def test_only_previous_workbooks_left(reviewed):
@@ -564,10 +564,10 @@ def test_workbook_saved_as_xlsm_beside_the_xlsx(reviewed):
     xlsm = book.with_suffix(".xlsm")
     _type_into(book, {"pid0020": ("P4", "saved as xlsm")}, save_as=xlsm)
     result = RH._run(reviewed)
-    shown = RH._shown(Path(result["workbook"]))
-    assert shown["pid0020"][1] == "P4", result["notices"]
+    shown = RH._shown(Path(result.workbook))
+    assert shown["pid0020"][1] == "P4", result.notices
     assert set(RH.DECISIONS) <= set(shown)
-    assert any(xlsm.name in n for n in result["notices"]), result["notices"]
+    assert any(xlsm.name in n for n in result.notices), result.notices
     RH._run(reviewed)  # read once: a later run does not apply it again over newer edits
     _type_into(book, {"pid0020": ("P1", "changed in the xlsx")})
     RH._run(reviewed)
@@ -578,8 +578,8 @@ def test_workbook_saved_as_xls_is_named(reviewed):
     book = RH._book(reviewed)
     (book.with_suffix(".xls")).write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 4096)
     result = RH._run(reviewed)
-    RH._expect_all_decisions(Path(result["workbook"]))
-    assert any(".xls" in n and "xlsx" in n for n in result["notices"]), result["notices"]
+    RH._expect_all_decisions(Path(result.workbook))
+    assert any(".xls" in n and "xlsx" in n for n in result.notices), result.notices
 
 
 def test_sheet_renamed_rows_sorted_filtered_and_ids_with_spaces(reviewed):

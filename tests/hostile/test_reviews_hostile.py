@@ -1,6 +1,6 @@
 """Reviewer decisions survive what careless users and other programs do to their files.
 
-Each test runs the flow's report step (flows.steps.report) on small hand-made stage outputs, as
+Each test runs the flow's report step (consult.pipeline.report.report) on small hand-made stage outputs, as
 the flow does after tagging, then damages a file the way the hostile review did: reviews.csv
 deleted, re-saved as cp1252, given a bad or cut line, edited by hand; the workbook's header
 renamed, a formula typed, the workbook left open in Excel or LibreOffice. The rule checked
@@ -27,7 +27,6 @@ from consult.reviews import rules as reviews
 from consult.reviews import store as store_io
 from consult.config import ConsultConfig
 from consult.workspace import RoundPaths
-from flows import steps
 from tests.support.report_fakes import (
     FakeCodebook,
     make_files,
@@ -61,15 +60,15 @@ from tests.support.review_harness import (  # noqa: E402
 def test_deleted_reviews_csv_loses_no_decision(reviewed, lost):
     out = reviewed
     rnd = out / "r1"
-    assert _run(out).get("reused")  # nothing changed: outputs kept, as before
+    assert _run(out).reused  # nothing changed: outputs kept, as before
     for rel in lost:
         target = rnd / rel
         shutil.rmtree(target) if target.is_dir() else target.unlink()
     result = _run(out)
     _expect_all_decisions(_book(out))
-    assert any("reviews.csv" in n and "missing" in n for n in result["notices"])
+    assert any("reviews.csv" in n and "missing" in n for n in result.notices)
     assert "reviews.csv" in _quality(_book(out)) and "missing" in _quality(_book(out))
-    assert not _run(out)["notices"]  # rebuilt once; the next run is quiet again
+    assert not _run(out).notices  # rebuilt once; the next run is quiet again
 
 
 def _resave_cp1252(path: Path) -> None:
@@ -110,8 +109,8 @@ def test_damaged_reviews_csv_is_named_and_recovered(reviewed, damage, copy_too):
         damage(rnd / "previous" / "reviews-copy.csv")
     result = _run(out)  # no exception: the round completes
     _expect_all_decisions(_book(out))
-    named = [n for n in result["notices"] if "reviews.csv" in n]
-    assert named, result["notices"]
+    named = [n for n in result.notices if "reviews.csv" in n]
+    assert named, result.notices
     kept = list((rnd / "previous").glob("reviews-damaged-*.csv"))
     assert kept and "damaged file is kept" in named[0]
     assert review_store.read_journal(rnd / "reviews.csv").intact  # rebuilt whole
@@ -126,7 +125,7 @@ def test_rows_cut_from_the_end_of_reviews_csv_come_back_from_its_copy(reviewed):
     path.write_text("".join(lines[:-3]), encoding="utf-8-sig")  # whole rows: checksums hold
     result = _run(reviewed)
     _expect_all_decisions(_book(reviewed))
-    assert any("lacked rows its copy holds" in n for n in result["notices"])
+    assert any("lacked rows its copy holds" in n for n in result.notices)
 
 
 def test_a_decision_found_only_in_a_damaged_line_is_applied_and_listed(reviewed):
@@ -168,7 +167,7 @@ def test_a_renamed_header_never_loses_the_edits_in_that_workbook(reviewed, renam
     before = book.read_bytes()
     result = _run(out)
     assert book.read_bytes() == before  # not overwritten
-    beside = Path(result["workbook"])
+    beside = Path(result.workbook)
     assert beside != book and beside.parent == book.parent and "(new " in beside.name
     assert set(_shown(beside)) == set(DECISIONS)  # stored decisions kept
     quality = _quality(beside)
@@ -176,7 +175,7 @@ def test_a_renamed_header_never_loses_the_edits_in_that_workbook(reviewed, renam
     # the reviewer puts the header back: the edit counts, one workbook again
     _edit(book, {}, header={"Renamed by reviewer": renamed})
     result = _run(out)
-    assert Path(result["workbook"]) == book
+    assert Path(result.workbook) == book
     assert _shown(book)["pid0020"] == ("P4", "P4", "reviewer")
     assert not list(book.parent.glob("* (new *).xlsx"))  # moved to previous/
     assert list((book.parent / "previous").glob("* (new *)*.xlsx"))
@@ -231,9 +230,9 @@ def test_an_open_workbook_is_not_replaced(reviewed):
     before = book.read_bytes()
     result = _run(out)
     assert book.read_bytes() == before
-    beside = Path(result["workbook"])
+    beside = Path(result.workbook)
     assert beside != book and _shown(beside)["pid0020"][1] == "P3"  # its saved edits count
-    assert any(lock in n for n in result["notices"])
+    assert any(lock in n for n in result.notices)
     assert lock in _quality(beside)
     info = [c for row in load_workbook(beside, read_only=True)["Run info"].iter_rows(
         values_only=True) for c in row if c]
@@ -243,7 +242,7 @@ def test_an_open_workbook_is_not_replaced(reviewed):
     (book.parent / lock).unlink()
     _edit(book, {"pid0022": ("P1", "")})
     result = _run(out)
-    assert Path(result["workbook"]) == book
+    assert Path(result.workbook) == book
     shown = _shown(book)
     assert shown["pid0020"][1] == "P3" and shown["pid0021"][1] == "P2"
     assert shown["pid0022"][1] == "P1"
@@ -257,7 +256,7 @@ def test_a_stale_copy_does_not_undo_a_newer_decision(reviewed):
     _edit(book, {"pid0020": ("P3", "")})
     lock = book.parent / ".~lock.consultation-summary-r1.xlsx#"
     lock.write_bytes(b"x")
-    beside = Path(_run(out)["workbook"])  # written beside: shows pid0001 = P5
+    beside = Path(_run(out).workbook)  # written beside: shows pid0001 = P5
     assert beside != book
     lock.unlink()
     _edit(book, {"pid0001": ("P2", "changed my mind")})

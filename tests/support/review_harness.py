@@ -15,7 +15,7 @@ from consult import schema
 from consult.config import ConsultConfig
 from consult.reviews import store as store_io
 from consult.workspace import RoundPaths
-from flows import steps
+from consult.pipeline import report
 from tests.support.report_fakes import (
     FakeCodebook,
     make_files,
@@ -42,8 +42,9 @@ def _bundle() -> dict:
             "started": time.time()}
 
 
-def _run(out: Path) -> dict:
-    return steps.report(RoundPaths.for_round("r1", outputs=out), _bundle(), ConsultConfig())
+def _run(out: Path) -> report.Outcome:
+    return report.report(RoundPaths.for_round("r1", outputs=out), report.Bundle(**_bundle()),
+                         ConsultConfig())
 
 
 def _book(out: Path) -> Path:

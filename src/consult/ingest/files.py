@@ -49,6 +49,12 @@ def file_extension(relpath: str) -> str:
     return name.rsplit(".", 1)[-1].lower() if "." in name else ""
 
 
+def oversize_reason(size: int, config: ConsultConfig) -> str:
+    """Why a file over ingest.max_file_mb is not read (a round's upload, `consult tag`'s input)."""
+    return (f"file is {size / 1024 / 1024:.0f} MB, over the limit ingest.max_file_mb="
+            f"{config.ingest.max_file_mb:g}; split it or raise the limit")
+
+
 def collect_round(round_dir: Path, config: ConsultConfig | None = None) -> list[RawFile]:
     """Read every upload under `round_dir` into memory, in a stable order.
 
@@ -72,7 +78,6 @@ def collect_round(round_dir: Path, config: ConsultConfig | None = None) -> list[
                 continue
             path = Path(dirpath) / name
             rel = normalise_relpath(path.relative_to(root).as_posix()) or name
-            problem = None
             try:
                 real = path.resolve(strict=True)
             except (OSError, RuntimeError):
@@ -91,11 +96,8 @@ def collect_round(round_dir: Path, config: ConsultConfig | None = None) -> list[
             try:
                 size = real.stat().st_size
                 if size > limit:
-                    problem = (
-                        f"file is {size / 1024 / 1024:.0f} MB, over the limit ingest.max_file_mb="
-                        f"{config.ingest.max_file_mb:g}; split it or raise the limit"
-                    )
-                    out.append(CollectedFile(rel, b"", sha256_file(real), size, problem))
+                    out.append(CollectedFile(rel, b"", sha256_file(real), size,
+                                             oversize_reason(size, config)))
                     continue
                 with real.open("rb") as fh:
                     data = fh.read(limit + 1)

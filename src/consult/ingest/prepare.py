@@ -1,7 +1,8 @@
-"""Prepare passages for analysis: language, word counts, stakeholder flag, last non-answer check.
+"""Prepare passages for analysis: language, word counts and the stakeholder flag.
 
 Text stays verbatim (only surrounding whitespace is trimmed) so every passage can still be found
-at its location. Whatever is rejected here is reflected in the per-file accounting by `account`.
+at its location. Non-answers and duplicates are screened once, by ingest (`screen.py`); whatever
+a later stage drops is reflected in the per-file accounting by `account`.
 """
 
 from __future__ import annotations
@@ -14,38 +15,29 @@ import pandas as pd
 from consult import schema as S
 from consult.config import ConsultConfig
 from consult.text.detect import detect_language, detect_languages
-from consult.ingest.round import PHRASE_KINDS, flag_duplicates
-from consult.ingest.textutil import count_words, non_answer_reason
+from consult.ingest.screen import screen_table
+from consult.ingest.textutil import count_words
 from consult.schema import StageResult
 
 __all__ = ["account", "count_words", "detect_language", "prepare_passages", "prepare_round"]
 
 log = logging.getLogger(__name__)
 
-def prepare_passages(passages: pd.DataFrame, config: ConsultConfig | None = None,
-                     detect: Callable[..., list[str]] = detect_languages) -> StageResult:
-    """Language (detected per passage), n_words and stakeholder flag; non-answers rejected.
 
-    `detect` is `detect_languages` or a drop-in that remembers its answers (the flow's cache).
-    """
-    config = config or ConsultConfig()
-    non_answers = {a.casefold() for a in config.ingest.non_answers}
+def _complete(passages: pd.DataFrame) -> pd.DataFrame:
+    """A copy with every passage column, as objects, and the text trimmed."""
     table = passages.copy()
     for col in S.PASSAGE_COLUMNS:
         if col not in table.columns:
             table[col] = None
     table = table.astype({c: "object" for c in S.PASSAGE_COLUMNS})
     table[S.TEXT] = table[S.TEXT].map(lambda t: t.strip() if isinstance(t, str) else t)
-    reasons = pd.Series([
-        non_answer_reason(t, non_answers, kind in PHRASE_KINDS or not isinstance(kind, str))
-        for t, kind in zip(table[S.TEXT], table[S.SOURCE_KIND])], index=table.index, dtype="object")
-    bad = reasons.notna()
-    rejected = pd.DataFrame({
-        S.ROUND: table.loc[bad, S.ROUND], S.SOURCE_KIND: table.loc[bad, S.SOURCE_KIND],
-        S.SOURCE_FILE: table.loc[bad, S.SOURCE_FILE], S.LOCATION: table.loc[bad, S.LOCATION],
-        S.REASON: reasons[bad], S.STAGE: "prepare",
-    }, columns=S.REJECTED_COLUMNS).astype("object")
-    table = table.loc[~bad].copy()
+    return table
+
+
+def _annotate(table: pd.DataFrame, config: ConsultConfig,
+              detect: Callable[..., list[str]]) -> pd.DataFrame:
+    """Language (detected per passage), n_words and the stakeholder flag of screened passages."""
     # Every passage is detected: a manifest or survey language is a prior, not the answer (one
     # file may mix languages), and the file's dominant language backs up short passages.
     table[S.LANGUAGE] = pd.Series(detect(
@@ -58,11 +50,23 @@ def prepare_passages(passages: pd.DataFrame, config: ConsultConfig | None = None
         for v, role in zip(table[S.IS_STAKEHOLDER_INPUT], table[S.SPEAKER_ROLE])
     ]
     table[S.IS_STAKEHOLDER_INPUT] = table[S.IS_STAKEHOLDER_INPUT].astype("object")
-    if bad.any() or table[S.DUPLICATE_OF].isna().all():
-        table = flag_duplicates(table, config.ingest.duplicate_min_words)
     table = table[S.PASSAGE_COLUMNS].reset_index(drop=True)
     langs = ", ".join(f"{k} {v}" for k, v in table[S.LANGUAGE].value_counts().items())
-    log.info("Prepared %d passages (%s), rejected %d", len(table), langs or "-", len(rejected))
+    log.info("Prepared %d passages (%s)", len(table), langs or "-")
+    return table
+
+
+def prepare_passages(passages: pd.DataFrame, config: ConsultConfig | None = None,
+                     detect: Callable[..., list[str]] = detect_languages) -> StageResult:
+    """A passage table that did not come from a round: screened as ingest screens a round's
+    (non-answers rejected at stage "prepare", duplicates flagged), then annotated.
+
+    `detect` is `detect_languages` or a drop-in that remembers its answers (the flow's cache).
+    """
+    config = config or ConsultConfig()
+    table, rejected = screen_table(_complete(passages), config, "prepare")
+    table = _annotate(table, config, detect)
+    log.info("Rejected %d passages as non-answers", len(rejected))
     if rejected.empty:
         rejected = S.empty_rejected()
     return StageResult(table=table, rejected=rejected.reset_index(drop=True))
@@ -74,17 +78,19 @@ def prepare_round(passages: pd.DataFrame, rejected: pd.DataFrame, files: pd.Data
                   ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Ingest's three tables after prepare: passages, all rejected rows, recounted file table.
 
+    Ingest has screened the passages (non-answers rejected and counted, duplicates flagged);
+    this only annotates them.
     The per-file accounting is checked here, once, for every run and every `consult check`:
     a unit lost between stages becomes a rejected row, never a silent gap.
     """
-    res = prepare_passages(passages, config, detect)
-    all_rejected = pd.concat([rejected, res.rejected], ignore_index=True)
-    all_rejected = all_rejected.astype({c: "object" for c in S.REJECTED_COLUMNS})
-    all_rejected = pd.concat([all_rejected, lost_units(files, all_rejected, res.table)],
+    passages = _annotate(_complete(passages), config or ConsultConfig(), detect)
+    all_rejected = rejected.reset_index(drop=True).astype(
+        {c: "object" for c in S.REJECTED_COLUMNS})
+    all_rejected = pd.concat([all_rejected, lost_units(files, all_rejected, passages)],
                              ignore_index=True)
-    table = account(files, all_rejected, res.table)
+    table = account(files, all_rejected, passages)
     assert (table[S.UNITS] == table[S.N_PASSAGES] + table[S.N_REJECTED]).all()
-    return res.table, all_rejected, table
+    return passages, all_rejected, table
 
 
 def _counts(files: pd.DataFrame, rejected: pd.DataFrame, passages: pd.DataFrame

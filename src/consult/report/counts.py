@@ -192,3 +192,13 @@ def quote_cells(passages: pd.DataFrame, positions: list[int], limit: int,
         ref = source_ref(row) + (" (excerpt)" if shortened else "")
         out.append((quote, ref))
     return out
+
+
+def priority_rows(passages: pd.DataFrame, priority_ids: list[str]) -> dict[str, list[int]]:
+    """Row positions of the counted passages of each priority (final tags), for its quotes."""
+    groups: dict[str, list[int]] = {pid: [] for pid in priority_ids}
+    flags = counted_mask(passages).to_numpy()
+    for i, (final, ok) in enumerate(zip(passages[schema.FINAL_PRIORITIES], flags)):
+        for pid in id_list(final) if ok else []:
+            groups.setdefault(pid, []).append(i)
+    return groups

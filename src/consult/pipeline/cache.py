@@ -1,7 +1,9 @@
-"""A small content-addressed cache on disk for the flow's re-runs.
+"""The one cache design of a round's re-runs: signed pickles in per-round folders.
 
-Keys hash everything that determines a value (file content, settings, the producing code), so a
-stale entry is never hit, and an unreadable one is simply recomputed.
+Keys hash everything that determines a value: file content, settings, and the producing code,
+computed by `consult.pipeline.fingerprint` from the modules that really run. A stale entry is
+never hit, an unreadable one is simply recomputed, and entries a finished run no longer reached
+are evicted (`evict_unreached`), so a folder holds one generation of results, not every one.
 
 Entries are pickles, and unpickling runs code. So each entry carries an HMAC of its key and bytes
 under a per-user key kept in the user's private folder (`consult.workspace.user_secret`), never
@@ -75,6 +77,7 @@ def _secret() -> bytes | None:
 
 def cache_get(folder: Path, key: str):
     """The cached value, or None when absent, unreadable, or not signed by this user's key."""
+    reach(folder, key)
     path = Path(folder) / f"{key}.pkl"
     if not path.is_file():
         return None
@@ -100,6 +103,7 @@ def cache_get(folder: Path, key: str):
 
 def cache_put(folder: Path, key: str, value) -> None:
     """Store `value` (0600, signed). A cache that cannot be written only costs a recomputation."""
+    reach(folder, key)
     secret = _secret()
     if secret is None:
         return
@@ -111,27 +115,37 @@ def cache_put(folder: Path, key: str, value) -> None:
         log.warning("Could not store cache entry %s (%s); the run goes on without it", path, exc)
 
 
-def _code_fingerprint(*modules: str) -> str:
-    """Hash of the source of the packages that produce a cached value: new code, new cache."""
-    import importlib.util
+# ---- what this run reached, and eviction ----------------------------------------------------------
+_REACHED: dict[Path, set[str]] = {}
 
-    h = hashlib.sha256()
-    for name in modules:
-        spec = importlib.util.find_spec(name)
-        if spec is None or not spec.origin:
+
+def reach(folder: Path, key: str) -> None:
+    """Mark `key` as in use by the current run (a hit, a write, or a key it will need)."""
+    _REACHED.setdefault(Path(folder), set()).add(key)
+
+
+def begin_run() -> None:
+    """Forget what an earlier run in this process reached."""
+    _REACHED.clear()
+
+
+def evict_unreached() -> int:
+    """Delete the entries of every folder this run used that it did not reach; returns how many.
+
+    Called once a run has finished: each per-round folder then keeps exactly what the next run
+    with the same inputs needs. A file that cannot be removed is left for the next run.
+    """
+    removed = 0
+    for folder, keys in _REACHED.items():
+        if not folder.is_dir():
             continue
-        root = Path(spec.origin).parent if spec.submodule_search_locations else Path(spec.origin)
-        for f in sorted(root.rglob("*.py")) if root.is_dir() else [root]:
-            h.update(f.name.encode())
-            h.update(f.read_bytes())
-    return h.hexdigest()[:16]
-
-
-_FINGERPRINTS: dict[str, str] = {}
-
-
-def fingerprint(*modules: str) -> str:
-    key = ",".join(modules)
-    if key not in _FINGERPRINTS:
-        _FINGERPRINTS[key] = _code_fingerprint(*modules)
-    return _FINGERPRINTS[key]
+        for entry in folder.glob("*.pkl"):
+            if entry.stem not in keys:
+                try:
+                    entry.unlink()
+                    removed += 1
+                except OSError as exc:
+                    log.debug("Could not evict %s: %s", entry, exc)
+    if removed:
+        log.info("cache: %d entries no longer reachable were evicted", removed)
+    return removed
