@@ -96,12 +96,13 @@ def _fsync(path: Path) -> None:
         os.close(fd)
 
 
-def atomic_write(path: Path, write, *, private: bool = False) -> Path:
+def atomic_write(path: Path, write, *, private: bool = False, replace: bool = True) -> Path:
     """Call `write(tmp_path)` then rename over `path`: readers never see a half file.
 
     Outputs get the umask's mode (0644 under 022) so reviewers on a shared drive can open them;
     `private` files (caches of personal data) get 0600. A full or read-only drive raises a
-    StorageError naming `path`; the file that was there stays as it was.
+    StorageError naming `path`; the file that was there stays as it was. With `replace=False`
+    a file another process put at `path` meanwhile is kept: FileExistsError.
     """
     path = Path(path)
     try:
@@ -116,12 +117,27 @@ def atomic_write(path: Path, write, *, private: bool = False) -> Path:
             os.chmod(tmp, 0o600)  # in case `write` replaced the file
         else:
             _fsync(tmp)  # on disk before the old file goes: a crash leaves one whole file
-        os.replace(tmp, path)
+        if replace:
+            os.replace(tmp, path)
+        else:
+            _link_new(tmp, path)
     except BaseException as exc:
         tmp.unlink(missing_ok=True)
         _raise_storage_error(exc, path)
         raise
     return path
+
+
+def _link_new(tmp: Path, path: Path) -> None:
+    """Put `tmp` at `path` only if nothing is there (FileExistsError otherwise)."""
+    try:
+        os.link(tmp, path)
+    except FileExistsError:
+        raise
+    except OSError:  # no hard links on this drive
+        os.replace(tmp, path)
+        return
+    tmp.unlink(missing_ok=True)
 
 
 def atomic_copy(src: Path, dest: Path) -> Path:
@@ -206,17 +222,13 @@ def user_secret() -> bytes:
             path.unlink()
         except FileNotFoundError:
             pass
-        tmp = _new_temp(path, 0o600)
-        try:
-            tmp.write_bytes(secrets.token_bytes(_KEY_BYTES))
-            try:
-                os.link(tmp, path)  # never replaces a key another process just made
-            except FileExistsError:
-                continue
-            except OSError:  # no hard links on this drive
-                os.replace(tmp, path)
-        finally:
-            tmp.unlink(missing_ok=True)
+        try:  # never replaces a key another process just made
+            atomic_write(path, lambda tmp: tmp.write_bytes(secrets.token_bytes(_KEY_BYTES)),
+                         private=True, replace=False)
+        except FileExistsError:
+            continue
+        except StorageError as exc:  # callers go on without a cache on an OSError
+            raise exc.__cause__ from None
     raise PermissionError(errno.EACCES, "could not create the cache key", str(path))
 
 

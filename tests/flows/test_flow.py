@@ -55,6 +55,24 @@ def test_every_unit_is_accounted_for(sample_run):
     files = table[S.SOURCE_FILE].unique()
     assert len(files) >= 7
 
+    def listing(title: str) -> pd.DataFrame:  # a "Title (n)" section of Data quality
+        first = [r[0] if r else None for r in rows]
+        start = next(k for k, v in enumerate(first) if str(v or "").startswith(f"{title} ("))
+        end = next((k for k in range(start + 2, len(rows)) if first[k] is None), len(rows))
+        head = [h for h in rows[start + 1] if h is not None]
+        return pd.DataFrame([r[:len(head)] for r in rows[start + 2:end]], columns=head)
+
+    listed, rejected = listing("Files"), listing("Rejected items")
+    assert len(listed) >= 7
+    units, n_p, n_r = (listed[c].astype(int) for c in ("Units", "Passages", "Rejected"))
+    assert (units == n_p + n_r).all(), listed  # per file: units = passages + rejected
+    by_file = listed.set_index("Source file")
+    passages = table[S.SOURCE_FILE].value_counts().reindex(by_file.index, fill_value=0)
+    dropped = rejected["Source file"].value_counts().reindex(by_file.index, fill_value=0)
+    assert passages.tolist() == by_file["Passages"].astype(int).tolist()
+    assert dropped.tolist() == by_file["Rejected"].astype(int).tolist()
+    assert set(table[S.SOURCE_FILE]) | set(rejected["Source file"]) <= set(by_file.index)
+
 
 def _rerun(out, raw):
     from consult.embedding import embed

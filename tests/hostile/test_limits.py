@@ -8,24 +8,22 @@ lowered where that proves the limit triggers, quickly, on a scaled-down file of 
 from __future__ import annotations
 
 import sys
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import pytest
-
-from tests.support import hostile_files as H  # noqa: E402
 
 from consult import schema as S  # noqa: E402
 from consult.commands import check_round  # noqa: E402
 from consult.config import ConfigError, ConsultConfig, IngestConfig, load_config  # noqa: E402
-from consult.ingest.round import ingest_round  # noqa: E402
 from consult.ingest.base import ReadContext  # noqa: E402
 from consult.ingest.guard import read_guarded, split_text  # noqa: E402
 from consult.ingest.limits import LimitExceeded, run_limited  # noqa: E402
 from consult.ingest.prepare import prepare_round  # noqa: E402
+from consult.ingest.round import ingest_round  # noqa: E402
 from consult.schema import RawFile  # noqa: E402
-
+from tests.support import hostile_files as H  # noqa: E402
 
 # the watchdog's exception may land in a gc callback, which reports it as unraisable: expected
 _SWALLOWED = pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
@@ -82,7 +80,7 @@ def test_spacy_never_sees_a_text_over_max_length(monkeypatch):
     monkeypatch.setattr(pipe, "max_length", 5_000)
     text = "Bridges and ports need financing. " * 600  # 20k characters
     [lem] = nlp.lemmas([text])
-    assert lem.count("bridge") == 600 and lem.count("finance") == 600
+    assert lem.count("bridge") == 600 and lem.count("financing") == 600
 
 
 # ---- PDF: a small file, one huge page -----------------------------------------------------------
@@ -109,51 +107,77 @@ def test_slow_pdf_page_is_stopped_by_the_time_limit():
     data = H.pdf_with_heavy_page(n_mb=2)
     t0 = time.perf_counter()
     _, rejected, files = run_round({"workshops/notes.pdf": data},
-                                   config(max_seconds_per_file=1))
+                                   config(max_seconds_per_file=0.5))
     assert time.perf_counter() - t0 < 30  # stops in seconds, not minutes
     assert files.loc["workshops/notes.pdf", S.FILE_STATUS] == "rejected"
-    assert "ingest.max_seconds_per_file=1" in rejected[S.REASON].iloc[0]
+    assert "ingest.max_seconds_per_file=0.5" in rejected[S.REASON].iloc[0]
 
 
 @_SWALLOWED
 def test_time_limit_works_in_a_worker_thread():
-    """Prefect and Dask read files in worker threads: the watchdog stops those too."""
+    """Prefect and Dask read files in worker threads: the watchdog stops those too.
+    (How soon it stops is measured in benchmarks/bench_guards.py.)"""
     def spin():
-        while True:
+        end = time.monotonic() + 60  # never hangs the suite: an unstopped spin returns
+        while time.monotonic() < end:
             sum(range(1000))
 
     def job():
-        t0 = time.perf_counter()
         with pytest.raises(LimitExceeded, match="max_seconds_per_file=0.3"):
             run_limited(spin, config=IngestConfig(max_seconds_per_file=0.3))
-        return time.perf_counter() - t0
+        return threading.get_ident()
 
     with ThreadPoolExecutor(2) as pool:
-        waits = list(pool.map(lambda _: job(), range(2)))
-    assert all(w < 3 for w in waits)
+        workers = list(pool.map(lambda _: job(), range(2)))
+    assert threading.get_ident() not in workers
     assert run_limited(lambda: 42, config=IngestConfig(max_seconds_per_file=5)) == 42
 
 
-@_SWALLOWED
-def test_time_limit_survives_garbage_collector_callbacks():
-    """An exception raised inside a gc callback is swallowed there: the watchdog raises again."""
+def test_time_limit_survives_garbage_collector_callbacks(monkeypatch):
+    """An exception raised inside a gc callback is swallowed there: the watchdog raises again.
+
+    Deterministic: the first two collections in the reading thread wait inside their callback
+    until the watchdog's exception lands there (and gc swallows it); then the callback is
+    removed, so the next raise, a quarter second later, must stop the read. Every loop is
+    bounded, so a watchdog that stops raising fails the test instead of hanging the suite.
+    (The old version left it to chance where the exception landed: 0.5 s to minutes.)"""
     import gc
 
+    from consult.ingest.limits import ReadTimeout
+
+    reader = threading.get_ident()
+    armed, waits, waits_finished, swallowed = [False], [0], [0], []
+
     def callback(phase, info):
-        sum(range(200))
+        if phase != "start" or not armed[0] or threading.get_ident() != reader or waits[0] >= 2:
+            return
+        waits[0] += 1
+        end = time.monotonic() + 5
+        while time.monotonic() < end:  # ended only by the watchdog's exception
+            pass
+        waits_finished[0] += 1
 
     def churn():
-        while True:
-            [[] for _ in range(2000)]
+        armed[0] = True
+        end = time.monotonic() + 10
+        while time.monotonic() < end:
+            [[] for _ in range(2000)]  # containers: the collector runs, with its callbacks
+            if waits[0] >= 2 and callback in gc.callbacks:
+                gc.callbacks.remove(callback)
 
-    gc.callbacks.append(callback)
+    pytest_hook = sys.unraisablehook
+    monkeypatch.setattr(sys, "unraisablehook", lambda u: swallowed.append(u.exc_type)
+                        if u.exc_type is ReadTimeout else pytest_hook(u))
+    others = gc.callbacks[:]  # only this callback runs Python code during a collection
+    gc.callbacks[:] = [callback]
     try:
-        t0 = time.perf_counter()
-        with pytest.raises(LimitExceeded):
-            run_limited(churn, config=IngestConfig(max_seconds_per_file=0.3))
-        assert time.perf_counter() - t0 < 120  # stops, not hangs: it took 0.5-16 s
+        with pytest.raises(LimitExceeded, match="max_seconds_per_file=0.1"):
+            run_limited(churn, config=IngestConfig(max_seconds_per_file=0.1))
     finally:
-        gc.callbacks.remove(callback)
+        armed[0] = False
+        gc.callbacks[:] = others
+    assert waits_finished == [0]  # each wait in a callback was ended by the watchdog
+    assert waits[0] >= 1 and swallowed == [ReadTimeout] * waits[0]  # swallowed by gc each time
 
 
 # ---- tables: empty columns, cells, one shared string ---------------------------------------------
@@ -203,14 +227,14 @@ def test_xlsx_shared_string_under_the_limit_is_read_and_split():
 # ---- docx: a big table with a merged column ----------------------------------------------------
 
 
-def test_docx_table_is_read_in_linear_time():
+def test_docx_table_with_a_long_merged_column_is_read_whole():
+    """Every cell once, the merged column once. It was quadratic (57 s for 30k cells): the time
+    against table size is measured in benchmarks/bench_guards.py."""
     from consult.ingest.documents import docx_blocks
 
-    data = H.docx_big_table(n_rows=2_000, n_cols=10)  # 20k cells, one merged down 2000 rows
-    t0 = time.perf_counter()
+    data = H.docx_big_table(n_rows=500, n_cols=10)  # 5k cells, one merged down 500 rows
     blocks = docx_blocks(data, IngestConfig())
-    assert time.perf_counter() - t0 < 30  # was quadratic: 57 s for 30k cells
-    assert len(blocks) == 1 + 1 + 2_000 * 9
+    assert len(blocks) == 1 + 1 + 500 * 9
 
 
 def test_docx_table_cells_are_all_accounted():

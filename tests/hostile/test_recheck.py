@@ -3,8 +3,8 @@ spellings and languages, other obfuscations and regional number formats, honorif
 labels, names in file names and header lines, other ways a reviewer's workbook or reviews.csv
 ends up, and other small files that could stall a round.
 
-Every fixture is generated here; each test takes seconds at most (the one whole-flow test is
-marked slow).
+Every fixture is generated here; each test takes seconds at most (the whole-flow test and the
+stall cases at full size, over a second each, are marked slow).
 """
 
 from __future__ import annotations
@@ -360,6 +360,7 @@ def _ingest(files: dict[str, bytes], cfg: ConsultConfig | None = None, limit: fl
 OK_CSV = b"Country,What should ASEAN do next?\nPH,Ferries between the islands please\n"
 
 
+@pytest.mark.slow
 def test_one_csv_line_without_a_newline():
     line = ("connectivity " * 400_000).encode()  # 5 MB, one record, no newline, no delimiter
     wide = b"x," * 1_000_000  # 2 MB, one record of a million cells
@@ -387,6 +388,7 @@ def _zip_parts(parts: dict[str, bytes | str]) -> bytes:
     return buf.getvalue()
 
 
+@pytest.mark.slow
 def test_docx_zip_bomb_and_many_entries_and_deep_nesting():
     ok = _docx([("", "A short paragraph about ports.")])
     with zipfile.ZipFile(io.BytesIO(ok)) as zf:
@@ -406,6 +408,7 @@ def test_docx_zip_bomb_and_many_entries_and_deep_nesting():
     assert f.loc["workshops/ok.docx", S.N_PASSAGES] == 1
 
 
+@pytest.mark.slow
 def test_xlsx_with_a_huge_dimension_and_a_far_cell():
     wb = openpyxl.Workbook()
     ws = wb.active
@@ -426,6 +429,7 @@ def test_xlsx_with_a_huge_dimension_and_a_far_cell():
     assert f.loc["surveys/dim.xlsx", S.N_PASSAGES] == 1
 
 
+@pytest.mark.slow
 def test_srt_with_many_tiny_cues():
     n = 100_000  # the class of "1M tiny cues", at a tenth
     cues = "".join(f"{i}\n00:00:{i % 60:02d},000 --> 00:00:{i % 60:02d},500\n"
@@ -449,6 +453,7 @@ def test_a_transcript_of_countless_tiny_turns_is_rejected_by_its_limit():
     assert ConsultConfig().ingest.max_document_passages == 50_000
 
 
+@pytest.mark.slow
 def test_pdf_with_thousands_of_empty_pages():
     empty = b""
     pdf = H.pdf_pages_of(*([empty] * 1900))

@@ -212,14 +212,11 @@ def test_hostile_inputs_are_rejected_whole(name, data, phrase):
         read_transcript(RawFile(name, data), ctx())
 
 
-def test_large_transcript_is_fast():
-    import time
-
-    block = "".join(f"Speaker {i % 7}: word " * 1 + "and more words here.\n" for i in range(20_000))
-    t0 = time.perf_counter()
+def test_large_transcript_reads_every_turn():
+    # the time for 20,000 turns is measured in benchmarks/bench_guards.py
+    block = "".join(f"Speaker {i % 7}: word " * 1 + "and more words here.\n" for i in range(5_000))
     res = read_text("big.txt", block)
-    assert res.units == 20_000
-    assert time.perf_counter() - t0 < 30  # stops in seconds, not minutes
+    assert res.units == 5_000
 
 
 def test_chair_first_line_is_a_turn_not_metadata():

@@ -51,15 +51,14 @@ def test_extra_names_and_switches():
     assert "Dato Lim" not in out and "x@y.org" in out
 
 
-def test_many_names_stay_fast():
-    import time
-
+def test_many_names_are_all_known():
+    """3,000 names: each replaced by its own pseudonym. The speed (target 500 texts in under
+    5 s) is measured in benchmarks/bench_guards.py."""
     names = {f"Person{i} Family{i}": f"R{i}" for i in range(3000)}
     r = Redactor(PrivacyConfig(), names)
-    t0 = time.monotonic()
-    for _ in range(500):
-        r("Person17 Family17 wants better roads and ports for the region.")
-    assert time.monotonic() - t0 < 5
+    assert r("Person17 Family17 wants better roads and ports for the region.") == (
+        "R17 wants better roads and ports for the region.")
+    assert r("Person2999 Family2999 and Person5 Family5 met.") == "R2999 and R5 met."
 
 
 # ---- issue 11: obfuscated addresses, the Member States' ID cards, numbers of policy text ----

@@ -7,6 +7,11 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 from openpyxl import load_workbook
+
+from consult import schema
+from consult.report.languages import language_rows, languages_by_group, unsupported_rows
+from consult.report.workbook import ReportData, write_workbook
+from consult.reviews import rules as reviews
 from tests.support.report_fakes import (
     MULTILINGUAL_MODEL,
     UNSUPPORTED,
@@ -21,12 +26,6 @@ from tests.support.report_fakes import (
     multilingual_run_info,
     theme_language_strings,
 )
-
-from consult import schema
-
-from consult.reviews import rules as reviews
-from consult.report.workbook import ReportData, write_workbook
-from consult.report.languages import language_rows, languages_by_group, unsupported_rows
 
 
 def _data(passages: pd.DataFrame, themes: pd.DataFrame, run_info: dict) -> ReportData:

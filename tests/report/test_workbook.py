@@ -9,18 +9,24 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from openpyxl import load_workbook
-from tests.support.report_fakes import (
-    HOSTILE, FakeCodebook, make_files, make_passages, make_priority_quotes, make_rejected,
-    make_run_info, make_scores, make_themes,
-)
 
 from consult import schema
-
-from consult.reviews import edits as edits_io
-from consult.reviews import rules as reviews
-from consult.report.workbook import SHEETS, ReportData, write_workbook
 from consult.report.export import write_tables
 from consult.report.safe import MAX_CELL_CHARS
+from consult.report.workbook import SHEETS, ReportData, write_workbook
+from consult.reviews import edits as edits_io
+from consult.reviews import rules as reviews
+from tests.support.report_fakes import (
+    HOSTILE,
+    FakeCodebook,
+    make_files,
+    make_passages,
+    make_priority_quotes,
+    make_rejected,
+    make_run_info,
+    make_scores,
+    make_themes,
+)
 
 LONG = "y" * 40_000
 
@@ -149,7 +155,7 @@ def test_counts_add_up_to_the_passage_table(built):
     group = _table(wb["Stakeholder x Priority"], "Stakeholder group")
     for p in cb.priorities:
         expected = int(counted["Final priorities"].map(
-            lambda v: p.id in str(v or "").split(";")).sum())
+            lambda v, pid=p.id: pid in str(v or "").split(";")).sum())
         got = int(prio.loc[prio["Priority ID"] == p.id, "Passages"].iloc[0])
         assert got == expected, p.id
         by_kind = prio.loc[prio["Priority ID"] == p.id, ["Survey", "Workshop", "Transcript"]]
@@ -281,6 +287,28 @@ def test_nullable_dtypes_give_the_same_workbook(tmp_path):
         va = [[c.value for c in row] for row in a[title].iter_rows()]
         vb = [[c.value for c in row] for row in b[title].iter_rows()]
         assert va == vb, title
+
+
+def test_the_report_checks_the_passage_table_once(tmp_path):
+    """Sheets read the table without guarding each value: it is checked at the door, and a table
+    that breaks the contract is an error naming the column, not a half-written workbook."""
+    cb = FakeCodebook()
+    passages = make_passages(6)
+    with pytest.raises(ValueError, match=r"stage `report` lacks the column\(s\) source_file"):
+        write_workbook(tmp_path / "a.xlsx", _data(passages.drop(columns=[schema.SOURCE_FILE]), cb))
+    broken = passages.astype({schema.N_WORDS: object})
+    broken.loc[2, schema.N_WORDS] = "many"
+    with pytest.raises(ValueError, match=r"stage `report`, column `n_words`, row 2"):
+        write_workbook(tmp_path / "b.xlsx", _data(broken, cb))
+    assert not list(tmp_path.iterdir())
+    # missing values the sheets used to read as empty or as "counted" still are
+    gaps = passages.astype(object)
+    gaps.loc[0, [schema.IS_STAKEHOLDER_INPUT, schema.CONFIDENCE, schema.TAG_STATUS]] = None
+    gaps.loc[1, [schema.SOURCE_FILE, schema.LOCATION, schema.THEME_LABEL]] = None
+    rows = _table(load_workbook(write_workbook(tmp_path / "c.xlsx", _data(gaps, cb)))["Passages"])
+    assert list(rows["Counted"][:2]) == [True, True]
+    assert rows.loc[0, ["Status", "Confidence"]].isna().all()  # empty cells
+    assert rows.loc[1, ["Theme", "Source file", "Location"]].isna().all()
 
 
 def test_report_data_accepts_start_time_and_problem_list():

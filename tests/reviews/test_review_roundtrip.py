@@ -6,15 +6,19 @@ from pathlib import Path
 
 import pandas as pd
 from openpyxl import load_workbook
-from tests.support.report_fakes import FakeCodebook, make_passages, make_priority_quotes, make_themes
 
 from consult import schema
-
+from consult.report.workbook import ReportData, workbook_name, write_workbook
 from consult.reviews import rules as reviews
 from consult.reviews import store as store_io
-from consult.report.workbook import ReportData, workbook_name, write_workbook
 from consult.reviews.readback import remember_written
 from consult.reviews.sources import archive, collect
+from tests.support.report_fakes import (
+    FakeCodebook,
+    make_passages,
+    make_priority_quotes,
+    make_themes,
+)
 
 
 def _run(folder: Path, passages: pd.DataFrame, cb, when: str) -> tuple[Path, pd.DataFrame]:

@@ -8,7 +8,6 @@ import pandas as pd
 import pytest
 
 from consult import schema
-
 from consult.reviews import rules as reviews
 from consult.reviews import store as store_io
 

@@ -4,6 +4,7 @@ verbatim and privacy tests)."""
 from __future__ import annotations
 
 import csv
+import functools
 import html
 import io
 import json
@@ -54,6 +55,34 @@ def _decode(data: bytes, enc: str) -> str:
     return data.decode({"utf-16": "utf-16", "utf-8-sig": "utf-8-sig"}.get(enc, enc))
 
 
+# Each source file is parsed once per content, not once per passage (keyed by the file's bytes).
+@functools.lru_cache(maxsize=32)
+def _xlsx_rows(data: bytes, sheet: str) -> list[tuple]:
+    import openpyxl
+
+    ws = openpyxl.load_workbook(io.BytesIO(data), read_only=True)[sheet]
+    return list(ws.iter_rows(values_only=True))
+
+
+@functools.lru_cache(maxsize=32)
+def _csv_rows(data: bytes, encoding: str, delim: str) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(_decode(data, encoding), newline=""), delimiter=delim))
+
+
+@functools.lru_cache(maxsize=32)
+def _docx(data: bytes):
+    import docx
+
+    return docx.Document(io.BytesIO(data))
+
+
+@functools.lru_cache(maxsize=256)
+def _pdf_page_text(data: bytes, page: int) -> str:
+    from pypdf import PdfReader
+
+    return PdfReader(io.BytesIO(data)).pages[page - 1].extract_text()
+
+
 def source_text(path: Path, kind: str, location: str, det: dict) -> str:
     """The source text at `location`, read without consult's readers (a window for multi-line)."""
     data = path.read_bytes()
@@ -63,19 +92,12 @@ def source_text(path: Path, kind: str, location: str, det: dict) -> str:
         assert m, location
         row, col = int(m["row"]), _col(m["col"])
         if ext == ".xlsx":
-            import openpyxl
-
-            ws = openpyxl.load_workbook(io.BytesIO(data), read_only=True)[m["sheet"]]
-            value = next(ws.iter_rows(min_row=row, max_row=row, values_only=True))[col]
+            value = _xlsx_rows(data, m["sheet"])[row - 1][col]
             return "" if value is None else str(value)
         delim = {"comma": ",", "semicolon": ";", "tab": "\t", "pipe": "|"}[det["delimiter"]]
-        rows = list(csv.reader(io.StringIO(_decode(data, det["encoding"]), newline=""),
-                               delimiter=delim))
-        return rows[row - 1][col]
+        return _csv_rows(data, det["encoding"], delim)[row - 1][col]
     if ext == ".docx":
-        import docx
-
-        doc = docx.Document(io.BytesIO(data))
+        doc = _docx(data)
         t = _TABLE_LOC.search(location)
         if t:
             cell = doc.tables[int(t["t"]) - 1].rows[int(t["r"]) - 1].cells[int(t["c"]) - 1]
@@ -84,10 +106,8 @@ def source_text(path: Path, kind: str, location: str, det: dict) -> str:
         assert m, location
         return "\n".join(p.text for p in doc.paragraphs[int(m["n"]) - 1:])
     if ext == ".pdf":
-        from pypdf import PdfReader
-
         m = _LINE_LOC.search(location)
-        page = PdfReader(io.BytesIO(data)).pages[int(m["page"]) - 1].extract_text()
+        page = _pdf_page_text(data, int(m["page"]))
         return "\n".join(re.split(r"\r\n|\r|\n", page)[int(m["n"]) - 1:])
     text = _decode(data, det.get("encoding") or "utf-8").lstrip("\ufeff")
     lines = re.split(r"\r\n|\r|\n", text)

@@ -1,8 +1,14 @@
+import gzip
+import io
+import zipfile
+
 import pandas as pd
 import pytest
 
 from consult import schema
 from consult.config import ConsultConfig, EmbeddingConfig
+from consult.ingest.round import ingest_round
+from consult.schema import RawFile
 from consult.tagging.table import ROW_COLUMN, TABLE_STATUS, TableError, read_table, run_table_tag
 
 CODEBOOK = """name: Test plan
@@ -74,5 +80,42 @@ def test_unreadable_inputs(setup):
         run_table_tag(cb, tmp / "none.csv", "x", None, tmp / "o.csv", cfg)
     bad = tmp / "bad.xlsx"
     bad.write_bytes(b"PK\x03\x04 not really a workbook")
-    with pytest.raises(TableError, match="save it as .xlsx or .csv"):
+    with pytest.raises(TableError, match="the .xlsx file is truncated or corrupt"):
         read_table(bad)
+
+
+def _zip_bomb() -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr("xl/worksheets/sheet1.xml", "<a>" + " " * 3_000_000 + "</a>")
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize("name, data, settings", [
+    ("image.csv", b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4, {}),
+    ("nul.csv", b"id,text\n1,\x00\x00\x00abc\x00\x00\n", {}),
+    ("bomb.xlsx", _zip_bomb(), {}),
+    ("big.csv", b"id,text\n" + b"1,hello there\n" * 200, {"max_file_mb": 0.001}),
+    ("old.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600), {}),
+])
+def test_hostile_tables_get_the_reason_a_round_gives(tmp_path, name, data, settings):
+    cfg = ConsultConfig.model_validate({"ingest": settings})
+    (tmp_path / name).write_bytes(data)
+    reason = ingest_round([RawFile(f"surveys/{name}", data, "")], "r", cfg).files[schema.REASON]
+    with pytest.raises(TableError) as err:
+        read_table(tmp_path / name, cfg)
+    assert reason.iloc[0] in str(err.value)
+
+
+def test_gzipped_csv_is_read_and_a_gzip_bomb_refused(tmp_path):
+    csv = b"id,comment\n7,Harmonise customs procedures\n"
+    (tmp_path / "ok.csv.gz").write_bytes(gzip.compress(csv))
+    assert read_table(tmp_path / "ok.csv.gz")["comment"].tolist() == ["Harmonise customs procedures"]
+    (tmp_path / "bomb.csv.gz").write_bytes(gzip.compress(csv + b"8,x\n" * 300_000))
+    with pytest.raises(TableError, match="ingest.max_unpacked_mb"):
+        read_table(tmp_path / "bomb.csv.gz",
+                   ConsultConfig.model_validate({"ingest": {"max_unpacked_mb": 1}}))
+    (tmp_path / "cut.csv.gz").write_bytes(gzip.compress(csv)[:-6])
+    with pytest.raises(TableError, match="gzip file is truncated"):
+        read_table(tmp_path / "cut.csv.gz")

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import dataclasses
 import random
 from dataclasses import dataclass
 
@@ -8,11 +9,11 @@ import pandas as pd
 import pytest
 
 from consult import schema
-from consult.themes.clustering import KMeansClusterer, PCAReducer, auto_n_clusters
 from consult.config import TopicsConfig
 from consult.embedding.embed import HashingEmbedder
-from consult.themes.topics import discover_themes, link_priorities
+from consult.themes.clustering import KMeansClusterer, PCAReducer, auto_n_clusters
 from consult.themes.labels import make_labels
+from consult.themes.topics import discover_themes, link_priorities
 
 TOPICS = {
     "logistics": ["port", "shipping", "customs", "cargo", "logistics", "freight", "border",
@@ -234,6 +235,11 @@ def test_bertopic_is_really_used():
     texts, _ = make_round(20)
     res = discover_themes(texts, embed(texts), None, None, TopicsConfig())
     assert isinstance(res.model, BERTopic)
+    with pytest.raises(dataclasses.FrozenInstanceError):  # a cached result is never changed
+        res.model = None  # type: ignore[misc]
+    kept = res.without_model()
+    assert kept.model is None and isinstance(res.model, BERTopic)
+    assert kept.assignments is res.assignments and kept.themes is res.themes
 
 
 def test_mismatched_inputs_say_what_to_fix():

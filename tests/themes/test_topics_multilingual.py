@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -19,10 +18,10 @@ import pytest
 from consult import schema
 from consult.config import TopicsConfig
 from consult.text.detect import stop_words as spacy_stop_words
+from consult.text.words import MAX_WORD, keyword_docs, stop_words_for
+from consult.themes.labels import make_labels
 from consult.themes.quotes import representative
 from consult.themes.topics import discover_themes
-from consult.themes.labels import make_labels
-from consult.text.words import MAX_WORD, keyword_docs, stop_words_for
 from tests.support.paths import FIXTURES
 
 FIXTURE = FIXTURES / "topics-multilingual.tsv"

@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from consult.embedding.base import normalise
-from consult.workspace import cache_home
+from consult.workspace import atomic_write, cache_home
 
 log = logging.getLogger(__name__)
 
@@ -67,18 +67,19 @@ def _export(path: Path, dest: Path) -> None:
     tok = AutoTokenizer.from_pretrained(str(path), local_files_only=True)
     enc = tok(["an example", "a somewhat longer example sentence"], padding=True,
               return_tensors="pt")
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    tmp = dest.with_suffix(f".{os.getpid()}.tmp")
     axes = {0: "batch", 1: "tokens"}
-    with torch.no_grad():
-        torch.onnx.export(
-            _Hidden(model), (enc["input_ids"], enc["attention_mask"], enc["token_type_ids"]),
-            str(tmp), input_names=["input_ids", "attention_mask", "token_type_ids"],
-            output_names=["hidden"], opset_version=17, dynamo=False,
-            dynamic_axes={"input_ids": axes, "attention_mask": axes, "token_type_ids": axes,
-                          "hidden": axes},
-        )
-    os.replace(tmp, dest)
+
+    def export(tmp: Path) -> None:
+        with torch.no_grad():
+            torch.onnx.export(
+                _Hidden(model), (enc["input_ids"], enc["attention_mask"], enc["token_type_ids"]),
+                str(tmp), input_names=["input_ids", "attention_mask", "token_type_ids"],
+                output_names=["hidden"], opset_version=17, dynamo=False,
+                dynamic_axes={"input_ids": axes, "attention_mask": axes, "token_type_ids": axes,
+                              "hidden": axes},
+            )
+
+    atomic_write(dest, export)
 
 
 class OnnxEmbedder:

@@ -12,8 +12,9 @@ from __future__ import annotations
 import logging
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 import pandas as pd
 
@@ -112,6 +113,7 @@ class RoundPrivacy:
     to_display: Callable[[str], str] = field(repr=False)
 
     def show(self, rel: str, default: str) -> str:
+        """The path as outputs show it (its person-like words replaced)."""
         return self.display.get(rel, default)
 
     def scrub(self, text: Any) -> Any:
@@ -184,9 +186,11 @@ class FileRedaction:
         return out
 
     def location(self, value: str) -> str:
+        """Full names out of a location; the positions in it stay, so it can still be found."""
         return redact_around_positions(value, lambda v: self.redactor.redact(v, parts=False))
 
     def attributes(self, attrs: str) -> str:
+        """Attributes JSON redacted once per distinct value (a respondent's repeat per answer)."""
         if attrs not in self._attrs:
             self._attrs[attrs] = redact_attributes(attrs, self)
         return self._attrs[attrs]

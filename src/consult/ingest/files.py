@@ -15,6 +15,7 @@ from pathlib import Path, PurePosixPath
 
 from consult.config import ConsultConfig
 from consult.ids import sha256_bytes, sha256_file
+from consult.ingest.base import UnreadableFile
 from consult.schema import RawFile
 
 log = logging.getLogger(__name__)
@@ -53,6 +54,23 @@ def oversize_reason(size: int, config: ConsultConfig) -> str:
     """Why a file over ingest.max_file_mb is not read (a round's upload, `consult tag`'s input)."""
     return (f"file is {size / 1024 / 1024:.0f} MB, over the limit ingest.max_file_mb="
             f"{config.ingest.max_file_mb:g}; split it or raise the limit")
+
+
+def read_upload(path: Path, config: ConsultConfig) -> bytes:
+    """One file's bytes, taken as a round takes an upload: refused (UnreadableFile, the round's
+    reason) when it is not a regular file or is over ingest.max_file_mb, before it is read."""
+    path = Path(path)
+    if not path.is_file():
+        raise UnreadableFile("not a regular file (device, pipe or socket); upload an ordinary file")
+    limit = int(config.ingest.max_file_mb * 1024 * 1024)
+    size = path.stat().st_size
+    if size > limit:
+        raise UnreadableFile(oversize_reason(size, config))
+    with path.open("rb") as fh:
+        data = fh.read(limit + 1)
+    if len(data) > limit:  # grew while we looked
+        raise UnreadableFile(oversize_reason(len(data), config))
+    return data
 
 
 def collect_round(round_dir: Path, config: ConsultConfig | None = None) -> list[RawFile]:

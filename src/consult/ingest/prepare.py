@@ -8,16 +8,16 @@ a later stage drops is reflected in the per-file accounting by `account`.
 from __future__ import annotations
 
 import logging
-from typing import Callable
+from collections.abc import Callable
 
 import pandas as pd
 
 from consult import schema as S
 from consult.config import ConsultConfig
-from consult.text.detect import detect_language, detect_languages
 from consult.ingest.screen import screen_table
 from consult.ingest.textutil import count_words
 from consult.schema import StageResult
+from consult.text.detect import detect_language, detect_languages
 
 __all__ = ["account", "count_words", "detect_language", "prepare_passages", "prepare_round"]
 
@@ -78,8 +78,8 @@ def prepare_round(passages: pd.DataFrame, rejected: pd.DataFrame, files: pd.Data
                   ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Ingest's three tables after prepare: passages, all rejected rows, recounted file table.
 
-    Ingest has screened the passages (non-answers rejected and counted, duplicates flagged);
-    this only annotates them.
+    Ingest has screened the passages (non-answers rejected and counted, duplicates flagged),
+    so this only annotates them: checking again would find nothing the screen did not.
     The per-file accounting is checked here, once, for every run and every `consult check`:
     a unit lost between stages becomes a rejected row, never a silent gap.
     """

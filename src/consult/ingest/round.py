@@ -20,7 +20,7 @@ Rules applied once, for every reader (plan.py plans, assemble.py and screen.py a
 from __future__ import annotations
 
 import logging
-from typing import Callable
+from collections.abc import Callable
 
 from consult.config import ConsultConfig
 from consult.ingest.assemble import IngestResult, assemble_round, redact_around_positions

@@ -1,7 +1,7 @@
 """Guards for hostile or broken uploads: zip bombs, XML entities, binary content, encodings.
 
-The one place where every reader decodes text (`decode_text`) and opens Office zip containers
-(`check_office_zip`). Every check raises UnreadableFile with a reason the facilitator can act on,
+The one place where every reader decodes text (`decode_text`), opens Office zip containers
+(`check_office_zip`) and unpacks gzip (`gunzip`, for `consult tag`'s .csv.gz input). Every check raises UnreadableFile with a reason the facilitator can act on,
 so one bad upload is rejected whole and the round goes on.
 """
 
@@ -11,6 +11,7 @@ import codecs
 import io
 import re
 import zipfile
+import zlib
 from xml.parsers import expat
 
 from consult.config import IngestConfig
@@ -238,3 +239,35 @@ def check_office_zip(data: bytes, config: IngestConfig, kind: str,
                     "read); upload the complete file again"
                 ) from exc
             check_xml_part(info.filename, blob, kind)
+
+
+# ---- gzip ---------------------------------------------------------------------------------------
+GZIP_MAGIC = b"\x1f\x8b"
+
+
+def gunzip(data: bytes, config: IngestConfig) -> bytes:
+    """Unpack gzip (every member), refused like a zip bomb past ingest.max_unpacked_mb: never
+    more than the limit is unpacked into memory."""
+    limit = int(config.max_unpacked_mb * 1024 * 1024)
+    out = bytearray()
+    rest = data
+    while rest.startswith(GZIP_MAGIC):
+        unpack = zlib.decompressobj(wbits=31)
+        try:
+            out += unpack.decompress(rest, limit + 1 - len(out))
+        except zlib.error as exc:
+            raise UnreadableFile(
+                f"the gzip file is corrupt ({exc}); compress it again or upload it unpacked"
+            ) from exc
+        if len(out) > limit:
+            raise UnreadableFile(
+                f"the gzip file unpacks to more than {config.max_unpacked_mb:g} MB, over the limit "
+                "ingest.max_unpacked_mb (possible zip bomb); it was not unpacked; upload it "
+                "unpacked, split it or raise the limit in consult.toml"
+            )
+        if not unpack.eof:
+            raise UnreadableFile(
+                "the gzip file is truncated; upload the complete file again or upload it unpacked"
+            )
+        rest = unpack.unused_data
+    return bytes(out)

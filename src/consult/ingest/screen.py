@@ -9,7 +9,8 @@ that did not come from a round (`prepare_passages` on its own).
 from __future__ import annotations
 
 import logging
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 import pandas as pd
 

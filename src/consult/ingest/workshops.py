@@ -9,232 +9,31 @@ from __future__ import annotations
 import json
 import logging
 import re
-from dataclasses import dataclass
 from typing import Any
 
 from consult import schema as S
 from consult.ingest.base import ReadContext, ReadResult, UnreadableFile
-from consult.config import IngestConfig
-from consult.ingest.files import file_extension
-from consult.ingest.limits import Budget, budget_of
-from consult.ingest.speakers import ORG_WORDS, Pseudonyms, looks_like_person
-from consult.privacy.lexicon import is_common, is_common_name_part, is_english_word, is_place
-from consult.ingest.textutil import (
-    HeaderMeta,
-    decode_text,
-    docx_blocks,
-    parse_meta_line,
-    read_pdf,
-    split_lines,
+from consult.ingest.blocks import (
+    LEVEL1_WORDS,
+    Block,
+    docx_to_blocks,
+    pdf_blocks,
+    short_title,
+    text_blocks,
 )
+from consult.ingest.files import file_extension
+from consult.ingest.limits import budget_of
+from consult.ingest.speakers import ORG_WORDS, Pseudonyms, looks_like_person
+from consult.ingest.textutil import HeaderMeta, decode_text, parse_meta_line, read_pdf
+from consult.privacy.lexicon import is_common, is_common_name_part, is_english_word, is_place
 
 log = logging.getLogger(__name__)
-
-_BULLET = re.compile(r"^(\s*)([-*+\u2022\u00b7\u25aa\u25e6\u2013\u2014\u25cf\u27a2]|\d{1,3}[.)]|[a-z][.)])(?:\s+(.*))?$")
-_ATX = re.compile(r"^\s{0,3}(#{1,6})\s*(.*?)\s*#*\s*$")
-_HR = re.compile(r"^\s*([-*_=])(\s*\1){2,}\s*$")
-_TABLE_SEP = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
-_LEVEL1_WORDS = re.compile(
-    r"(?i)^(breakout|break-out|group|session|day|workshop|part|table|room|panel|plenary|module|"
-    r"consultation|meeting)\b"
-)
-_END_PUNCT = (".", "!", "?", ";", ",")
-
-
-@dataclass
-class Block:
-    kind: str  # "heading", "para", "item"
-    text: str
-    where: str
-    level: int | None = None  # heading level; None = guess from context
-
-
-def _short_title(line: str, max_words: int = 12) -> bool:
-    s = line.strip().strip("*_").strip()
-    return bool(s) and len(s.split()) <= max_words and len(s) <= 100 and not s.endswith(_END_PUNCT) \
-        and (s[:1].isupper() or s[:1].isdigit())
-
-
-# ---- text and markdown -----------------------------------------------------------------------
-
-
-def _text_blocks(text: str, markdown: bool, where=lambda n: f"line {n}") -> list[Block]:
-    """Paragraphs, bullet items and headings of plain text or Markdown, with 1-based line numbers."""
-    lines = split_lines(text)
-    blocks: list[Block] = []
-    cur: list[str] = []
-    cur_kind = ""
-    cur_start = 0
-    in_fence = False
-
-    def flush() -> None:
-        nonlocal cur, cur_kind
-        if cur_kind:
-            blocks.append(Block(cur_kind, "\n".join(cur), where(cur_start)))
-        cur, cur_kind = [], ""
-
-    for i, line in enumerate(lines):
-        n = i + 1
-        stripped = line.strip()
-        nxt = lines[i + 1].strip() if i + 1 < len(lines) else ""
-        if markdown and stripped.startswith(("```", "~~~")):
-            if cur_kind != "para" or not in_fence:
-                flush()
-                cur_kind, cur_start = "para", n
-            cur.append(line)
-            in_fence = not in_fence
-            if not in_fence:
-                flush()
-            continue
-        if in_fence:
-            cur.append(line)
-            continue
-        if not stripped:
-            flush()
-            continue
-        m = _ATX.match(line) if markdown else None
-        if m:
-            flush()
-            blocks.append(Block("heading", m.group(2), where(n), len(m.group(1))))
-            continue
-        if re.fullmatch(r"=+|-+", nxt) and len(nxt) >= 3 and cur_kind != "item" and not cur \
-                and _short_title(stripped, 15):
-            flush()
-            blocks.append(Block("heading", stripped, where(n), 1 if nxt[0] == "=" else 2))
-            continue
-        if _HR.match(line) or (markdown and _TABLE_SEP.match(line) and "|" in line):
-            flush()
-            continue
-        b = _BULLET.match(line)
-        if b and not (b.group(2) in "-*+" and b.group(3) is None and len(line.strip()) > 1):
-            flush()
-            cur_kind, cur_start = "item", n
-            cur = [b.group(3) or ""]
-            continue
-        if markdown and stripped.startswith("|") and stripped.endswith("|"):
-            flush()
-            blocks.append(Block("item", stripped.strip("|").strip(), where(n)))
-            continue
-        if cur_kind == "item":  # continuation of a bullet (indented or lazy)
-            cur.append(line)
-            continue
-        if not cur_kind:
-            prev_blank = i == 0 or not lines[i - 1].strip()
-            next_blank_or_list = not nxt or bool(_BULLET.match(lines[i + 1])) if i + 1 < len(lines) \
-                else True
-            bold_only = markdown and re.fullmatch(r"(\*\*|__)(.+?)\1:?", stripped)
-            if prev_blank and (next_blank_or_list or (not markdown and _is_colon_heading(stripped))) and (
-                bold_only or (not markdown and _plain_heading(stripped, lines, i))
-            ):
-                title = bold_only.group(2) if bold_only else stripped
-                blocks.append(Block("heading", title.rstrip(":").strip(), where(n), None))
-                continue
-            cur_kind, cur_start = "para", n
-        cur.append(line)
-    flush()
-    return blocks
-
-
-def _is_colon_heading(line: str) -> bool:
-    return line.endswith(":") and len(line.split()) <= 10 and ":" not in line[:-1]
-
-
-def _plain_heading(line: str, lines: list[str], i: int) -> bool:
-    """A lone short line in plain text is a heading when it looks like one, not a fragment note."""
-    if _is_colon_heading(line):
-        return True
-    if not _short_title(line):
-        return False
-    if _LEVEL1_WORDS.match(line) or (line.isupper() and len(line) > 3):
-        return True
-    if i + 1 < len(lines) and _BULLET.match(lines[i + 1]) and lines[i + 1].strip():
-        return True  # directly followed by a list
-    nxt = next((x.strip() for x in lines[i + 1:] if x.strip()), "")
-    return len(line.split()) <= 6 and bool(nxt) and not _short_title(nxt) and ":" not in line
-
-
-# ---- pdf -----------------------------------------------------------------------------------
-
-
-def _pdf_blocks(pages: list[str], gaps: list[set[int]] | None = None) -> list[Block]:
-    """PDF text has no structure: rebuild paragraphs from layout gaps between lines (`gaps`:
-    per page, the lines that start after one), line lengths and punctuation."""
-    blocks: list[Block] = []
-    for p, page in enumerate(pages, 1):
-        gap = gaps[p - 1] if gaps and p <= len(gaps) else set()
-        lines = split_lines(page)
-        lengths = [len(x.strip()) for x in lines if x.strip()]
-        if not lengths:
-            continue
-        full = max(lengths)
-        cur: list[str] = []
-        kind, start = "", 0
-        prev_ends = True
-
-        def flush() -> None:
-            nonlocal cur, kind
-            if kind:
-                blocks.append(Block(kind, "\n".join(cur), f"page {p}, line {start}"))
-            cur, kind = [], ""
-
-        for i, line in enumerate(lines, 1):
-            s = line.strip()
-            if i in gap:  # a paragraph-sized gap above: as good as a blank line
-                flush()
-                prev_ends = True
-            if not s:
-                flush()
-                prev_ends = True
-                continue
-            b = _BULLET.match(line)
-            if b and b.group(3):
-                flush()
-                kind, start, cur = "item", i, [b.group(3)]
-            elif parse_meta_line(s) and (not kind or prev_ends):
-                flush()
-                blocks.append(Block("para", s, f"page {p}, line {i}"))
-                prev_ends = True
-                continue
-            elif prev_ends and _short_title(s, 10) and len(s) < 0.6 * full:
-                flush()
-                blocks.append(Block("heading", s.rstrip(":"), f"page {p}, line {i}", None))
-                prev_ends = True
-                continue
-            elif kind and not prev_ends:
-                cur.append(s)
-            else:
-                flush()
-                kind, start, cur = "para", i, [s]
-            prev_ends = s.endswith((".", "!", "?", ":")) and len(s) < 0.85 * full
-        flush()
-    return blocks
-
-
-# ---- docx ----------------------------------------------------------------------------------
-
-
-def _docx_to_blocks(data: bytes, config: IngestConfig, budget: Budget) -> list[Block]:
-    out: list[Block] = []
-    for d in docx_blocks(data, config, budget):
-        text = d.text
-        if d.heading_level is not None:
-            out.append(Block("heading", text.strip(), d.where, d.heading_level))
-        elif d.is_list:
-            out.append(Block("item", text, d.where))
-        elif not text.strip():
-            continue  # spacing paragraph: layout, not a unit
-        elif d.all_bold and _short_title(text.strip()) and not d.where.startswith("table"):
-            out.append(Block("heading", text.strip().rstrip(":"), d.where, None))
-        else:
-            out.append(Block("para", text, d.where))
-    return out
-
 
 # ---- common --------------------------------------------------------------------------------
 
 
 def _guess_level(title: str, stack: list[tuple[int, str]], prev_was_heading: bool) -> int:
-    if _LEVEL1_WORDS.match(title) or (title.isupper() and len(title) > 3):
+    if LEVEL1_WORDS.match(title) or (title.isupper() and len(title) > 3):
         return 1
     if not stack:
         return 1
@@ -372,7 +171,7 @@ def blocks_to_result(blocks: list[Block], raw_relpath: str, ctx: ReadContext,
     names.add_facilitators(meta.facilitators)
     learn_attendees(names, meta)
     titles = [detected.get("title") or "", *headings,
-              *(text for _, text, _ in units if _short_title(text))]  # a bold line as a title
+              *(text for _, text, _ in units if short_title(text))]  # a bold line as a title
     for title in titles:
         for person in heading_names(title):
             names.assign(person)
@@ -404,20 +203,20 @@ def read_workshop(raw, ctx: ReadContext) -> ReadResult:
     skipped: list[tuple[int, str]] = []
     if ext == ".docx":
         detected["format"] = "docx"
-        blocks = _docx_to_blocks(raw.data, ctx.config.ingest, budget)
+        blocks = docx_to_blocks(raw.data, ctx.config.ingest, budget)
     elif ext == ".pdf":
         detected["format"] = "pdf"
         pdf = read_pdf(raw.data, ctx.config.ingest, budget)
         detected["pages"] = len(pdf.pages)
         skipped = pdf.skipped
-        blocks = _pdf_blocks(pdf.pages, pdf.gaps)
+        blocks = pdf_blocks(pdf.pages, pdf.gaps)
     elif ext in (".md", ".markdown", ".txt", ".text"):
         text, enc = decode_text(raw.data, "notes file")
         budget.add_chars(len(text))
         detected["encoding"] = enc
         md = ext in (".md", ".markdown")
         detected["format"] = "markdown" if md else "text"
-        blocks = _text_blocks(text, md)
+        blocks = text_blocks(text, md)
     else:
         raise UnreadableFile(
             f"has an unsupported type `{ext or '(none)'}` for workshop notes; "

@@ -98,7 +98,6 @@ def themes(passages: pd.DataFrame, embeddings: np.ndarray, scores: pd.DataFrame,
     if hit is not None:
         return hit
     res = discover_themes(texts, embeddings, scores, codebook, config.topics, fit_mask=mask,
-                          coverage=coverage, languages=languages)
-    res.model = None  # the fitted BERTopic is not used downstream; unpickling it costs seconds
+                          coverage=coverage, languages=languages).without_model()
     cache_put(cache_dir / "themes", key, res)
     return res

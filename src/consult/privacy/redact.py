@@ -334,8 +334,8 @@ class Redactor:
             if not name or any(w.casefold().strip(".") in _ORG_WORDS for w in name) or (
                     len(name) == 1 and (is_common(name[0]) or name[0].isupper())):
                 continue  # "Help Desk <...>", "UNDP <...>"
-            name = words[k:]
-            out.append((m.start(1) + name[0].start(), m.start(1) + name[-1].end(), NAME_TAG))
+            first, last = words[k], words[-1]
+            out.append((m.start(1) + first.start(), m.start(1) + last.end(), NAME_TAG))
         return out
 
     def _tags(self, text: str, spans: list[tuple[int, int, str]]) -> str:
@@ -365,11 +365,11 @@ class Redactor:
             if not contact_only and (handles := find_handles(out)):
                 out = self._tags(out, [(a, b, HANDLE_TAG) for a, b in handles])
         if (cfg.redact_ids or cfg.redact_phones) and _MANY_DIGITS.search(out):
-            spans = [s for s in find_numbers(out, self._phones)
-                     if (s[2] == ID_TAG and cfg.redact_ids) or (s[2] == PHONE_TAG
-                                                                and cfg.redact_phones)]
-            if spans:
-                out = self._tags(out, spans)
+            numbers = [s for s in find_numbers(out, self._phones)
+                       if (s[2] == ID_TAG and cfg.redact_ids) or (s[2] == PHONE_TAG
+                                                                  and cfg.redact_phones)]
+            if numbers:
+                out = self._tags(out, numbers)
         if contact_only:
             return out
         out = self._script_names(self._names(out, parts), parts)

@@ -3,13 +3,14 @@
 Counts use FINAL_PRIORITIES (reviewer decisions where made, else the model's tags) and only
 passages that are stakeholder input; facilitator turns are listed but never counted. A passage
 with several priorities counts once for each, so priority counts may sum to more than the
-number of passages.
+number of passages. The tables read here went through `schema.validate_passages` (the report
+does it in `workbook.prepared_passages`): their columns are there and hold their types.
 """
 
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -17,6 +18,9 @@ import pandas as pd
 from consult import schema
 from consult.values import is_missing
 from consult.values import split_ids as id_list
+
+if TYPE_CHECKING:
+    from consult.tagging.codebook import CodebookLike
 
 NOT_GIVEN = "(not given)"
 PASSAGES = "Passages"
@@ -27,42 +31,22 @@ def text_of(value: Any) -> str:
 
 
 def counted_mask(passages: pd.DataFrame) -> pd.Series:
-    """True for rows that count: stakeholder input (missing flag = counts)."""
-    if schema.IS_STAKEHOLDER_INPUT not in passages.columns:
-        return pd.Series(True, index=passages.index)
-
-    def truthy(v: Any) -> bool:
-        if is_missing(v):
-            return True
-        if isinstance(v, str):
-            return v.strip().casefold() not in {"false", "0", "no", "n", ""}
-        return bool(v)
-
-    return passages[schema.IS_STAKEHOLDER_INPUT].map(truthy).astype(bool)
+    """True for rows that count: stakeholder input (validation reads a missing flag as true)."""
+    return passages[schema.IS_STAKEHOLDER_INPUT].astype(bool)
 
 
 def counted(passages: pd.DataFrame) -> pd.DataFrame:
     return passages[counted_mask(passages)]
 
 
-def final_column(passages: pd.DataFrame) -> str:
-    return schema.FINAL_PRIORITIES if schema.FINAL_PRIORITIES in passages.columns else (
-        schema.PRIORITIES)
-
-
 def group_values(passages: pd.DataFrame, column: str) -> pd.Series:
     """The grouping value of each row, "(not given)" where missing or blank."""
-    if column not in passages.columns:
-        return pd.Series(NOT_GIVEN, index=passages.index, dtype=object)
     return passages[column].map(lambda v: text_of(v).strip() or NOT_GIVEN).astype(object)
 
 
 def has_priority(passages: pd.DataFrame, pid: str) -> pd.Series:
-    col = final_column(passages)
-    if col not in passages.columns:
-        return pd.Series(False, index=passages.index)
     # parse each distinct tag list once: a round has few distinct ones and many passages
-    codes, uniques = pd.factorize(passages[col], use_na_sentinel=True)
+    codes, uniques = pd.factorize(passages[schema.FINAL_PRIORITIES], use_na_sentinel=True)
     flags = np.array([pid in id_list(u) for u in uniques] + [False], dtype=bool)
     return pd.Series(flags[codes], index=passages.index)
 
@@ -74,7 +58,7 @@ def ordered_groups(values: pd.Series) -> list[str]:
     return [str(g) for g in order]
 
 
-def matrix(passages: pd.DataFrame, codebook, by: str) -> pd.DataFrame:
+def matrix(passages: pd.DataFrame, codebook: CodebookLike, by: str) -> pd.DataFrame:
     """Counted passages per (group, priority), plus the number of counted passages per group."""
     rows = counted(passages)
     groups = group_values(rows, by)
@@ -87,7 +71,7 @@ def matrix(passages: pd.DataFrame, codebook, by: str) -> pd.DataFrame:
     return pd.DataFrame(data, index=pd.Index(order, dtype=object, name=by))
 
 
-def priority_table(passages: pd.DataFrame, codebook) -> pd.DataFrame:
+def priority_table(passages: pd.DataFrame, codebook: CodebookLike) -> pd.DataFrame:
     """One row per priority: counted passages, share, and counts by source kind."""
     rows = counted(passages)
     n = len(rows)
@@ -117,16 +101,12 @@ def breakdown(passages: pd.DataFrame, pid: str, by: str) -> str:
 
 def no_priority_count(passages: pd.DataFrame) -> int:
     rows = counted(passages)
-    col = final_column(rows)
-    if col not in rows.columns:
-        return len(rows)
-    return int(rows[col].map(lambda v: not id_list(v)).sum())
+    return int(rows[schema.FINAL_PRIORITIES].map(lambda v: not id_list(v)).sum())
 
 
 def source_ref(row: pd.Series | dict) -> str:
     """"file, location": where a reviewer finds the quote in the upload."""
-    parts = [text_of(row.get(schema.SOURCE_FILE)).strip(),
-             text_of(row.get(schema.LOCATION)).strip()]
+    parts = [row[schema.SOURCE_FILE].strip(), row[schema.LOCATION].strip()]
     return ", ".join(p for p in parts if p)
 
 
@@ -180,12 +160,12 @@ def resolve_quotes(passages: pd.DataFrame, refs: Any) -> list[int]:
 def quote_cells(passages: pd.DataFrame, positions: list[int], limit: int,
                 max_chars: int) -> list[tuple[str, str]]:
     """[(quote, "file, location")] for the first `limit` usable positions."""
-    out = []
+    out: list[tuple[str, str]] = []
     for pos in positions:
         if len(out) >= limit:
             break
         row = passages.iloc[pos]
-        text = text_of(row.get(schema.TEXT))
+        text = row[schema.TEXT]
         if not text.strip():
             continue
         quote, shortened = excerpt(text, max_chars)

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
-from typing import Any
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from consult import schema
 from consult.config import ReportConfig
 from consult.reviews import rules as reviews
+
+if TYPE_CHECKING:
+    from consult.tagging.codebook import CodebookLike
 
 
 @dataclass
@@ -24,7 +27,7 @@ class ReportData:
 
     round: str
     passages: pd.DataFrame
-    codebook: Any
+    codebook: CodebookLike
     run_at: str | datetime = ""
     scores: pd.DataFrame | None = None
     themes: pd.DataFrame | None = None
@@ -41,7 +44,7 @@ class ReportData:
     def __post_init__(self) -> None:
         if not self.run_at and self.started is not None:
             self.run_at = self.started if isinstance(self.started, datetime) else (
-                datetime.fromtimestamp(float(self.started), timezone.utc))
+                datetime.fromtimestamp(float(self.started), UTC))
         if isinstance(self.run_at, datetime):
             self.run_at = self.run_at.isoformat(timespec="seconds")
         if not self.run_at:

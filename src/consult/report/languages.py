@@ -1,8 +1,9 @@
 """Languages in the workbook: which languages a round holds, which model tagged each, and which
 passages no model was trained on (their tags are less reliable, so a reviewer must see them).
 
-Every column read here may be missing in older runs: no language column means no language table;
-no `language_supported` column means nothing is flagged (we claim nothing we were not told).
+The language columns may be missing in older runs: no language column means no language table;
+no `language_supported` column means nothing is flagged (we claim nothing we were not told). The
+other passage columns are there, as `schema.validate_passages` checked them.
 """
 
 from __future__ import annotations
@@ -13,10 +14,9 @@ from typing import Any
 import pandas as pd
 
 from consult import schema
-
-from consult.text import languages
 from consult.report import safe
 from consult.report.counts import counted, counted_mask, excerpt, group_values, text_of
+from consult.text import languages
 
 UND = languages.UNDETERMINED
 RUN_INFO_KEY = "embedding models"  # run_info: {language code: model name}
@@ -161,7 +161,7 @@ def unsupported_rows(passages: pd.DataFrame, run_info: dict | None = None) -> li
     models = _models(rows_df, codes, run_info)
     rows = []
     for rec, code, model in zip(rows_df.to_dict("records"), codes, models):
-        text, _ = excerpt(text_of(rec.get(schema.TEXT)), EXCERPT_CHARS)
+        text, _ = excerpt(rec[schema.TEXT], EXCERPT_CHARS)
         rows.append([rec.get(schema.SOURCE_FILE), code, rec.get(schema.LOCATION),
                      unsupported_message(code, model or FALLBACK_MODEL), text,
                      rec.get(schema.PASSAGE_ID)])
@@ -215,7 +215,7 @@ def _theme_key(value: Any) -> str:
 
 def theme_languages(passages: pd.DataFrame) -> dict[str, str]:
     """{theme id: 'en 12, th 5'} from the passages, for theme tables without a languages column."""
-    if schema.THEME_ID not in passages.columns or schema.LANGUAGE not in passages.columns:
+    if schema.LANGUAGE not in passages.columns:
         return {}
     keys = passages[schema.THEME_ID].map(_theme_key)
     codes = language_codes(passages)

@@ -2,22 +2,25 @@
 
 from __future__ import annotations
 
-
 import pandas as pd
 
 from consult import schema
-
-from consult.reviews import rules as reviews
 from consult.report import safe
 from consult.report.charts import bar_chart
 from consult.report.counts import (
-    PASSAGES, counted, counted_mask, group_values, no_priority_count, ordered_groups,
-    priority_table, text_of,
+    PASSAGES,
+    counted,
+    counted_mask,
+    group_values,
+    no_priority_count,
+    ordered_groups,
+    priority_table,
+    text_of,
 )
-from consult.report.languages import unsupported_fact, write_language_section
 from consult.report.data import ReportData
+from consult.report.languages import unsupported_fact, write_language_section
 from consult.report.quality import data_quality_line
-
+from consult.reviews import rules as reviews
 
 HOW_TO_REVIEW = (
     "How to review: on the 'Passages' sheet, type priority ids or labels into the yellow "
@@ -30,17 +33,11 @@ HOW_TO_REVIEW = (
 def _respondents(passages: pd.DataFrame) -> tuple[int, int]:
     """(survey respondents, workshop/transcript speakers) among counted passages."""
     rows = counted(passages)
-    resp = 0
-    if schema.RESPONDENT_ID in rows.columns:
-        resp = rows[schema.RESPONDENT_ID].map(lambda v: text_of(v).strip()).replace(
-            "", pd.NA).dropna().nunique()
-    speakers = 0
-    if schema.SPEAKER in rows.columns and schema.SOURCE_FILE in rows.columns:
-        pairs = {(text_of(f), text_of(s)) for f, s in zip(rows[schema.SOURCE_FILE],
-                                                           rows[schema.SPEAKER])
-                 if text_of(s).strip()}
-        speakers = len(pairs)
-    return int(resp), speakers
+    resp = rows[schema.RESPONDENT_ID].map(lambda v: text_of(v).strip()).replace(
+        "", pd.NA).dropna().nunique()
+    pairs = {(f, text_of(s)) for f, s in zip(rows[schema.SOURCE_FILE], rows[schema.SPEAKER])
+             if text_of(s).strip()}
+    return int(resp), len(pairs)
 
 
 def write_overview(ws, data: ReportData, passages: pd.DataFrame, *,
@@ -59,13 +56,11 @@ def write_overview(ws, data: ReportData, passages: pd.DataFrame, *,
     n_counted = int(mask.sum())
     resp, speakers = _respondents(passages)
     n_files = 0 if data.files is None else len(data.files)
-    reviewed = int((passages.get(schema.FINAL_SOURCE, pd.Series(dtype=object))
-                    == reviews.REVIEWER).sum())
+    reviewed = int((passages[schema.FINAL_SOURCE] == reviews.REVIEWER).sum())
     facts = [
         ("Round", data.round),
         ("Run at", data.run_at),
-        ("Codebook", f"{getattr(data.codebook, 'name', '')} "
-                     f"(SHA-256 {str(getattr(data.codebook, 'sha256', ''))[:12]})"),
+        ("Codebook", f"{data.codebook.name} (SHA-256 {data.codebook.sha256[:12]})"),
         ("Files", n_files),
         ("Survey respondents", resp),
         ("Workshop and transcript speakers", speakers),
@@ -149,7 +144,7 @@ def _listed_counted(ws, row: int, passages: pd.DataFrame, mask: pd.Series, by: s
 def _agreement(ws, row: int, agreement: pd.DataFrame | None) -> int:
     row = safe.section(ws, row, "Model-reviewer agreement (the reviewer is the reference)")
     n = 0 if agreement is None or agreement.empty else int(agreement[reviews.N_REVIEWED].iloc[0])
-    if not n:
+    if agreement is None or not n:
         safe.put(ws, row, 1, "No passage has been reviewed yet.", font=safe.NOTE_FONT)
         return row + 2
     safe.put(ws, row, 1, f"Reviewed passages: {n}")

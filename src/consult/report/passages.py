@@ -7,8 +7,9 @@ read back (consult.reviews.rules), so a reviewer may reorder, hide, sort or filt
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 import pandas as pd
 from openpyxl.comments import Comment
@@ -17,8 +18,8 @@ from openpyxl.utils import get_column_letter
 
 from consult import schema
 from consult.report import safe
-from consult.reviews import edits
 from consult.report.counts import counted_mask, text_of
+from consult.reviews import edits
 
 INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")  # Excel's own "input" yellow
 INPUT_HEADER_FILL = PatternFill("solid", fgColor="BF8F00")
@@ -48,8 +49,7 @@ def _get(name: str) -> Callable[[dict], Any]:
 
 
 def _theme(r: dict) -> Any:
-    label = text_of(r.get(schema.THEME_LABEL))
-    return label or None
+    return r[schema.THEME_LABEL] or None
 
 
 def _question_or_section(r: dict) -> Any:
@@ -94,13 +94,8 @@ TEXT_COL = HEADERS.index(edits.TEXT_HEADER) + 1
 
 
 def _is_low(r: dict, low_confidence: float) -> bool:
-    if text_of(r.get(schema.TAG_STATUS)).strip() == "uncertain":
-        return True
-    conf = r.get(schema.CONFIDENCE)
-    try:
-        return conf is not None and not safe.is_missing(conf) and float(conf) < low_confidence
-    except (TypeError, ValueError):
-        return False
+    """Uncertain, or confident below the threshold (a missing confidence, NaN, is not low)."""
+    return r[schema.TAG_STATUS].strip() == "uncertain" or r[schema.CONFIDENCE] < low_confidence
 
 
 def write_passages(wb, passages: pd.DataFrame, *, low_confidence: float,
@@ -175,7 +170,7 @@ def _write_chunk(ws, records: list[dict], *, low_confidence: float, note: str | 
             value = spec.value(rec)
             if spec.wrap and isinstance(value, str) and value:
                 lines = max(lines, safe.wrapped_lines(value, spec.width))
-            filled = spec.reviewer_input and not safe.is_missing(value) and str(value) != ""
+            filled = spec.reviewer_input and value != ""
             cached = col_styles[col - 1]
             cell_style = cached.get((low, filled))
             if cell_style is None:

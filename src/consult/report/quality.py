@@ -3,15 +3,11 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from consult import schema
-
-from consult.text import languages
-
-from consult.reviews import rules as reviews
 from consult.report import privacy, safe
 from consult.report.counts import text_of
 from consult.report.languages import (
@@ -21,6 +17,11 @@ from consult.report.languages import (
     unsupported_empty_note,
     unsupported_rows,
 )
+from consult.reviews import rules as reviews
+from consult.text import languages
+
+if TYPE_CHECKING:
+    from consult.tagging.codebook import CodebookLike
 
 FILE_HEADERS = [
     ("Source file", schema.SOURCE_FILE), ("Source kind", schema.SOURCE_KIND),
@@ -63,9 +64,7 @@ def data_quality_line(files: pd.DataFrame | None, rejected: pd.DataFrame | None,
     if files is not None and schema.FILE_STATUS in files.columns:
         bad_files = int((files[schema.FILE_STATUS].astype(str) != "read").sum())
     n_rej = 0 if rejected is None else len(rejected)
-    dups = 0
-    if schema.DUPLICATE_OF in passages.columns:
-        dups = int(passages[schema.DUPLICATE_OF].map(lambda v: bool(text_of(v).strip())).sum())
+    dups = int(passages[schema.DUPLICATE_OF].map(lambda v: bool(text_of(v).strip())).sum())
     unsupported = unsupported_count(passages)
     languages_part = (f"; {unsupported} passages in a language no embedding model covers"
                       if unsupported else "")
@@ -135,12 +134,11 @@ def _as_structure(value: Any) -> Any:
 
 
 def write_run_info(ws, run_info: dict[str, Any], *, round_name: str, run_at: str,
-                   codebook) -> None:
+                   codebook: CodebookLike) -> None:
     """Everything needed to reproduce or audit the run, as plain rows."""
     safe.put(ws, 1, 1, "Run info", font=safe.TITLE_FONT)
     base = [("Round", round_name), ("Run at", run_at),
-            ("Codebook", getattr(codebook, "name", "")),
-            ("Codebook SHA-256", getattr(codebook, "sha256", ""))]
+            ("Codebook", codebook.name), ("Codebook SHA-256", codebook.sha256)]
     scalars = [(str(k), v) for k, v in run_info.items()
                if not isinstance(_as_structure(v), (dict, list, tuple, pd.DataFrame))]
     row = safe.table(ws, 3, ["Item", "Value"], base + scalars) + 1

@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import math
 import numbers
+from collections.abc import Sequence
 from copy import copy
 from datetime import date, datetime
-from typing import Any
+from typing import Any, SupportsFloat, cast
 
 import numpy as np
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -105,7 +106,8 @@ def put(ws, row: int, col: int, value: Any, *, font=None, fill=None, alignment=N
     elif isinstance(value, (bool, np.bool_)):
         cell.value = bool(value)
     elif isinstance(value, numbers.Number) and not isinstance(value, complex):
-        number = float(value) if not isinstance(value, numbers.Integral) else int(value)
+        number = (float(cast(SupportsFloat, value)) if not isinstance(value, numbers.Integral)
+                  else int(value))
         if isinstance(number, float) and not math.isfinite(number):
             _put_text(cell, str(number))
         else:
@@ -182,7 +184,7 @@ def table(ws, row: int, headers, rows, *, start_col: int = 1,
     return r
 
 
-def set_widths(ws, widths: dict[str, float] | list[float]) -> None:
+def set_widths(ws, widths: dict[str, float] | Sequence[float]) -> None:
     from openpyxl.utils import get_column_letter
 
     items = widths.items() if isinstance(widths, dict) else (

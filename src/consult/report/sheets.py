@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pandas as pd
 from openpyxl.formatting.rule import ColorScaleRule
 from openpyxl.utils import get_column_letter
@@ -10,9 +12,18 @@ from consult import schema
 from consult.report import safe
 from consult.report.charts import bar_chart
 from consult.report.counts import (
-    PASSAGES, breakdown, matrix, priority_table, quote_cells, resolve_quotes, text_of,
+    PASSAGES,
+    breakdown,
+    matrix,
+    priority_table,
+    quote_cells,
+    resolve_quotes,
+    text_of,
 )
 from consult.report.languages import languages_by_group, theme_language_cell, theme_languages
+
+if TYPE_CHECKING:
+    from consult.tagging.codebook import CodebookLike
 
 KIND_HEADERS = {"survey": "Survey", "workshop": "Workshop", "transcript": "Transcript"}
 LANGUAGES_HEADER = "Languages (counted passages)"
@@ -40,7 +51,7 @@ def _quote_row(cells: list[tuple[str, str]], quotes: int) -> list:
     return flat
 
 
-def write_priorities(ws, passages: pd.DataFrame, codebook, priority_quotes: dict,
+def write_priorities(ws, passages: pd.DataFrame, codebook: CodebookLike, priority_quotes: dict,
                      *, quotes: int, quote_chars: int, table: pd.DataFrame | None = None
                      ) -> None:
     """One row per priority: counts, breakdowns, top quotes with references; and a chart.
@@ -116,7 +127,7 @@ def write_themes(ws, passages: pd.DataFrame, themes: pd.DataFrame | None, *, quo
     safe.print_setup(ws, pages_wide=2)
 
 
-def write_matrix(ws, passages: pd.DataFrame, codebook, *, by: str, title: str,
+def write_matrix(ws, passages: pd.DataFrame, codebook: CodebookLike, *, by: str, title: str,
                  group_header: str, languages: bool = False) -> None:
     """Counted passages per group and priority, with a colour scale over the counts.
 

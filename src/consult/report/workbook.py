@@ -12,16 +12,14 @@ from pathlib import Path
 import pandas as pd
 
 from consult import schema
-
-from consult.reviews import rules as reviews
-from consult.config import ReportConfig
 from consult.report import safe
-from consult.report.data import ReportData
 from consult.report.counts import priority_table
+from consult.report.data import ReportData
 from consult.report.overview import write_overview
 from consult.report.passages import write_passages
 from consult.report.quality import write_data_quality, write_run_info
 from consult.report.sheets import write_matrix, write_priorities, write_themes
+from consult.reviews import rules as reviews
 from consult.workspace import atomic_write
 
 log = logging.getLogger(__name__)
@@ -34,13 +32,21 @@ def workbook_name(round_name: str) -> str:
     return f"consultation-summary-{round_name}.xlsx"
 
 
+# What the sheets read without looking first: every passage column but the language (runs from
+# before languages were detected have none, and the sheets say so), the model's tags, the themes
+# and the reviewer and final columns.
+REPORT_COLUMNS = ([c for c in schema.PASSAGE_COLUMNS if c != schema.LANGUAGE]
+                  + [schema.PRIORITIES, schema.CONFIDENCE, schema.TAG_STATUS]
+                  + schema.THEME_COLUMNS + schema.REVIEW_COLUMNS)
+
+
 def prepared_passages(passages: pd.DataFrame) -> pd.DataFrame:
-    """Passages with the reviewer and final columns present (model tags final when unreviewed)."""
-    need = [schema.REVIEWER_PRIORITIES, schema.REVIEWER_NOTE, schema.FINAL_PRIORITIES,
-            schema.FINAL_SOURCE]
-    if all(c in passages.columns for c in need):
-        return passages.reset_index(drop=True)
-    return reviews.apply_reviews(passages.reset_index(drop=True), None)
+    """Passages with the reviewer and final columns present (model tags final when unreviewed),
+    checked once against the schema so that every sheet can trust the table."""
+    table = passages.reset_index(drop=True)
+    if not all(c in table.columns for c in schema.REVIEW_COLUMNS):
+        table = reviews.apply_reviews(table, None)
+    return schema.validate_passages(table, stage="report", required=REPORT_COLUMNS)
 
 
 def build_workbook(data: ReportData, *, max_rows: int = safe.MAX_SHEET_ROWS):

@@ -12,9 +12,9 @@ from pathlib import Path
 import pandas as pd
 
 from consult import schema
-from consult.reviews import rules as reviews
 from consult.fingerprint import fingerprint
 from consult.ids import sha256_file
+from consult.reviews import rules as reviews
 from consult.values import is_missing, text_of
 from consult.workspace import atomic_write
 
@@ -110,8 +110,8 @@ def remember_written(book: Path, passages: pd.DataFrame, cache_dir: Path | None,
     The next run then reads an unchanged workbook from the cache, and counts as edits only the
     cells a reviewer changed since (a stale copy never undoes a newer decision).
     """
-    from consult.reviews.edits import EDIT_COLUMNS
     from consult.report.safe import clean_text, fit_cell, strip_marker
+    from consult.reviews.edits import EDIT_COLUMNS
 
     def shown(v, strip=True) -> str:
         text = "" if is_missing(v) else fit_cell(clean_text(v))

@@ -14,22 +14,27 @@ from __future__ import annotations
 import logging
 import re
 import shutil
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from consult.reviews import store as store_io
 from consult import schema
 from consult.reviews import rules as reviews
+from consult.reviews import store as store_io
 from consult.reviews.readback import base_of, edits_of
 from consult.workspace import atomic_write
+
+if TYPE_CHECKING:
+    from consult.tagging.codebook import CodebookLike
 
 log = logging.getLogger(__name__)
 
 
 def rebuild(journal, copy, state: pd.DataFrame, main: Path, books: list[Path],
-            bases: dict[str, dict], codebook, cache_dir: Path | None, when: str, out,
+            bases: dict[str, dict], codebook: CodebookLike, cache_dir: Path | None,
+            when: str, out,
             problems: list[dict]) -> pd.DataFrame:
     """`state` (from the journal's and the copy's checked rows) completed from the workbooks.
 
@@ -99,7 +104,7 @@ def _copy_is_complete(journal, copy) -> bool:
 
 
 def _saved_at(path: Path) -> str:
-    stamp = datetime.fromtimestamp(path.stat().st_mtime, timezone.utc)
+    stamp = datetime.fromtimestamp(path.stat().st_mtime, UTC)
     return stamp.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
@@ -107,7 +112,7 @@ def _notice(text: str, pid: str = "", typed: str = "") -> dict:
     return {schema.PASSAGE_ID: pid, reviews.REVIEWER_INPUT: typed, schema.REASON: text}
 
 
-def settle_damaged(journal, state: pd.DataFrame, kept: Path | None, codebook,
+def settle_damaged(journal, state: pd.DataFrame, kept: Path | None, codebook: CodebookLike,
                    passage_ids: set[str] | None, problems: list[dict]) -> pd.DataFrame:
     """What becomes of each damaged journal line, once every other place was read.
 

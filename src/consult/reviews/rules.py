@@ -18,13 +18,15 @@ from __future__ import annotations
 
 import logging
 import re
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from consult import schema
-from consult.values import is_missing, split_ids, text_of
+from consult.values import split_ids, text_of
+
+if TYPE_CHECKING:
+    from consult.tagging.codebook import CodebookLike
 
 log = logging.getLogger(__name__)
 
@@ -76,7 +78,7 @@ def empty_store() -> pd.DataFrame:
 
 
 # ---- the durable store ---------------------------------------------------------------------------
-def merge_reviews(store: pd.DataFrame | None, edits: pd.DataFrame, codebook,
+def merge_reviews(store: pd.DataFrame | None, edits: pd.DataFrame, codebook: CodebookLike,
                   when: str, *, unknown_problems: bool = True
                   ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Fold workbook edits into the store; return (store, problems).
@@ -142,9 +144,9 @@ def merge_reviews(store: pd.DataFrame | None, edits: pd.DataFrame, codebook,
     return merged, pd.DataFrame(problems, columns=PROBLEM_COLUMNS, dtype=object)
 
 
-def unresolved_problems(store: pd.DataFrame, codebook) -> list[dict[str, str]]:
+def unresolved_problems(store: pd.DataFrame, codebook: CodebookLike) -> list[dict[str, str]]:
     """A problem row per stored token the codebook does not know, on every run until fixed."""
-    rows = []
+    rows: list[dict[str, str]] = []
     if store is None or store.empty:
         return rows
     for rec in store[store[UNRESOLVED].map(text_of) != ""].to_dict("records"):
@@ -156,7 +158,8 @@ def unresolved_problems(store: pd.DataFrame, codebook) -> list[dict[str, str]]:
     return rows
 
 
-def resolve_input(raw: str, codebook) -> tuple[list[str], str, list[tuple[str, str]]]:
+def resolve_input(raw: str, codebook: CodebookLike
+                  ) -> tuple[list[str], str, list[tuple[str, str]]]:
     """(ids, decision, [(unknown token, why)]) for what a reviewer typed."""
     tokens = [t.strip() for t in TOKEN_SPLIT.split(raw or "") if t.strip()]
     if not tokens:
@@ -182,7 +185,7 @@ def resolve_input(raw: str, codebook) -> tuple[list[str], str, list[tuple[str, s
     return ids, (PRIORITIES_DECISION if ids else UNRESOLVED_DECISION), unknown
 
 
-def _resolve(token: str, codebook) -> str:
+def _resolve(token: str, codebook: CodebookLike) -> str:
     """codebook.resolve, also accepting "P1: label" as copied from a matrix header."""
     try:
         return codebook.resolve(token)
@@ -223,7 +226,7 @@ def apply_reviews(passages: pd.DataFrame, store: pd.DataFrame | None) -> pd.Data
         kind = text_of(d.get(DECISION)) if d else ""
         raw.append(text_of(d.get(REVIEWER_INPUT)) if d and kind != WITHDRAWN_DECISION else "")
         note.append(text_of(d.get(schema.REVIEWER_NOTE)) if d else "")
-        if kind in CONFIRMED:
+        if d and kind in CONFIRMED:
             final.append(";".join(split_ids(d.get(schema.REVIEWER_PRIORITIES))))
             source.append(REVIEWER)
         else:
@@ -245,7 +248,7 @@ def orphaned(passages: pd.DataFrame, store: pd.DataFrame | None) -> pd.DataFrame
     return store[keep].reset_index(drop=True)
 
 
-def agreement(passages: pd.DataFrame, codebook) -> pd.DataFrame:
+def agreement(passages: pd.DataFrame, codebook: CodebookLike) -> pd.DataFrame:
     """Per priority precision/recall/F1 of the model against reviewer decisions.
 
     Only passages a reviewer decided count (FINAL_SOURCE == "reviewer"); the reviewer is the

@@ -16,14 +16,14 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from consult.reviews import store as store_io
 from consult import schema
-from consult.reviews import rules as reviews
 from consult.ids import sha256_file
-from consult.reviews.recovery import rebuild, settle_damaged
+from consult.reviews import rules as reviews
+from consult.reviews import store as store_io
 from consult.reviews.files import (
     UNREADABLE_SUFFIXES,
     archive,
@@ -39,6 +39,10 @@ from consult.reviews.readback import (
     save_written_bases,
     written_bases,
 )
+from consult.reviews.recovery import rebuild, settle_damaged
+
+if TYPE_CHECKING:
+    from consult.tagging.codebook import CodebookLike
 
 log = logging.getLogger(__name__)
 
@@ -75,7 +79,7 @@ class Collected:
 
 
 # ---- reconciling --------------------------------------------------------------------------------
-def collect(main: Path, store_path: Path, codebook, when: str,
+def collect(main: Path, store_path: Path, codebook: CodebookLike, when: str,
             cache_dir: Path | None = None, passage_ids: set[str] | None = None) -> Collected:
     """Reconcile every place decisions live; call before any workbook is replaced.
 
@@ -158,8 +162,8 @@ def collect(main: Path, store_path: Path, codebook, when: str,
     return out
 
 
-def _restore_shown(state: pd.DataFrame, edits: pd.DataFrame, book: Path, codebook, when: str,
-                   out: Collected) -> pd.DataFrame:
+def _restore_shown(state: pd.DataFrame, edits: pd.DataFrame, book: Path,
+                   codebook: CodebookLike, when: str, out: Collected) -> pd.DataFrame:
     """Decisions an unchanged workbook shows but the journal lacks (it lost rows): put back."""
     missing = edits[~edits[schema.PASSAGE_ID].astype(str).isin(
         set(state[schema.PASSAGE_ID].astype(str)))]

@@ -9,10 +9,11 @@ from __future__ import annotations
 import difflib
 import hashlib
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import yaml
 
@@ -36,6 +37,34 @@ class Priority:
     parent: str | None = None
 
 
+class PriorityLike(Protocol):
+    """What readers of a priority use: its id and its label."""
+
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def label(self) -> str: ...
+
+
+class CodebookLike(Protocol):
+    """The part of a codebook the report, the reviews and the themes read: its name and hash
+    (shown in the workbook), its priorities' ids and labels, and `resolve` for what a reviewer
+    typed. `Codebook` is one; so is a test's stand-in. Tagging needs a whole `Codebook`
+    (descriptions, keywords, examples)."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def sha256(self) -> str: ...
+
+    @property
+    def priorities(self) -> Sequence[PriorityLike]: ...
+
+    def resolve(self, token: str) -> str: ...
+
+
 @dataclass
 class Codebook:
     name: str
@@ -56,7 +85,8 @@ class Codebook:
             return self._index[id]
         except KeyError:
             raise KeyError(
-                f"Priority `{id}` is not in codebook `{self.name}`; known ids: {', '.join(self.ids)}."
+                f"Priority `{id}` is not in codebook `{self.name}`; known ids: "
+                f"{', '.join(self.ids)}."
             ) from None
 
     def resolve(self, token: str) -> str:
@@ -154,7 +184,7 @@ def parse_codebook(data: bytes | str, source: str = "<codebook>") -> Codebook:
                 else:
                     log.warning("Codebook %s line %s: ignoring unknown field `%s`", source,
                                 _line(knode), key)
-        pid = _scalar_str(fields.get("id"))
+        pid: str | None = _scalar_str(fields.get("id"))
         if not pid:
             problems.append(f"line {line}: priority has no `id`; give it a unique id like \"SA1\".")
             pid = None
@@ -257,7 +287,8 @@ def _str_list(
 def _check_cycles(priorities: list[Priority], source: str) -> None:
     parent = {p.id: p.parent for p in priorities}
     for start in parent:
-        seen, cur = set(), start
+        seen: set[str] = set()
+        cur: str | None = start
         while cur is not None:
             if cur in seen:
                 raise CodebookError(

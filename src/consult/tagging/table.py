@@ -6,22 +6,23 @@ row per input row. The benchmark calls `tag_table` too, so it measures exactly t
 
 from __future__ import annotations
 
-import csv
-import gzip
-import io
 import logging
-import os
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from consult import schema
-from consult.tagging.codebook import Codebook, load_codebook
 from consult.config import ConsultConfig
 from consult.embedding.embed import EmbeddingCache, LazyEmbedder, embed_texts
-from consult.workspace import cache_home
+from consult.ingest.base import UnreadableFile
+from consult.ingest.files import read_upload
+from consult.ingest.limits import Budget, run_limited
+from consult.ingest.safety import GZIP_MAGIC, gunzip
+from consult.ingest.tables import load_tables
+from consult.tagging.codebook import Codebook, load_codebook
 from consult.tagging.tag import TagResult, tag_passages
+from consult.workspace import atomic_write, cache_home
 
 log = logging.getLogger(__name__)
 
@@ -38,63 +39,47 @@ def default_cache_dir() -> Path:
     return cache_home("embeddings")
 
 
-def read_table(path: Path) -> pd.DataFrame:
-    """A CSV (any common delimiter/encoding, optionally gzipped) or XLSX file as strings."""
+def read_table(path: Path, config: ConsultConfig | None = None) -> pd.DataFrame:
+    """A CSV (any common delimiter/encoding, optionally gzipped) or XLSX file as strings.
+
+    Read as a round reads a survey upload (ingest's readers, under its per-file limits), so an
+    oversize, binary, encrypted or zip-bomb file is refused with the reason a round gives.
+    """
+    config = config or ConsultConfig()
     path = Path(path)
     if not path.is_file():
         raise TableError(f"Input table `{path}` does not exist; pass an existing .csv or .xlsx file.")
-    data = path.read_bytes()
-    if data[:2] == b"\x1f\x8b":
-        try:
-            data = gzip.decompress(data)
-        except OSError as exc:
-            raise TableError(f"`{path}` looks gzipped but cannot be unpacked: {exc}.") from exc
-    suffixes = [s.lower() for s in path.suffixes]
-    if data[:4] == b"PK\x03\x04" or ".xlsx" in suffixes or ".xlsm" in suffixes:
-        try:
-            return pd.read_excel(io.BytesIO(data), dtype=str, engine="openpyxl")
-        except Exception as exc:
-            raise TableError(
-                f"Cannot read `{path}` as an Excel workbook ({exc}); save it as .xlsx or .csv."
-            ) from exc
-    if ".xls" in suffixes:
-        raise TableError(f"`{path}` is an old .xls workbook; save it as .xlsx or .csv.")
-    text = _decode(data, path)
-    sep = _delimiter(text)
+    limits = config.ingest
     try:
-        return pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False)
-    except Exception as exc:
-        raise TableError(f"Cannot read `{path}` as CSV ({exc}); check its delimiter and quoting.") from exc
+        data = read_upload(path, config)
+        if data.startswith(GZIP_MAGIC):
+            data = gunzip(data, limits)
+        suffixes = [s.lower() for s in path.suffixes]
+        as_name = ("table.xlsx" if data.startswith(b"PK\x03\x04") or ".xlsx" in suffixes
+                   or ".xlsm" in suffixes else "table.xls" if ".xls" in suffixes else "table.csv")
+        tables = run_limited(load_tables, as_name, data, limits, Budget(limits), config=limits)
+    except UnreadableFile as exc:
+        raise TableError(f"Cannot read `{path}`: {exc}.") from exc
+    return _frame(tables[0].rows, csv=as_name == "table.csv") if tables else pd.DataFrame()
 
 
-def _delimiter(text: str) -> str:
-    """The delimiter that splits the first lines into the most columns, consistently."""
-    lines = text.splitlines()[:50]
-    best, best_key = ",", (0, 0)
-    for sep in (",", ";", "\t", "|"):
-        try:
-            widths = [len(r) for r in csv.reader(lines, delimiter=sep)]
-        except csv.Error:
-            continue
-        if not widths or widths[0] < 2:
-            continue
-        key = (sum(w == widths[0] for w in widths), widths[0])  # rows agreeing with the header
-        if key > best_key:
-            best, best_key = sep, key
-    return best
-
-
-def _decode(data: bytes, path: Path) -> str:
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    from charset_normalizer import from_bytes
-
-    best = from_bytes(data).best()
-    if best is None:
-        raise TableError(f"`{path}` is not a text table (unknown encoding); save it as UTF-8 CSV.")
-    return str(best)
+def _frame(rows: list[list[str]], csv: bool) -> pd.DataFrame:
+    """Rows of cells as pandas read them before: the first row with content names the columns
+    (blank names "Unnamed: i", repeats "x.1"); blank CSV lines and trailing empty rows go."""
+    start = next((k for k, r in enumerate(rows) if r), None)
+    if start is None:
+        return pd.DataFrame()
+    body = [r for r in rows[start + 1:] if r or not csv]
+    while body and not body[-1]:
+        body.pop()
+    width = max(len(r) for r in [rows[start], *body])
+    seen: dict[str, int] = {}
+    columns = []
+    for k, name in enumerate(rows[start] + [""] * (width - len(rows[start]))):
+        name = name or f"Unnamed: {k}"
+        columns.append(f"{name}.{seen[name]}" if name in seen else name)
+        seen[name] = seen.get(name, 0) + 1
+    return pd.DataFrame([r + [""] * (width - len(r)) for r in body], columns=columns, dtype=str)
 
 
 def _language_column(df: pd.DataFrame) -> str | None:
@@ -122,8 +107,8 @@ def tag_table(
     The same path as a round: each text's language is detected (the `language_column` value,
     when given, is a prior), each language is read by its model, vectors meet in one space.
     """
-    from consult.text.detect import detect_languages
     from consult.embedding.routing import embed_routed, labelled_reader
+    from consult.text.detect import detect_languages
 
     texts = ["" if pd.isna(t) else str(t).strip() for t in df[text_column].tolist()]
     ids = (df[id_column].tolist() if id_column else list(range(1, len(df) + 1)))
@@ -173,17 +158,13 @@ def run_table_tag(
     """Read INPUT, tag its `text_column` against TAXONOMY, write OUTPUT (CSV); return its path."""
     config = config or ConsultConfig()
     codebook = load_codebook(taxonomy)
-    df = read_table(Path(input))
+    df = read_table(Path(input), config)
     text_col = _find_column(df, text_column, "--text-column", Path(input))
     id_col = _find_column(df, id_column, "--id-column", Path(input)) if id_column else None
     cache = EmbeddingCache(cache_dir or default_cache_dir()) if config.embedding.cache else None
     out, result = tag_table(df, text_col, id_col, codebook, config, cache,
                             language_column=_language_column(df))
-    output = Path(output)
-    output.parent.mkdir(parents=True, exist_ok=True)
-    tmp = output.with_name(output.name + ".tmp")
-    out.to_csv(tmp, index=False, encoding="utf-8")
-    os.replace(tmp, output)
+    output = atomic_write(Path(output), lambda tmp: out.to_csv(tmp, index=False, encoding="utf-8"))
     counts = out[TABLE_STATUS].value_counts().to_dict()
     log.info("Tagged %d rows against %s (%s): %s", len(out), codebook.name, codebook.sha256[:8],
              counts)

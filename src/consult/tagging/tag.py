@@ -14,28 +14,34 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from consult import schema
-from consult.tagging.codebook import Codebook
 from consult.config import TaggingConfig
 from consult.embedding.embed import Embedder, EmbeddingCache, embed_texts
 from consult.embedding.embed import normalise as _unit_rows
+from consult.tagging.codebook import Codebook
 
 log = logging.getLogger(__name__)
 
 LABELLED_TEXT = "text"  # column of the `labelled` frame holding the confirmed passage text
 
 
-@dataclass
+@dataclass(frozen=True)
 class TagResult:
-    tags: pd.DataFrame  # PRIORITIES, CONFIDENCE, TAG_STATUS; aligned with the texts
+    """What the tag stage returns; frozen, so a result cached or shared is never changed.
+
+    Tagging rejects no passage: every text gets a row (no-fit is a status, not a rejection).
+    """
+
+    tags: pd.DataFrame  # PRIORITIES, CONFIDENCE, TAG_STATUS, COVERAGE; aligned with the texts
     scores: pd.DataFrame  # one schema.score_column(id) per priority, in [0, 1]
-    info: dict[str, Any] = field(default_factory=dict)
+    info: dict[str, Any] = field(default_factory=dict)  # codebook, labelled examples, keywords
 
 
 @dataclass
@@ -184,7 +190,7 @@ def _knn(x: np.ndarray, protos: Prototypes, config: TaggingConfig) -> tuple[np.n
     P = len(protos.ids)
     knn = np.zeros((x.shape[0], P), np.float32)
     lam = np.zeros(P, np.float32)
-    if protos.labelled is None or x.shape[0] == 0:
+    if protos.labelled is None or protos.labelled_owner is None or x.shape[0] == 0:
         return knn, lam
     sims = x @ protos.labelled.T
     for k in range(P):

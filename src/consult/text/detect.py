@@ -153,7 +153,7 @@ def _script(text: str) -> tuple[str, int, int]:
         return _LATIN, n, n
     counts: Counter[str] = Counter()
     for m in _RUNS.finditer(text):
-        counts[_RUN_LANGS[m.lastindex - 1]] += m.end() - m.start()
+        counts[_RUN_LANGS[(m.lastindex or 1) - 1]] += m.end() - m.start()
     if counts["ja"] and counts["zh"]:  # kanji among kana is Japanese
         counts["ja"] += counts.pop("zh")
     total = sum(counts.values())

@@ -15,9 +15,8 @@ sentence. Vietnamese is counted by syllable: the bigrams carry its two-syllable 
 
 from __future__ import annotations
 
-import gzip
+
 import importlib
-import json
 import logging
 import os
 import re
@@ -29,6 +28,7 @@ from typing import Any
 import pandas as pd
 
 from consult.text.detect import stop_words as spacy_stop_words
+from consult.text.lemmas import lemma_of, lemma_table
 
 log = logging.getLogger(__name__)
 
@@ -128,30 +128,6 @@ def _vi_compounds() -> tuple[frozenset[tuple[str, ...]], int]:
     return frozenset(found), max((len(c) for c in found), default=1)
 
 
-@lru_cache(maxsize=1)
-def _lemma_table() -> dict[str, str]:
-    """spaCy's English lemma lookup table (the same one consult.text.lemmas uses), read directly.
-
-    A dict lookup per word is ~20x faster than running the spaCy pipeline, which matters at
-    100k passages; keywords need no more than that.
-    """
-    import spacy_lookups_data  # light: data files only, no spaCy import
-
-    path = Path(spacy_lookups_data.__file__).parent / "data" / "en_lemma_lookup.json.gz"
-    with gzip.open(path, "rt", encoding="utf-8") as fh:
-        return json.load(fh)
-
-
-# Plurals whose lemma means something else in policy text ("customs" is not "custom"). Words in
-# "-ing" are kept too: mostly nouns here ("capacity building", "urban planning", "financing").
-_KEEP = frozenset({
-    "customs", "goods", "data", "media", "news", "means", "logistics", "economics", "politics",
-    "statistics", "arms", "savings", "earnings", "premises", "utilities", "humanities", "series",
-    "species", "services", "affairs", "relations", "operations", "communications", "assets",
-    "united", "states", "sciences", "resources", "rights",
-})
-
-
 def passage_languages(texts: list[str], languages: Any | None) -> list[str]:
     """One language code per passage: `en` when none are given, `und` when one is missing.
 
@@ -234,14 +210,13 @@ def _english(split: list[list[str]], lemmatize: bool, stops: frozenset[str]) -> 
     table = None
     if lemmatize:
         try:
-            table = _lemma_table()
+            table = lemma_table()
         except (ImportError, OSError, ValueError) as exc:
             log.warning("Theme keywords from raw words (no lemma table: %s)", exc)
-    get = (table or {}).get
     out = []
     for words in split:
         if table is not None:
-            words = [w if w in _KEEP or w.endswith("ing") else get(w, w) for w in words]
+            words = [lemma_of(w, table) for w in words]
         out.append(" ".join(w for w in words if w not in stops and len(w) > 1
                             and not w[0].isdigit()))
     return out
@@ -301,14 +276,13 @@ def keyword_docs_and_languages(texts: list[str], lemmatize: bool = True,
         if lang in (ENGLISH, UNKNOWN):
             stops = stop_words() if lang == ENGLISH else frozenset().union(
                 stop_words(), *(stop_words_for(g) for g in present if g != UNKNOWN))
-            for i, doc in zip(rows, _english([split[i] for i in rows], lemmatize, stops)):
+            for i, doc in zip(rows, _english([split[i] or [] for i in rows], lemmatize, stops)):
                 out[i] = doc
             continue
         stops = stop_words_for(lang)
         for i in rows:
-            words = split[i]
-            if words is None:
-                words = _words(lowered[i], lang)
+            known = split[i]
+            words = known if known is not None else _words(lowered[i], lang)
             out[i] = " ".join(w for w in words if w not in stops and len(w) > 1
                               and not w[0].isdigit())
     return out, langs

@@ -30,7 +30,7 @@ log = logging.getLogger(__name__)
 class Reducer(Protocol):
     """Reduces embeddings before clustering (BERTopic's `umap_model` slot)."""
 
-    def fit(self, X: np.ndarray, y: Any = None) -> "Reducer": ...
+    def fit(self, X: np.ndarray, y: Any = None) -> Reducer: ...
 
     def transform(self, X: np.ndarray) -> np.ndarray: ...
 
@@ -41,7 +41,7 @@ class Clusterer(Protocol):
 
     labels_: np.ndarray
 
-    def fit(self, X: np.ndarray, y: Any = None) -> "Clusterer": ...
+    def fit(self, X: np.ndarray, y: Any = None) -> Clusterer: ...
 
 
 class PCAReducer:
@@ -64,7 +64,7 @@ class PCAReducer:
         self._pca: Any = None
         self._ref: np.ndarray | None = None
 
-    def fit(self, X: np.ndarray, y: Any = None) -> "PCAReducer":
+    def fit(self, X: np.ndarray, y: Any = None) -> PCAReducer:
         from sklearn.decomposition import PCA
 
         X = np.asarray(X, dtype=np.float32)
@@ -146,7 +146,7 @@ class KMeansClusterer:
         self.labels_ = np.zeros(0, dtype=int)
         self.cluster_centers_: np.ndarray | None = None
 
-    def fit(self, X: np.ndarray, y: Any = None) -> "KMeansClusterer":
+    def fit(self, X: np.ndarray, y: Any = None) -> KMeansClusterer:
         from sklearn.cluster import KMeans, MiniBatchKMeans
 
         X = np.asarray(X, dtype=np.float32)

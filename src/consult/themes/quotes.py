@@ -12,12 +12,15 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Hashable, Mapping, Sequence
+from typing import TypeVar
 
 import numpy as np
 
 from consult.embedding.embed import normalise as unit_rows
 
 log = logging.getLogger(__name__)
+
+K = TypeVar("K", bound=Hashable)  # a group's key: a priority id or a theme id
 
 _NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
 # Thai, Lao, Khmer, Burmese, Chinese, Japanese: no spaces between words, so words are estimated
@@ -48,7 +51,7 @@ def _prefer(order: np.ndarray, rows: np.ndarray, languages: Sequence[str],
 
 def representative(
     embeddings: np.ndarray,
-    groups: Mapping[Hashable, Sequence[int]],
+    groups: Mapping[K, Sequence[int]],
     k: int,
     texts: Sequence[str] | None = None,
     *,
@@ -57,7 +60,7 @@ def representative(
     languages: Sequence[str] | None = None,
     prefer: Sequence[str] = (),
     prefer_window: int = 3,
-) -> dict[Hashable, list[int]]:
+) -> dict[K, list[int]]:
     """For each group (priority or theme id -> row positions) its `k` most representative rows.
 
     Rows are ranked by cosine similarity to the group centroid, ties broken by row position so the
@@ -73,7 +76,7 @@ def representative(
     X = np.asarray(embeddings, dtype=np.float32)
     if languages is not None and len(languages) != X.shape[0]:
         raise ValueError(f"languages has {len(languages)} entries for {X.shape[0]} rows.")
-    out: dict[Hashable, list[int]] = {}
+    out: dict[K, list[int]] = {}
     for key, rows in groups.items():
         rows_arr = np.unique(np.asarray(list(rows), dtype=np.int64))
         if k <= 0 or rows_arr.size == 0:

@@ -23,19 +23,22 @@ from __future__ import annotations
 
 import logging
 import time
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
 from consult import schema
-from consult.themes.clustering import _relabel_by_size, fast_backend, umap_hdbscan_backend
 from consult.config import TopicsConfig
 from consult.embedding.embed import normalise as _unit_rows
-from consult.themes.quotes import representative
-from consult.themes.labels import POOL, make_labels, theme_words
 from consult.text.words import ENGLISH, keyword_docs_and_languages, passage_languages
+from consult.themes.clustering import _relabel_by_size, fast_backend, umap_hdbscan_backend
+from consult.themes.labels import POOL, make_labels, theme_words
+from consult.themes.quotes import representative
+
+if TYPE_CHECKING:
+    from consult.tagging.codebook import CodebookLike
 
 log = logging.getLogger(__name__)
 
@@ -49,9 +52,11 @@ THEME_COLUMNS = [
 MIN_FOR_UMAP = 30
 
 
-@dataclass
+@dataclass(frozen=True)
 class ThemeResult:
-    """Per-passage theme assignments (aligned with the input texts) and the theme table.
+    """What the themes stage returns: per-passage theme assignments (THEME_ID, THEME_LABEL,
+    aligned with the input texts) and the theme table (THEME_COLUMNS). Frozen, so a result
+    cached or shared is never changed; `without_model` gives the copy worth caching.
 
     `themes[THEME_QUOTES]` holds row positions into the input texts, most representative first;
     the caller maps them to passage ids and source references.
@@ -61,6 +66,11 @@ class ThemeResult:
     themes: pd.DataFrame
     model: Any = None  # the fitted BERTopic, when one was fitted
     info: dict[str, Any] = field(default_factory=dict)
+
+    def without_model(self) -> ThemeResult:
+        """The result without the fitted BERTopic: nothing downstream reads it, and unpickling
+        it from a cache costs seconds."""
+        return replace(self, model=None)
 
 
 def _empty_themes() -> pd.DataFrame:
@@ -191,9 +201,10 @@ def link_priorities(scores: pd.DataFrame | None, rows: np.ndarray, priority_ids:
     return [pid for *_, pid in sorted(found)]
 
 
-def _priority_ids(codebook: Any, scores: pd.DataFrame | None) -> list[str]:
-    if codebook is not None and getattr(codebook, "priorities", None) is not None:
-        return [str(p.id) for p in codebook.priorities]
+def _priority_ids(codebook: CodebookLike | None, scores: pd.DataFrame | None) -> list[str]:
+    """The codebook's ids; without a codebook, the ids the score columns name."""
+    if codebook is not None:
+        return [p.id for p in codebook.priorities]
     if scores is None:
         return []
     return [c[len(schema.SCORE_PREFIX):] for c in scores.columns
@@ -204,7 +215,7 @@ def discover_themes(
     texts: list[str],
     embeddings: np.ndarray,
     scores: pd.DataFrame | None,
-    codebook: Any,
+    codebook: CodebookLike | None,
     config: TopicsConfig,
     fit_mask: np.ndarray | None = None,
     reducer: Any = None,
@@ -285,7 +296,7 @@ def discover_themes(
     for t in range(k):
         members = np.asarray(groups[t], dtype=int)
         linked = link_priorities(scores, members, pids, config)
-        uncovered = floor is not None and members.size > 0 and float(
+        uncovered = cov is not None and floor is not None and members.size > 0 and float(
             np.median(cov[members])) < floor
         rows.append({
             schema.THEME_ID: t,

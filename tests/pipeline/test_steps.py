@@ -52,15 +52,13 @@ def test_run_info_never_repeats_the_names_listed_for_redaction():
 
 
 def test_languages_detected_once_for_the_same_passages(tmp_path, monkeypatch):
-    import consult.text.detect as language
-
     calls = []
 
     def fake(texts, priors=None, groups=None):
         calls.append(list(texts))
         return ["th"] * len(texts)
 
-    monkeypatch.setattr(language, "detect_languages", fake)
+    monkeypatch.setattr(ingest, "detect_languages", fake)
     detect = ingest.remembered_detection(tmp_path / "languages")
     assert detect(["ถนน", "รถไฟ"], priors=[None, "th"], groups=["a", "a"]) == ["th", "th"]
     assert detect(["ถนน", "รถไฟ"], priors=[None, "th"], groups=["a", "a"]) == ["th", "th"]
