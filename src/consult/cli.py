@@ -124,9 +124,9 @@ def _main(args) -> int:
         return _explain(storage_problem(exc) or exc)
     if args.command in ("run", "demo", "watch"):
         start_temporary_server()  # starts while the heavy imports below happen
-    from consult.tagging.codebook import CodebookError
     from consult.config import ConfigError
     from consult.reviews.rules import ReviewError
+    from consult.tagging.codebook import CodebookError
     from consult.workspace import RoundError
 
     explained = (ConfigError, RoundError, CodebookError, ReviewError, FileNotFoundError,

@@ -18,9 +18,9 @@ log = logging.getLogger(__name__)
 def check_round(round_name: str, raw: str, config: ConsultConfig) -> tuple[str, bool]:
     """Ingest without modelling, so a facilitator can fix an upload before drafters run."""
     from consult.ingest.check import format_check_report
-    from consult.ingest.round import ingest_round
     from consult.ingest.files import collect_round
     from consult.ingest.prepare import prepare_round
+    from consult.ingest.round import ingest_round
 
     paths = RoundPaths.for_round(round_name, raw)
     paths.require_raw()

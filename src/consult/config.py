@@ -12,7 +12,12 @@ from pathlib import Path
 from typing import Literal
 
 from pydantic import (
-    BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
 )
 
 DEFAULT_CONFIG_NAME = "consult.toml"
@@ -226,7 +231,7 @@ class EmbeddingConfig(_Section):
         return out
 
     @model_validator(mode="after")
-    def _bf16_needs_torch(self) -> "EmbeddingConfig":
+    def _bf16_needs_torch(self) -> EmbeddingConfig:
         if self.precision == "bf16" and self.runtime == "onnx":
             raise ValueError("embedding.precision = 'bf16' runs on torch; set embedding.runtime "
                              "to 'torch' or 'auto', or embedding.precision to 'fp32'")

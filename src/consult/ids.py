@@ -24,7 +24,7 @@ def passage_id(file_sha256: str, location: str) -> str:
     Derived from content, not from the file name or run order, so re-running a round (or renaming
     a file) keeps every id, and reviewer decisions keyed by id stay attached.
     """
-    digest = hashlib.sha256(f"{file_sha256}\x1f{location}".encode("utf-8")).hexdigest()
+    digest = hashlib.sha256(f"{file_sha256}\x1f{location}".encode()).hexdigest()
     return f"p{digest[:16]}"
 
 

@@ -18,7 +18,7 @@ import shutil
 import socket
 import time
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 log = logging.getLogger(__name__)
@@ -228,6 +228,8 @@ def user_secret() -> bytes:
         except FileExistsError:
             continue
         except StorageError as exc:  # callers go on without a cache on an OSError
+            if exc.__cause__ is None:  # atomic_write always chains the OSError
+                raise
             raise exc.__cause__ from None
     raise PermissionError(errno.EACCES, "could not create the cache key", str(path))
 
@@ -310,7 +312,7 @@ class RoundLock:
     def __init__(self, path: Path):
         self.path = path
 
-    def __enter__(self) -> "RoundLock":
+    def __enter__(self) -> RoundLock:
         try:
             self._take()
         except OSError as exc:
@@ -322,7 +324,7 @@ class RoundLock:
     def _take(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         me = {"pid": os.getpid(), "host": socket.gethostname(),
-              "since": datetime.now(timezone.utc).isoformat(timespec="seconds")}
+              "since": datetime.now(UTC).isoformat(timespec="seconds")}
         for _ in range(2):
             try:
                 fd = os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)

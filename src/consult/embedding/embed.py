@@ -66,7 +66,10 @@ class SentenceTransformerEmbedder:
 
     def encode(self, texts: list[str]) -> np.ndarray:
         if not texts:
-            return np.zeros((0, self._model.get_sentence_embedding_dimension()), np.float32)
+            dim = self._model.get_sentence_embedding_dimension()
+            if dim is None:  # what np.zeros would raise on (0, None)
+                raise TypeError("the embedding model does not report its dimension")
+            return np.zeros((0, dim), np.float32)
         import torch
 
         # autocast keeps layer norms, softmax and the pooling sums in fp32: only matmuls go bf16

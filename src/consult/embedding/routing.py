@@ -9,15 +9,15 @@ whose space is shared across ~100 languages. See benchmarks/README.md for the me
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
 
 from consult.config import EmbeddingConfig
-from consult.embedding.embed import BUNDLED_MODEL, embedder_name
 from consult.embedding.e5 import E5_MODEL
+from consult.embedding.embed import BUNDLED_MODEL, embedder_name
 from consult.embedding.space import agreement, has_map, to_space
 from consult.text.languages import UNDETERMINED, model_supports, trained_languages
 

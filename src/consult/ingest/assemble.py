@@ -297,6 +297,7 @@ def assemble_file(item: PlannedFile, res: ReadResult, k: int, privacy: RoundPriv
                   plan: RoundPlan, round_name: str, config: ConsultConfig
                   ) -> tuple[list[dict], list[dict], dict]:
     """(passages, rejected items, file row) of the k-th read file: units = passages + rejected."""
+    assert item.kind is not None  # only read files come here, and plan_round knew their kind
     own = privacy.own_names[k]
     redactor = privacy.redactor.with_names({**privacy.found.get(item.rel, {}), **own})
     ctx = FileContext(round_name, item.kind, privacy.show(item.rel, item.display),

@@ -161,7 +161,8 @@ def pdf_blocks(pages: list[str], gaps: list[set[int]] | None = None) -> list[Blo
         def flush() -> None:
             nonlocal cur, kind
             if kind:
-                blocks.append(Block(kind, "\n".join(cur), f"page {p}, line {start}"))
+                # called only within this iteration, and must see `start` as it is then
+                blocks.append(Block(kind, "\n".join(cur), f"page {p}, line {start}"))  # noqa: B023
             cur, kind = [], ""
 
         for i, line in enumerate(lines, 1):

@@ -94,6 +94,7 @@ def parse_captions(lines: list[str]) -> CaptionFile:
             cues.append(Cue(number, block[0][0], problem=_problem(block)))
             continue
         tm = TIMING.match(block[t_idx][1])
+        assert tm is not None  # t_idx is the line TIMING matched above
         cues.append(Cue(number, block[t_idx][0], tm.group(1), tm.group(2),
                         [ln for _, ln in block[t_idx + 1:]]))
     return CaptionFile(cues, meta)

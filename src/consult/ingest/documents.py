@@ -92,7 +92,8 @@ def _para_info(p, styles: dict[str, str]) -> tuple[int | None, bool, bool, str]:
         (ppr is not None and ppr.numPr is not None) or re.match(r"(?i)list", style)
     )
     runs = [r for r in p.r_lst if _run_text(r).strip()]
-    all_bold = bool(runs) and all(Run(r, None).bold for r in runs)
+    # python-docx types the parent as a story part; .bold reads only the run's XML
+    all_bold = bool(runs) and all(Run(r, None).bold for r in runs)  # type: ignore[arg-type]
     return level, is_list, all_bold, style
 
 
@@ -174,11 +175,12 @@ def _page_content_bytes(page) -> int:
     if contents is not None:
         total += len(contents.get_data())
     try:
-        xobjects = page["/Resources"].get_object().get("/XObject") or {}
-        for ref in xobjects.get_object().values():
-            obj = ref.get_object()
-            if obj.get("/Subtype") == "/Form":
-                total += len(obj.get_data())
+        xobjects = page["/Resources"].get_object().get("/XObject")
+        if xobjects:
+            for ref in xobjects.get_object().values():
+                obj = ref.get_object()
+                if obj.get("/Subtype") == "/Form":
+                    total += len(obj.get_data())
     except (KeyError, AttributeError, TypeError):
         pass
     return total
@@ -275,6 +277,7 @@ def read_pdf(data: bytes, config: IngestConfig | None = None,
     try:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted:
+            ok: int
             try:
                 ok = reader.decrypt("")
             except Exception:

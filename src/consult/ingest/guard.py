@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 import re
-from typing import Callable
+from collections.abc import Callable
 
 from consult import schema as S
 from consult.ingest.base import ReadContext, ReadResult

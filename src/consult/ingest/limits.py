@@ -15,8 +15,9 @@ import ctypes
 import logging
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import Literal
 
 from consult.config import IngestConfig
 from consult.ingest.base import UnreadableFile
@@ -160,12 +161,12 @@ class _Watchdog:
             if self._done.wait(0.25):
                 return
 
-    def __enter__(self) -> "_Watchdog":
+    def __enter__(self) -> _Watchdog:
         self._armed = True
         self._watcher.start()
         return self
 
-    def __exit__(self, exc_type, exc, tb) -> bool:
+    def __exit__(self, exc_type, exc, tb) -> Literal[False]:
         with self._lock:
             self._armed = False
             if self.fired:

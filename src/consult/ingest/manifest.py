@@ -52,7 +52,7 @@ def read_manifest(raw: RawFile, config: ConsultConfig) -> dict[str, dict[str, An
         name = rec.pop("file", "")
         if not name:
             continue
-        values = {k: v for k, v in rec.items() if v}
+        values: dict[str, Any] = {k: v for k, v in rec.items() if v}
         if S.COUNTRY in values:
             values[S.COUNTRY] = normalise_country(values[S.COUNTRY])
         out[_key(name)] = values

@@ -97,7 +97,7 @@ def plan_round(files: list[RawFile], round_name: str,
                                            {"files_described": len(manifest)}, sha,
                                            len(raw.data)))
             except UnreadableFile as exc:
-                reason = f"manifest not applied: {exc}"
+                reason: str | None = f"manifest not applied: {exc}"
                 file_rows.append(file_row(round_name, rel, "manifest", "rejected", reason, {},
                                            sha, len(raw.data), 1, 0, 1))
                 whole_rejects.append({S.SOURCE_FILE: rel, S.SOURCE_KIND: "manifest",

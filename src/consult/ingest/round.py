@@ -58,6 +58,7 @@ def read_planned(item: PlannedFile, round_name: str, config: ConsultConfig,
     The result is not yet redacted: it must stay in memory or in a private cache, never in outputs.
     Every reader runs under the file's limits (guard.py): over one, the file is rejected.
     """
+    assert item.kind is not None  # plan_round rejects a file of unknown kind before reading
     ctx = ReadContext(round=round_name, config=config, manifest=manifest_for(item.rel, manifest))
     try:
         return read_guarded(_reader(item.kind), item.raw, ctx, None if item.kind == "survey"

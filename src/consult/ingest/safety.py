@@ -12,6 +12,7 @@ import io
 import re
 import zipfile
 import zlib
+from typing import NoReturn
 from xml.parsers import expat
 
 from consult.config import IngestConfig
@@ -105,7 +106,8 @@ def decode_text(data: bytes, what: str = "text file") -> tuple[str, str]:
     """
     if not data.strip():
         raise UnreadableFile(f"the {what} is empty; upload the file with its content")
-    codec = name = None
+    codec: str | None = None
+    name = ""  # set together with codec below
     for bom, c, n in _BOMS:
         if data.startswith(bom):
             codec, name, data = c, n, data[len(bom):]
@@ -115,7 +117,7 @@ def decode_text(data: bytes, what: str = "text file") -> tuple[str, str]:
             if data.startswith(magic):
                 raise _binary(what, f"{kind} (binary data)")
         # UTF-16 first: ASCII text in UTF-16 is also valid UTF-8, with a NUL after each letter
-        codec = name = _utf16_without_bom(data)
+        codec = _utf16_without_bom(data)
         if codec is None:
             try:
                 return _checked(data.decode("utf-8"), what), "utf-8"
@@ -123,7 +125,8 @@ def decode_text(data: bytes, what: str = "text file") -> tuple[str, str]:
                 pass
             if b"\x00" in data[:65536]:
                 raise _binary(what, "binary data (NUL bytes)")
-            codec = name = _detect(data, what)
+            codec = _detect(data, what)
+        name = codec
     try:
         text = data.decode(codec)
     except (UnicodeDecodeError, LookupError) as exc:
@@ -147,7 +150,7 @@ def split_lines(text: str) -> list[str]:
 # ---- Office zip containers (.xlsx, .docx) ------------------------------------------------------
 
 
-def _refuse_dtd(*_args) -> None:
+def _refuse_dtd(*_args: object) -> NoReturn:
     raise ValueError("DOCTYPE")
 
 

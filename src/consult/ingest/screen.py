@@ -60,7 +60,7 @@ def flag_duplicates(passages: pd.DataFrame, min_words: int) -> pd.DataFrame:
     if out.empty:
         return out
     first: dict[str, str] = {}
-    dup = []
+    dup: list[str | None] = []
     for text, pid in zip(out[S.TEXT], out[S.PASSAGE_ID]):
         words = str(text).split()
         if len(words) < min_words:

@@ -18,6 +18,8 @@ from consult.ids import respondent_id
 from consult.ingest.attributes import header_key, match_alias, normalise_country
 from consult.ingest.base import ReadContext, ReadResult, UnreadableFile
 from consult.ingest.limits import budget_of
+from consult.ingest.tables import Table, load_tables
+from consult.ingest.textutil import count_words
 from consult.privacy.personal import (
     DECISION,
     NAME,
@@ -26,8 +28,6 @@ from consult.privacy.personal import (
     personal_kind_of,
     values_look_like_names,
 )
-from consult.ingest.tables import Table, load_tables
-from consult.ingest.textutil import count_words
 from consult.schema import RawFile
 
 log = logging.getLogger(__name__)

@@ -172,7 +172,7 @@ def _caption_turns(lines: list[str], meta: HeaderMeta, res: ReadResult) -> tuple
             + "); check it is a .vtt/.srt caption file")
     turns: list[Turn] = []
     current: str | None = None
-    for speaker, text, cue, start, s0, s1, ln in segments:
+    for speaker, text, cue_no, start, s0, s1, ln in segments:
         who = speaker if speaker is not None else current
         same = turns and who is not None and turns[-1].label is not None and \
             Pseudonyms.key(who) == Pseudonyms.key(turns[-1].label)
@@ -185,16 +185,16 @@ def _caption_turns(lines: list[str], meta: HeaderMeta, res: ReadResult) -> tuple
             t = turns[-1]
             if text:
                 t.texts.append(text)
-            if cue not in t.cues:
-                t.cues.append(cue)
+            if cue_no not in t.cues:
+                t.cues.append(cue_no)
             t.end_seconds = s1
         else:
-            turns.append(Turn(who, [text] if text else [], start, ln, [cue], s1))
+            turns.append(Turn(who, [text] if text else [], start, ln, [cue_no], s1))
         current = who
     in_turns = {c for t in turns for c in t.cues}
-    for cue in sorted(set(range(1, n_cue + 1)) - in_turns - rejected_cues):  # never expected
-        log.error("cue %d neither in a turn nor rejected", cue)
-        res.rejected.append({S.LOCATION: f"cue {cue}", S.REASON: "cue lost while merging turns "
+    for cue_no in sorted(set(range(1, n_cue + 1)) - in_turns - rejected_cues):  # never expected
+        log.error("cue %d neither in a turn nor rejected", cue_no)
+        res.rejected.append({S.LOCATION: f"cue {cue_no}", S.REASON: "cue lost while merging turns "
                              "(a consult bug: please report it with this file)"})
     return turns, n_timed
 
@@ -295,7 +295,7 @@ def _line_turns(lines: list[str], meta: HeaderMeta, res: ReadResult, unit: str,
             para.texts.append(s)
             prev = n
         return turns
-    for n, s in preamble:
+    for n, _s in preamble:
         res.rejected.append({S.LOCATION: f"{unit} {n}",
                              S.REASON: "text before the first speaker turn (title or header, no speaker)"})
     return turns

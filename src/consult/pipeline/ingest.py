@@ -17,7 +17,7 @@ from consult.ingest.manifest import manifest_for
 from consult.ingest.prepare import prepare_round
 from consult.ingest.round import IngestResult, RoundPlan, assemble_round, plan_round, read_planned
 from consult.pipeline.cache import cache_get, cache_put, make_key
-from consult.schema import RawFile
+from consult.schema import RawFile, validate_passages, validate_rejected
 from consult.text.detect import detect_languages
 from consult.workspace import RoundPaths, sweep_temp
 
@@ -91,8 +91,11 @@ def prepare(ingested: IngestResult, config: ConsultConfig,
     """Prepare the round; with `cache_dir`, languages detected for the same passages in an
     earlier run are reused (detection is most of prepare's time at 10k passages)."""
     detect = remembered_detection(cache_dir) if cache_dir is not None else None
-    return Prepared(*prepare_round(ingested.passages, ingested.rejected, ingested.files, config,
-                                   **({"detect": detect} if detect else {})))
+    passages, rejected, files = prepare_round(ingested.passages, ingested.rejected,
+                                              ingested.files, config,
+                                              **({"detect": detect} if detect else {}))
+    return Prepared(validate_passages(passages, "prepare"), validate_rejected(rejected, "prepare"),
+                    files)
 
 
 def remembered_detection(cache_dir: Path):

@@ -7,7 +7,7 @@ import json
 import logging
 import time
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +26,7 @@ from consult.pipeline.embed import Embedded
 from consult.pipeline.ingest import Prepared
 from consult.report.counts import priority_rows
 from consult.reviews import rules as reviews
+from consult.schema import validate_passages
 from consult.tagging.codebook import Codebook
 from consult.workspace import RoundPaths, atomic_write
 
@@ -75,12 +76,12 @@ def _shown_config(config: ConsultConfig) -> str:
 
 def bundle(paths: RoundPaths, prepared: Prepared, embedded: Embedded, tagged: Tagged, themed,
            config: ConsultConfig, timings: dict, started: float) -> Bundle:
-    passages = pd.concat([prepared.passages, embedded.columns, tagged.tags, themed.assignments],
-                         axis=1)
+    passages = validate_passages(pd.concat(
+        [prepared.passages, embedded.columns, tagged.tags, themed.assignments], axis=1), "themes")
     run_info = {
         "consult version": consult.__version__,
         "round": paths.round,
-        "started": datetime.fromtimestamp(started, timezone.utc).isoformat(timespec="seconds"),
+        "started": datetime.fromtimestamp(started, UTC).isoformat(timespec="seconds"),
         "configuration": _shown_config(config),
         "codebook": tagged.codebook.name,
         "codebook sha256": tagged.codebook.sha256,
@@ -113,11 +114,12 @@ def report(paths: RoundPaths, b: Bundle, config: ConsultConfig) -> Outcome:
     t0 = time.perf_counter()
     paths.out_dir.mkdir(parents=True, exist_ok=True)
     codebook, passages = b.codebook, b.passages
-    stamp = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    stamp = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     previous = _previous_run(paths)
     edits_cache = paths.cache / "edits"
     got = collect(paths.workbook, paths.reviews, codebook, stamp, edits_cache,
                   set(passages[S.PASSAGE_ID].astype(str)))
+    assert got.target is not None  # collect() always sets where the workbook goes
     store = got.store
     summary = got.summary()
     b = replace(b, run_info=dict(b.run_info, **{"reviewer decisions": summary}))
@@ -139,7 +141,7 @@ def report(paths: RoundPaths, b: Bundle, config: ConsultConfig) -> Outcome:
     else:
         archive(paths.workbook, stamp)  # the workbook about to be replaced, once per content
     problems = got.problems(notices)
-    passages = reviews.apply_reviews(passages, store)
+    passages = reviews.apply_reviews(passages, store)  # the workbook validates what it shows
     groups = priority_rows(passages, [p.id for p in codebook.priorities])
     data = ReportData(
         round=paths.round, passages=passages, scores=b.scores, themes=b.themes,

@@ -14,12 +14,13 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from consult import schema as S
 from consult.config import ConsultConfig
-from consult.privacy.personal import FileNames, file_display_names
 from consult.ingest.speakers import HONORIFICS, UNSPACED
+from consult.privacy.personal import FileNames, file_display_names
 
 # Passage columns a manifest may fill: its values there are labels, kept as typed.
 LABEL_COLUMNS = (S.COUNTRY, S.STAKEHOLDER_GROUP, S.EVENT, S.DATE)

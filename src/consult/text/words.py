@@ -15,14 +15,12 @@ sentence. Vietnamese is counted by syllable: the bigrams carry its two-syllable 
 
 from __future__ import annotations
 
-
 import importlib
 import logging
 import os
 import re
 import unicodedata
 from functools import cache, lru_cache
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
