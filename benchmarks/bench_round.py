@@ -49,8 +49,8 @@ def _child_bertopic(outputs: str, round_name: str) -> None:
 
     from consult.config import ConsultConfig
     from consult.embedding.embed import embedder_name
-    from consult.workspace import RoundPaths
     from consult.pipeline.embed import embedding_cache
+    from consult.workspace import RoundPaths
 
     config = ConsultConfig()
     paths = RoundPaths.for_round(round_name, outputs=outputs)

@@ -25,9 +25,9 @@ from pathlib import Path
 import numpy as np
 
 from consult import schema
-from consult.tagging.codebook import load_codebook
 from consult.config import ConsultConfig, EmbeddingConfig
 from consult.embedding.embed import EmbeddingCache, load_embedder
+from consult.tagging.codebook import load_codebook
 from consult.tagging.table import read_table, tag_table
 from consult.tagging.tag import tag_passages
 

@@ -25,7 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from consult.text import detect as L
+from consult.text import detect as L  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "data" / "sib200-asean"
 RESULTS = ROOT / "benchmarks" / "results"

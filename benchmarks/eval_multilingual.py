@@ -31,10 +31,10 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "src"))
 
 from consult import schema  # noqa: E402
-from consult.tagging.codebook import load_codebook  # noqa: E402
 from consult.config import ConsultConfig, TopicsConfig  # noqa: E402
 from consult.embedding.embed import EmbeddingCache, LazyEmbedder, embed_texts  # noqa: E402
 from consult.embedding.routing import embed_routed  # noqa: E402
+from consult.tagging.codebook import load_codebook  # noqa: E402
 from consult.tagging.table import tag_table  # noqa: E402
 from consult.themes.topics import discover_themes  # noqa: E402
 
@@ -138,8 +138,8 @@ def themes(data: pd.DataFrame, cfg: ConsultConfig, cache: EmbeddingCache, seeds:
 
 
 def write_agreement(res: dict, cfg: ConsultConfig) -> None:
-    from consult.embedding.space import map_path
     from consult.embedding.routing import model_name, model_spec
+    from consult.embedding.space import map_path
 
     rows = res["tagging"]["one sentence"]["languages"]
     target = model_name(cfg.embedding, cfg.embedding.model)

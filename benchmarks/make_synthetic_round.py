@@ -22,10 +22,26 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
 
 from make_sample_round import (  # noqa: E402
-    GOOGLE_QUESTIONS, KOBO_QUESTIONS, MS_QUESTIONS, SM_QUESTIONS, Breakout, Rates, count_passages,
-    make_respondents, transcript_turns, workshop_blocks, workshop_meta, write_google_csv,
-    write_kobo_csv, write_manifest, write_ms_forms_xlsx, write_surveymonkey_xlsx,
-    write_transcript_docx, write_vtt, write_workshop_docx, write_workshop_md,
+    GOOGLE_QUESTIONS,
+    KOBO_QUESTIONS,
+    MS_QUESTIONS,
+    SM_QUESTIONS,
+    Breakout,
+    Rates,
+    count_passages,
+    make_respondents,
+    transcript_turns,
+    workshop_blocks,
+    workshop_meta,
+    write_google_csv,
+    write_kobo_csv,
+    write_manifest,
+    write_ms_forms_xlsx,
+    write_surveymonkey_xlsx,
+    write_transcript_docx,
+    write_vtt,
+    write_workshop_docx,
+    write_workshop_md,
 )
 from sample_content import COUNTRY_NAME, ISO3, THEMES, fake_person  # noqa: E402
 

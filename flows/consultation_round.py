@@ -169,7 +169,7 @@ def consultation_round(
     round_name: str = "sample-round",
     raw_dir: str = "raw",
     outputs_dir: str = "outputs",
-    config: ConsultConfig = ConsultConfig(),
+    config: ConsultConfig = ConsultConfig(),  # noqa: B008  (Prefect shows and validates it)
 ) -> str:
     """Ingest, prepare, embed, tag, discover themes and write the reviewer workbook for a round."""
     paths = RoundPaths.for_round(round_name, raw_dir, outputs_dir)

@@ -15,15 +15,21 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "report"))
 
 from report_fakes import (  # noqa: E402
-    HOSTILE, FakeCodebook, make_files, make_passages, make_priority_quotes, make_rejected,
-    make_run_info, make_scores, make_themes,
+    HOSTILE,
+    FakeCodebook,
+    make_files,
+    make_passages,
+    make_priority_quotes,
+    make_rejected,
+    make_run_info,
+    make_scores,
+    make_themes,
 )
 
 from consult import schema  # noqa: E402
-
-from consult.reviews import rules as reviews
+from consult.report.export import write_tables  # noqa: E402
 from consult.report.workbook import ReportData, workbook_name, write_workbook  # noqa: E402
-from consult.report.export import write_tables
+from consult.reviews import rules as reviews  # noqa: E402
 
 
 def main(out: Path) -> Path:

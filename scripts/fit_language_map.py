@@ -26,8 +26,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 from consult.config import EmbeddingConfig  # noqa: E402
-from consult.embedding.embed import EmbeddingCache, embed_texts, load_embedder  # noqa: E402
 from consult.embedding.e5 import E5_MODEL  # noqa: E402
+from consult.embedding.embed import EmbeddingCache, embed_texts, load_embedder  # noqa: E402
 from consult.embedding.space import map_path  # noqa: E402
 
 SIB = ROOT.parent / "shared" / "data" / "sib200-asean"

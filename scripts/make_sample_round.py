@@ -26,12 +26,30 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from sample_content import (  # noqa: E402
-    CAMPAIGN_TEXT, COUNTRIES, COUNTRY_NAME, GROUP_KEYS, GROUP_PHRASE, GROUP_WEIGHTS, GROUPS, ISO3,
-    NON_ANSWERS, OFFERS, THEME_BY_KEY, Composer, fake_person, lower_first,
+    CAMPAIGN_TEXT,
+    COUNTRIES,
+    COUNTRY_NAME,
+    GROUP_KEYS,
+    GROUP_PHRASE,
+    GROUP_WEIGHTS,
+    GROUPS,
+    ISO3,
+    NON_ANSWERS,
+    OFFERS,
+    THEME_BY_KEY,
+    Composer,
+    fake_person,
+    lower_first,
 )
 from sample_content_national import (  # noqa: E402
-    CAN_THO_BLOCKS, CAN_THO_META, JAKARTA_BLOCKS, JAKARTA_META, KHON_KAEN_HEADER, KHON_KAEN_MODERATOR,
-    KHON_KAEN_TURNS, KOBO_NATIONAL,
+    CAN_THO_BLOCKS,
+    CAN_THO_META,
+    JAKARTA_BLOCKS,
+    JAKARTA_META,
+    KHON_KAEN_HEADER,
+    KHON_KAEN_MODERATOR,
+    KHON_KAEN_TURNS,
+    KOBO_NATIONAL,
 )
 
 ROOT = Path(__file__).resolve().parents[1]

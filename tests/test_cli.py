@@ -7,7 +7,6 @@ import pytest
 
 from consult.cli import build_parser, main
 from consult.config import load_config
-
 from tests.support.paths import ROOT
 
 

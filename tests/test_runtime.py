@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 
 from consult import runtime
-
 from tests.support.rounds import copy_round as _round
 
 

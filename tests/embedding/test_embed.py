@@ -3,10 +3,17 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from consult.config import EmbeddingConfig
 import consult.embedding.embed as embed_mod
-from consult.embedding.embed import (EmbeddingCache, HashingEmbedder, LazyEmbedder, embedder_name,
-                           load_embedder, resolve_device, resolve_precision)
+from consult.config import EmbeddingConfig
+from consult.embedding.embed import (
+    EmbeddingCache,
+    HashingEmbedder,
+    LazyEmbedder,
+    embedder_name,
+    load_embedder,
+    resolve_device,
+    resolve_precision,
+)
 
 
 class CountingEmbedder(HashingEmbedder):

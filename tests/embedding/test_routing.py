@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from consult.embedding import space as embed_space
 from consult.config import EmbeddingConfig
+from consult.embedding import space as embed_space
 from consult.embedding.e5 import E5_MODEL, E5_NAME
 from consult.embedding.routing import embed_routed, model_spec, plan_models, route
 
@@ -116,9 +116,9 @@ def test_a_language_no_model_covers_is_read_multilingually_never_dropped():
 def test_confirmed_passages_of_earlier_rounds_are_read_by_their_language_model():
     import pandas as pd
 
-    from consult.tagging.codebook import Codebook, Priority
     from consult.config import TaggingConfig
     from consult.embedding.embed import HashingEmbedder
+    from consult.tagging.codebook import Codebook, Priority
     from consult.tagging.tag import build_prototypes
 
     cb = Codebook(name="t", priorities=[Priority(id="T", label="Transport"),

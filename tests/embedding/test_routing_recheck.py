@@ -131,8 +131,8 @@ def test_tibetan_script_is_named_and_cut_into_whole_syllables():
     from collections import Counter
 
     from consult.text.languages import name
-    from consult.themes.labels import _label_language
     from consult.text.words import keyword_docs
+    from consult.themes.labels import _label_language
 
     assert name("dz") == "Dzongkha (dz)"
     doc = keyword_docs(["རྒྱལ་ཁབ་ཁག་གི་གློག་ཤུགས་དྲ་བ་མཐུད་སྦྲེལ་བྱེད་དགོས།"], languages=["dz"])[0]
@@ -197,9 +197,9 @@ def test_consult_tag_in_the_member_states_languages(tmp_path):
     import pandas as pd
 
     from consult import schema as S
-    from consult.tagging.codebook import load_codebook
     from consult.config import ConsultConfig
     from consult.embedding.embed import EmbeddingCache
+    from consult.tagging.codebook import load_codebook
     from consult.tagging.table import TABLE_STATUS, tag_table
 
     (tmp_path / "cb.yaml").write_text(CODEBOOK, encoding="utf-8")

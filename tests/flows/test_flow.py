@@ -11,7 +11,6 @@ import pytest
 
 from consult import schema as S
 from consult.config import ConsultConfig
-
 from tests.support.paths import SAMPLE_RAW
 
 pytestmark = pytest.mark.slow

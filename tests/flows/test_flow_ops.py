@@ -16,7 +16,6 @@ import pytest
 from consult import schema as S
 from consult.config import ConsultConfig, EmbeddingConfig
 from consult.workspace import RoundError, RoundLock, RoundPaths
-
 from tests.support.paths import SAMPLE_RAW
 from tests.support.rounds import FILES
 from tests.support.rounds import copy_round as _round

@@ -9,16 +9,14 @@ import socket
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import httpx
 import pytest
 
+from tests.support.paths import ROOT
 from tests.support.rounds import copy_round as _round
 
 pytestmark = pytest.mark.slow
-
-from tests.support.paths import ROOT
 
 
 def _free_port() -> int:

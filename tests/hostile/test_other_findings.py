@@ -23,8 +23,14 @@ from types import SimpleNamespace
 import pytest
 
 from consult.config import ConfigError, ConsultConfig, EmbeddingConfig, load_config
-from consult.workspace import (RoundPaths, StorageError, atomic_copy, atomic_write,
-                               private_dir, sweep_temp)
+from consult.workspace import (
+    RoundPaths,
+    StorageError,
+    atomic_copy,
+    atomic_write,
+    private_dir,
+    sweep_temp,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "raw" / "sample-round"

@@ -4,8 +4,6 @@ people or facilitators wrote is altered (manifest labels, place names, other peo
 from __future__ import annotations
 
 import json
-import sys
-from pathlib import Path
 
 import openpyxl
 import pandas as pd
@@ -13,12 +11,10 @@ import pytest
 
 from consult import schema as S
 from consult.config import ConsultConfig, EmbeddingConfig
-from consult.ingest.files import collect_round
 from consult.ingest.check import format_check_report
-from consult.ingest.round import ingest_round
-from consult.ingest.round import plan_round
+from consult.ingest.files import collect_round
+from consult.ingest.round import ingest_round, plan_round
 from consult.report.quality import write_data_quality
-
 from tests.support.privacy_planted import KEEP_EVENTS, KEEP_TEXT, PLANTED, leaks, make_round
 
 
@@ -133,6 +129,8 @@ def test_prefect_sees_display_names_only(tmp_path):
 @pytest.mark.slow
 def test_whole_flow_outputs_and_prefect_hold_no_planted_string(tmp_path):
     """Workbook, CSV/Parquet and what Prefect stored about the run (task run names, logs)."""
+    import uuid
+
     from prefect import get_client
     from prefect.client.schemas.filters import (
         FlowRunFilter,
@@ -142,8 +140,6 @@ def test_whole_flow_outputs_and_prefect_hold_no_planted_string(tmp_path):
     )
 
     from flows.consultation_round import consultation_round
-
-    import uuid
 
     # a round name of its own: no parse cached by an earlier run, every file read by a task
     rd = make_round(tmp_path / "raw", f"planted-privacy-{uuid.uuid4().hex[:8]}")

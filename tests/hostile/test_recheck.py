@@ -12,7 +12,6 @@ from __future__ import annotations
 import io
 import os
 import shutil
-import sys
 import time
 import zipfile
 from pathlib import Path
@@ -23,13 +22,12 @@ import pytest
 
 from consult import schema as S
 from consult.config import ConsultConfig, IngestConfig
-from consult.ingest.files import collect_round
 from consult.ingest.check import format_check_report
+from consult.ingest.files import collect_round
 from consult.ingest.round import ingest_round
 from consult.privacy.personal import NAME, file_display_names, header_meaning
 from consult.privacy.redact import Redactor
 from consult.schema import RawFile
-
 from tests.support import hostile_files as H  # noqa: E402
 
 
@@ -484,11 +482,9 @@ def test_links_to_devices_pipes_and_loops(tmp_path):
 
 
 # ==== reviewer decisions ==========================================================================
-from tests.support import review_harness as RH  # noqa: E402  (the flow's report step)
 from openpyxl import load_workbook  # noqa: E402
 
-reviewed = RH.reviewed
-_reviewed_once = RH._reviewed_once
+from tests.support import review_harness as RH  # noqa: E402  (the flow's report step)
 
 
 def _type_into(book: Path, changes: dict[str, tuple[str, str]], save_as: Path | None = None,

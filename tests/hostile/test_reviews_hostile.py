@@ -12,42 +12,23 @@ from __future__ import annotations
 import csv
 import io
 import shutil
-import time
 from pathlib import Path
 
-import numpy as np
 import pytest
 from openpyxl import load_workbook
 
 from consult import schema
-
-from consult.reviews import store as review_store
-
 from consult.reviews import rules as reviews
+from consult.reviews import store as review_store
 from consult.reviews import store as store_io
-from consult.config import ConsultConfig
-from consult.workspace import RoundPaths
-from tests.support.report_fakes import (
-    FakeCodebook,
-    make_files,
-    make_passages,
-    make_rejected,
-    make_scores,
-    make_themes,
-)
-
 from tests.support.review_harness import (  # noqa: E402
-    CB,
     DECISIONS,
-    N,
     _book,
     _edit,
     _expect_all_decisions,
     _quality,
-    _reviewed_once,  # noqa: F401  (fixture)
     _run,
     _shown,
-    reviewed,  # noqa: F401  (fixture)
 )
 
 

@@ -4,22 +4,19 @@ unit no stage accounts for becomes a rejected row, never a silent loss (issue 11
 from __future__ import annotations
 
 import re
-import sys
 import time
-from pathlib import Path
 
 import pandas as pd
 
-from tests.support import hostile_files as H  # noqa: E402
-
 from consult import schema as S  # noqa: E402
 from consult.config import ConsultConfig  # noqa: E402
-from consult.ingest.round import ingest_round  # noqa: E402
 from consult.ingest.base import ReadContext, ReadResult  # noqa: E402
 from consult.ingest.guard import read_guarded, reconcile_units  # noqa: E402
-from consult.ingest.transcripts import read_transcript  # noqa: E402
 from consult.ingest.prepare import prepare_round  # noqa: E402
+from consult.ingest.round import ingest_round  # noqa: E402
+from consult.ingest.transcripts import read_transcript  # noqa: E402
 from consult.schema import RawFile  # noqa: E402
+from tests.support import hostile_files as H  # noqa: E402
 
 
 def _cue_numbers(location: str) -> list[int]:

@@ -7,8 +7,8 @@ import pytest
 
 from consult import schema as S
 from consult.config import ConsultConfig
-from consult.ingest.round import ingest_round
 from consult.ingest.prepare import account, detect_language, prepare_passages
+from consult.ingest.round import ingest_round
 from consult.schema import RawFile
 
 

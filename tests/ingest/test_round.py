@@ -5,22 +5,22 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import sys
 import time
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from tests.support.ingest_fixtures import load_generator  # noqa: E402
-
 from consult import schema as S  # noqa: E402
 from consult.config import ConsultConfig  # noqa: E402
-from consult.ingest.files import collect_round  # noqa: E402
 from consult.ingest.check import format_check_report
+from consult.ingest.files import (
+    CollectedFile,  # noqa: E402
+    collect_round,  # noqa: E402
+)
 from consult.ingest.round import ingest_round
-from consult.ingest.files import CollectedFile  # noqa: E402
 from consult.schema import RawFile  # noqa: E402
+from tests.support.ingest_fixtures import load_generator  # noqa: E402
 
 gen = load_generator()
 

@@ -12,7 +12,6 @@ from consult import schema as S
 from consult.config import ConsultConfig
 from consult.ingest.files import collect_round
 from consult.ingest.round import ingest_round
-
 from tests.support.verbatim import check_round
 
 PLANTED = ["Maria Santos", "maria.santos@example.org", "917 555 0142", "Nguyen Van Binh",

@@ -6,15 +6,11 @@ import csv
 import io
 import json
 import re
-import sys
-from pathlib import Path
 
 import openpyxl
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-from tests.support.ingest_fixtures import FIXTURES, load_generator  # noqa: E402
 
 from consult import schema as S  # noqa: E402
 from consult.config import ConsultConfig  # noqa: E402
@@ -23,6 +19,7 @@ from consult.ingest.attributes import match_alias, normalise_country  # noqa: E4
 from consult.ingest.base import ReadContext  # noqa: E402
 from consult.ingest.surveys import column_letter, read_survey  # noqa: E402
 from consult.schema import RawFile  # noqa: E402
+from tests.support.ingest_fixtures import FIXTURES, load_generator  # noqa: E402
 
 gen = load_generator()
 LOC = re.compile(r"^(?:sheet '(?P<sheet>[^']*)', )?row (?P<row>\d+), column (?P<col>[A-Z]+) '")

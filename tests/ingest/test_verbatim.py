@@ -8,20 +8,10 @@ A round with planted personal data also checks no planted item reaches any outpu
 
 from __future__ import annotations
 
-import csv
-import html
-import io
-import json
-import re
 import shutil
 from pathlib import Path
 
 import pytest
-
-from consult import schema as S
-from consult.config import ConsultConfig
-from consult.ingest.files import collect_round
-from consult.ingest.round import ingest_round
 
 from tests.support.verbatim import FIX, SAMPLE, check_round
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pandas as pd
 
-from consult.reviews import rules as reviews
-from consult.reviews import store as store_io
 from consult import schema as S
-from consult.tagging.codebook import load_codebook
 from consult.config import ConsultConfig, EmbeddingConfig
 from consult.pipeline import analyse, ingest, report
+from consult.reviews import rules as reviews
+from consult.reviews import store as store_io
+from consult.tagging.codebook import load_codebook
 
 
 def _store(tmp_path, round_name: str, text: str, typed: str):

@@ -135,8 +135,8 @@ def _pdf(streams: list[bytes]) -> bytes:
     n = len(streams)
     font_id = 3 + 2 * n
     objs = [b"<< /Type /Catalog /Pages 2 0 R >>",
-            ("<< /Type /Pages /Kids [%s] /Count %d >>"
-             % (" ".join(f"{3 + 2 * i} 0 R" for i in range(n)), n)).encode()]
+            ("<< /Type /Pages /Kids [{}] /Count {} >>"
+             .format(" ".join(f"{3 + 2 * i} 0 R" for i in range(n)), n)).encode()]
     for i, stream in enumerate(streams):
         packed = zlib.compress(stream, 9)
         objs.append((f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents {4 + 2 * i}"

@@ -13,9 +13,9 @@ from openpyxl import load_workbook
 
 from consult import schema
 from consult.config import ConsultConfig
+from consult.pipeline import report
 from consult.reviews import store as store_io
 from consult.workspace import RoundPaths
-from consult.pipeline import report
 from tests.support.report_fakes import (
     FakeCodebook,
     make_files,

@@ -15,7 +15,6 @@ from consult import schema as S
 from consult.config import ConsultConfig
 from consult.ingest.files import collect_round
 from consult.ingest.round import ingest_round
-
 from tests.support.paths import ROOT  # noqa: E402
 
 FIX = ROOT / "tests" / "fixtures"
