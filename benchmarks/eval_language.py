@@ -29,14 +29,30 @@ from consult.text import detect as L  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "data" / "sib200-asean"
 RESULTS = ROOT / "benchmarks" / "results"
+# fmt: off
 FOLDERS = {"eng_Latn": "en", "ind_Latn": "id", "zsm_Latn": "ms", "vie_Latn": "vi",
            "tha_Thai": "th", "khm_Khmr": "km", "lao_Laoo": "lo", "mya_Mymr": "my",
            "tgl_Latn": "tl"}
+# fmt: on
 # Written for this check (not from the data set): what a short survey answer looks like.
 SHORT = {
-    "en": ["no comment", "No comment.", "Yes", "ok thanks", "OK", "None", "N/A", "Good",
-           "I agree", "Not sure", "Thank you", "Better roads", "More ferries please",
-           "Faster customs clearance", "Nothing to add"],
+    "en": [
+        "no comment",
+        "No comment.",
+        "Yes",
+        "ok thanks",
+        "OK",
+        "None",
+        "N/A",
+        "Good",
+        "I agree",
+        "Not sure",
+        "Thank you",
+        "Better roads",
+        "More ferries please",
+        "Faster customs clearance",
+        "Nothing to add",
+    ],
     "id": ["Tidak ada", "Setuju", "Terima kasih", "Internet lebih cepat"],
     "ms": ["Tiada komen", "Bas lebih kerap", "Terima kasih banyak"],
     "tl": ["Wala po", "Salamat po", "Mas mabilis na internet"],
@@ -57,15 +73,26 @@ def score(gold: list[str], pred: list[str]) -> dict:
     per = {}
     for lang in FOLDERS.values():
         idx = [i for i, g in enumerate(gold) if g == lang]
-        per[lang] = {"n": len(idx), "correct": sum(pred[i] == lang for i in idx),
-                     "und": sum(pred[i] == "und" for i in idx),
-                     "predicted": dict(Counter(pred[i] for i in idx).most_common())}
+        per[lang] = {
+            "n": len(idx),
+            "correct": sum(pred[i] == lang for i in idx),
+            "und": sum(pred[i] == "und" for i in idx),
+            "predicted": dict(Counter(pred[i] for i in idx).most_common()),
+        }
         per[lang]["accuracy"] = per[lang]["correct"] / max(1, len(idx))
     ok = sum(g == p for g, p in zip(gold, pred))
-    idms = {f"{g}->{p}": sum(1 for a, b in zip(gold, pred) if a == g and b == p)
-            for g in ("id", "ms") for p in ("id", "ms")}
-    return {"overall": ok / len(gold), "correct": ok, "n": len(gold), "per_language": per,
-            "id_ms": idms}
+    idms = {
+        f"{g}->{p}": sum(1 for a, b in zip(gold, pred) if a == g and b == p)
+        for g in ("id", "ms")
+        for p in ("id", "ms")
+    }
+    return {
+        "overall": ok / len(gold),
+        "correct": ok,
+        "n": len(gold),
+        "per_language": per,
+        "id_ms": idms,
+    }
 
 
 def py3langid_alone(texts: list[str]) -> list[str]:
@@ -97,22 +124,35 @@ def fit_idms(split: str = "train") -> dict:
     feats = []
     for (_, text), p_lingua in zip(rows, lingua):
         probs = dict(ident.rank(text))
-        feats.append([math.log((probs["id"] + 1e-9) / (probs["ms"] + 1e-9)),
-                      idms._logit(p_lingua), idms.marker_score(text)])
+        feats.append(
+            [
+                math.log((probs["id"] + 1e-9) / (probs["ms"] + 1e-9)),
+                idms._logit(p_lingua),
+                idms.marker_score(text),
+            ]
+        )
     model = LogisticRegression().fit(np.array(feats), np.array([g == "id" for g, _ in rows]))
-    return {"split": split, "weights (langid, lingua, markers)": model.coef_[0].round(3).tolist(),
-            "bias": round(float(model.intercept_[0]), 3)}
+    return {
+        "split": split,
+        "weights (langid, lingua, markers)": model.coef_[0].round(3).tolist(),
+        "bias": round(float(model.intercept_[0]), 3),
+    }
 
 
 def table(rows: dict[str, dict]) -> list[str]:
     langs = list(FOLDERS.values())
-    out = ["| setting | " + " | ".join(langs) + " | overall | id->ms | ms->id |",
-           "|---|" + "---:|" * (len(langs) + 3)]
+    out = [
+        "| setting | " + " | ".join(langs) + " | overall | id->ms | ms->id |",
+        "|---|" + "---:|" * (len(langs) + 3),
+    ]
     for name, r in rows.items():
         per = r["per_language"]
-        out.append(f"| {name} | " + " | ".join(f"{100 * per[x]['accuracy']:.1f}" for x in langs)
-                   + f" | **{100 * r['overall']:.1f}** | {r['id_ms']['id->ms']} | "
-                   f"{r['id_ms']['ms->id']} |")
+        out.append(
+            f"| {name} | "
+            + " | ".join(f"{100 * per[x]['accuracy']:.1f}" for x in langs)
+            + f" | **{100 * r['overall']:.1f}** | {r['id_ms']['id->ms']} | "
+            f"{r['id_ms']['ms->id']} |"
+        )
     return out
 
 
@@ -120,8 +160,11 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--split", default="dev")
     ap.add_argument("--speed-n", type=int, default=100_000)
-    ap.add_argument("--fit-idms", action="store_true",
-                    help="print the id/ms weights refitted on the train split, and stop")
+    ap.add_argument(
+        "--fit-idms",
+        action="store_true",
+        help="print the id/ms weights refitted on the train split, and stop",
+    )
     args = ap.parse_args()
     if args.fit_idms:
         sys.stdout.write(json.dumps(fit_idms()) + "\n")
@@ -143,35 +186,54 @@ def main() -> None:
         "consult, stated language": score(gold, L.detect_languages(texts, priors=gold)),
     }
     short = {lang: {t: L.detect_language(t) for t in items} for lang, items in SHORT.items()}
-    wrong_short = [f"{t!r} -> {p}" for lang, d in short.items() for t, p in d.items()
-                   if p not in (lang, "und")]
+    wrong_short = [
+        f"{t!r} -> {p}" for lang, d in short.items() for t, p in d.items() if p not in (lang, "und")
+    ]
     english = [t for g, t in data if g == "en"]
-    fast = {"nine languages": speed(texts, args.speed_n),
-            "English only": speed(english, args.speed_n)} if args.speed_n else None
+    fast = (
+        {"nine languages": speed(texts, args.speed_n), "English only": speed(english, args.speed_n)}
+        if args.speed_n
+        else None
+    )
+    # fmt: off
     result = {"split": args.split, "machine": f"{platform.machine()}, {platform.python_version()}",
               "load_s": round(load_s, 2), "texts_per_s_dev": round(len(texts) / run_s),
               "rows": rows, "short": short, "short_wrong": wrong_short, "speed": fast}
+    # fmt: on
 
-    md = [f"# Language identification on SIB-200 ({args.split}, {len(texts)} sentences, "
-          + "9 languages)", "", "Accuracy % (Indonesian and Malay scored separately; `und` "
-          + "counts as wrong). Command: `python benchmarks/eval_language.py`.", ""]
+    md = [
+        f"# Language identification on SIB-200 ({args.split}, {len(texts)} sentences, "
+        + "9 languages)",
+        "",
+        "Accuracy % (Indonesian and Malay scored separately; `und` "
+        + "counts as wrong). Command: `python benchmarks/eval_language.py`.",
+        "",
+    ]
     md += table(rows)
     md += ["", "Predicted labels per language, no prior:", ""]
-    md += [f"- {lang}: " + ", ".join(f"{k} {v}" for k, v in r["predicted"].items())
-           for lang, r in rows["consult, no prior"]["per_language"].items()]
-    md += ["", f"Models load in {load_s:.1f} s (py3langid, lingua id+ms); detection on the "
-           + f"{len(texts)} sentences: {result['texts_per_s_dev']} texts/s."]
+    md += [
+        f"- {lang}: " + ", ".join(f"{k} {v}" for k, v in r["predicted"].items())
+        for lang, r in rows["consult, no prior"]["per_language"].items()
+    ]
+    md += [
+        "",
+        f"Models load in {load_s:.1f} s (py3langid, lingua id+ms); detection on the "
+        + f"{len(texts)} sentences: {result['texts_per_s_dev']} texts/s.",
+    ]
     for name, f in (fast or {}).items():
-        md.append(f"{f['n']} distinct passages, {name}: {f['seconds']} s, "
-                  f"{f['texts_per_s']} texts/s.")
+        md.append(
+            f"{f['n']} distinct passages, {name}: {f['seconds']} s, {f['texts_per_s']} texts/s."
+        )
     md += ["", "Short texts, no prior (correct or `und` is right; anything else is wrong):", ""]
-    md += [f"- {lang}: " + ", ".join(f"'{t}' {p}" for t, p in d.items())
-           for lang, d in short.items()]
+    md += [
+        f"- {lang}: " + ", ".join(f"'{t}' {p}" for t, p in d.items()) for lang, d in short.items()
+    ]
     md += ["", f"Wrong short-text guesses: {', '.join(wrong_short) or 'none'}."]
     RESULTS.mkdir(parents=True, exist_ok=True)
     stem = "eval_language" if args.split == "dev" else f"eval_language_{args.split}"
-    (RESULTS / f"{stem}.json").write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n",
-                                          encoding="utf-8")
+    (RESULTS / f"{stem}.json").write_text(
+        json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
     (RESULTS / f"{stem}.md").write_text("\n".join(md) + "\n", encoding="utf-8")
     sys.stdout.write("\n".join(md) + "\n")
 

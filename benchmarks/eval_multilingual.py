@@ -39,9 +39,21 @@ from consult.tagging.table import tag_table  # noqa: E402
 from consult.themes.topics import discover_themes  # noqa: E402
 
 SIB = HERE.parent.parent / "shared" / "data" / "sib200-asean"
-LANGS = {"eng_Latn": "en", "ind_Latn": "id", "zsm_Latn": "ms", "vie_Latn": "vi", "tha_Thai": "th",
-         "khm_Khmr": "km", "lao_Laoo": "lo", "mya_Mymr": "my", "tgl_Latn": "tl"}
-CODEBOOKS = {"one sentence": HERE / "sib_topics.yaml", "names only": HERE / "sib_topics_labels.yaml"}
+LANGS = {
+    "eng_Latn": "en",
+    "ind_Latn": "id",
+    "zsm_Latn": "ms",
+    "vie_Latn": "vi",
+    "tha_Thai": "th",
+    "khm_Khmr": "km",
+    "lao_Laoo": "lo",
+    "mya_Mymr": "my",
+    "tgl_Latn": "tl",
+}
+CODEBOOKS = {
+    "one sentence": HERE / "sib_topics.yaml",
+    "names only": HERE / "sib_topics_labels.yaml",
+}
 MIXES = {"en+th+vi+id": ["en", "th", "vi", "id"], "all nine": list(LANGS.values())}
 log = logging.getLogger("eval_multilingual")
 
@@ -64,8 +76,13 @@ def top1(table: pd.DataFrame, ids: list[str]) -> list[str]:
 def ece(conf: np.ndarray, right: np.ndarray, bins: int = 10) -> float:
     edges = np.linspace(0, 1, bins + 1)
     idx = np.clip(np.digitize(conf, edges) - 1, 0, bins - 1)
-    return float(sum(abs(conf[idx == b].mean() - right[idx == b].mean()) * (idx == b).mean()
-                     for b in range(bins) if (idx == b).any()))
+    return float(
+        sum(
+            abs(conf[idx == b].mean() - right[idx == b].mean()) * (idx == b).mean()
+            for b in range(bins)
+            if (idx == b).any()
+        )
+    )
 
 
 def tagging(data: pd.DataFrame, cfg: ConsultConfig, cache: EmbeddingCache) -> dict:
@@ -80,10 +97,12 @@ def tagging(data: pd.DataFrame, cfg: ConsultConfig, cache: EmbeddingCache) -> di
             pred = top1(table, cb.ids)
             right = np.array([p == g for p, g in zip(pred, part["category"])])
             tagged = table[schema.PRIORITIES] != ""
-            first_ok = np.array([p.split(";")[0] == g for p, g in
-                                 zip(table[schema.PRIORITIES], part["category"])])
+            first_ok = np.array(
+                [p.split(";")[0] == g for p, g in zip(table[schema.PRIORITIES], part["category"])]
+            )
             conf = table[schema.CONFIDENCE].to_numpy(dtype=float)
             preds[code] = dict(zip(part["index_id"], pred))
+            # fmt: off
             rows[code] = {
                 "n": len(part), "accuracy": float(right.mean()),
                 "accuracy_assigned_only": float(first_ok.mean()),
@@ -94,16 +113,22 @@ def tagging(data: pd.DataFrame, cfg: ConsultConfig, cache: EmbeddingCache) -> di
                 "detected_as_expected": float((table[schema.LANGUAGE] == code).mean()),
                 "seconds": round(time.perf_counter() - t0, 2),
             }
+            # fmt: on
         for code in rows:
             same = [preds[code][i] == preds["en"][i] for i in preds[code]]
             rows[code]["agreement_with_english"] = float(np.mean(same))
         non_en = [v for k, v in rows.items() if k != "en"]
-        out[name] = {"languages": rows, "summary": {
-            "min_accuracy": min(v["accuracy"] for v in rows.values()),
-            "mean_accuracy_non_english": float(np.mean([v["accuracy"] for v in non_en])),
-            "mean_agreement_non_english": float(np.mean([v["agreement_with_english"]
-                                                         for v in non_en])),
-            "english_accuracy": rows["en"]["accuracy"]}}
+        out[name] = {
+            "languages": rows,
+            "summary": {
+                "min_accuracy": min(v["accuracy"] for v in rows.values()),
+                "mean_accuracy_non_english": float(np.mean([v["accuracy"] for v in non_en])),
+                "mean_agreement_non_english": float(
+                    np.mean([v["agreement_with_english"] for v in non_en])
+                ),
+                "english_accuracy": rows["en"]["accuracy"],
+            },
+        }
         log.info("%s: %s", name, out[name]["summary"])
     return out
 
@@ -123,14 +148,25 @@ def themes(data: pd.DataFrame, cfg: ConsultConfig, cache: EmbeddingCache, seeds:
             pick = {i: rng.choice(langs) for i in sorted(data["index_id"].unique())}
             part = data[[pick[i] == lang for i, lang in zip(data["index_id"], data["lang"])]]
             part = part.reset_index(drop=True)
-            routed = embed_routed(part["text"].tolist(), part["lang"].tolist(),
-                                  cfg.embedding, embed)
-            res = discover_themes(part["text"].tolist(), routed.vectors, None, None,
-                                  TopicsConfig(seed=seed), languages=part["lang"].tolist())
+            routed = embed_routed(
+                part["text"].tolist(), part["lang"].tolist(), cfg.embedding, embed
+            )
+            res = discover_themes(
+                part["text"].tolist(),
+                routed.vectors,
+                None,
+                None,
+                TopicsConfig(seed=seed),
+                languages=part["lang"].tolist(),
+            )
             t = res.assignments[schema.THEME_ID].to_numpy()
-            rows.append({"themes": int(res.themes.shape[0]),
-                         "nmi_topic": float(nmi(part["category"], t)),
-                         "nmi_language": float(nmi(part["lang"], t))})
+            rows.append(
+                {
+                    "themes": int(res.themes.shape[0]),
+                    "nmi_topic": float(nmi(part["category"], t)),
+                    "nmi_language": float(nmi(part["lang"], t)),
+                }
+            )
         out[mix] = {k: float(np.median([r[k] for r in rows])) for k in rows[0]}
         out[mix]["seeds"] = seeds
         log.info("themes %s: %s", mix, out[mix])
@@ -145,41 +181,64 @@ def write_agreement(res: dict, cfg: ConsultConfig) -> None:
     target = model_name(cfg.embedding, cfg.embedding.model)
     source = model_name(cfg.embedding, model_spec("th", cfg.embedding))
     path = map_path(source, target).with_suffix(".json")
-    path.write_text(json.dumps({
-        "agreement_with_english": {k: round(v["agreement_with_english"], 3)
-                                   for k, v in rows.items() if k != "en"},
-        "measured_by": res["command"] + " --write-agreement",
-        "data": "SIB-200 dev, 99 sentences per language, seven topics in one English sentence each",
-    }, indent=1) + "\n", encoding="utf-8")
+    path.write_text(
+        json.dumps(
+            {
+                "agreement_with_english": {
+                    k: round(v["agreement_with_english"], 3) for k, v in rows.items() if k != "en"
+                },
+                "measured_by": res["command"] + " --write-agreement",
+                "data": "SIB-200 dev, 99 sentences per language, seven topics in one English sentence each",
+            },
+            indent=1,
+        )
+        + "\n",
+        encoding="utf-8",
+    )
     log.info("Wrote %s", path)
 
 
 def markdown(res: dict) -> str:
-    lines = ["# Multilingual benchmark (SIB-200 dev, 99 sentences per language)", "",
-             f"Command: `{res['command']}`", "",
-             f"Models by language: {res['models']}", ""]
+    lines = [
+        "# Multilingual benchmark (SIB-200 dev, 99 sentences per language)",
+        "",
+        f"Command: `{res['command']}`",
+        "",
+        f"Models by language: {res['models']}",
+        "",
+    ]
     for name, r in res["tagging"].items():
         s = r["summary"]
-        lines += [f"## Tagging, codebook: {name}", "",
-                  f"Min accuracy {100 * s['min_accuracy']:.1f}; mean over the eight non-English "
-                  f"{100 * s['mean_accuracy_non_english']:.1f}; agreement with English "
-                  f"{100 * s['mean_agreement_non_english']:.1f}; English "
-                  f"{100 * s['english_accuracy']:.1f}.", "",
-                  "| language | top-1 % | agree with en % | no-fit % | uncertain % | mean conf | "
-                  "accuracy of assigned % | ECE | language detected % |",
-                  "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+        lines += [
+            f"## Tagging, codebook: {name}",
+            "",
+            f"Min accuracy {100 * s['min_accuracy']:.1f}; mean over the eight non-English "
+            f"{100 * s['mean_accuracy_non_english']:.1f}; agreement with English "
+            f"{100 * s['mean_agreement_non_english']:.1f}; English "
+            f"{100 * s['english_accuracy']:.1f}.",
+            "",
+            "| language | top-1 % | agree with en % | no-fit % | uncertain % | mean conf | "
+            "accuracy of assigned % | ECE | language detected % |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+        ]
         for code, v in r["languages"].items():
             lines.append(
                 f"| {code} | {100 * v['accuracy']:.1f} | {100 * v['agreement_with_english']:.1f} "
                 f"| {100 * v['no_fit']:.1f} | {100 * v['uncertain']:.1f} | "
                 f"{v['mean_confidence']:.2f} | {100 * v['accuracy_assigned_only']:.1f} | "
-                f"{v['ece']:.3f} | {100 * v['detected_as_expected']:.0f} |")
+                f"{v['ece']:.3f} | {100 * v['detected_as_expected']:.0f} |"
+            )
         lines.append("")
-    lines += ["## Themes on mixed-language rounds (median over seeds)", "",
-              "| mix | themes | NMI with topic | NMI with language |", "|---|---:|---:|---:|"]
+    lines += [
+        "## Themes on mixed-language rounds (median over seeds)",
+        "",
+        "| mix | themes | NMI with topic | NMI with language |",
+        "|---|---:|---:|---:|",
+    ]
     for mix, v in res["themes"].items():
-        lines.append(f"| {mix} | {v['themes']:.0f} | {v['nmi_topic']:.3f} | "
-                     f"{v['nmi_language']:.3f} |")
+        lines.append(
+            f"| {mix} | {v['themes']:.0f} | {v['nmi_topic']:.3f} | {v['nmi_language']:.3f} |"
+        )
     return "\n".join(lines) + "\n"
 
 
@@ -189,9 +248,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", type=Path, default=HERE / "results")
     ap.add_argument("--seeds", type=int, default=5)
     ap.add_argument("--config", type=Path, default=None, help="a consult.toml to measure")
-    ap.add_argument("--write-agreement", action="store_true",
-                    help="store the per-language agreement with English (one-sentence codebook) "
-                    "beside the bundled map, where tagging reads it to discount confidence")
+    ap.add_argument(
+        "--write-agreement",
+        action="store_true",
+        help="store the per-language agreement with English (one-sentence codebook) "
+        "beside the bundled map, where tagging reads it to discount confidence",
+    )
     args = ap.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     from consult.config import load_config
@@ -199,14 +261,17 @@ def main(argv: list[str] | None = None) -> int:
     cfg = load_config(args.config)
     cache = EmbeddingCache(args.cache)
     data = load("dev")
-    res = {"command": "python benchmarks/eval_multilingual.py" + (
-        f" --config {args.config}" if args.config else ""),
-        "settings": cfg.embedding.model_dump()}
+    res = {
+        "command": "python benchmarks/eval_multilingual.py"
+        + (f" --config {args.config}" if args.config else ""),
+        "settings": cfg.embedding.model_dump(),
+    }
     res["tagging"] = tagging(data, cfg, cache)
     from consult.embedding.routing import model_name, model_spec
 
-    res["models"] = {code: model_name(cfg.embedding, model_spec(code, cfg.embedding))
-                     for code in LANGS.values()}
+    res["models"] = {
+        code: model_name(cfg.embedding, model_spec(code, cfg.embedding)) for code in LANGS.values()
+    }
     res["themes"] = themes(data, cfg, cache, args.seeds)
     if args.write_agreement:
         write_agreement(res, cfg)

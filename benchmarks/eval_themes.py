@@ -50,12 +50,16 @@ def load_qmsum(path: Path = QMSUM_PATH) -> list[pd.DataFrame]:
         for t_i, t in enumerate(m["topic_list"]):
             for span in t["relevant_text_span"]:
                 a, b = int(span[0]), int(span[1])
-                topic[a: b + 1] = np.where(topic[a: b + 1] == -1, t_i, topic[a: b + 1])
-        meetings.append(pd.DataFrame({
-            "text": [t["content"] for t in turns],
-            "speaker": [t["speaker"] for t in turns],
-            "topic": topic,
-        }))
+                topic[a : b + 1] = np.where(topic[a : b + 1] == -1, t_i, topic[a : b + 1])
+        meetings.append(
+            pd.DataFrame(
+                {
+                    "text": [t["content"] for t in turns],
+                    "speaker": [t["speaker"] for t in turns],
+                    "topic": topic,
+                }
+            )
+        )
     return meetings
 
 
@@ -66,7 +70,7 @@ def qmsum_chunks(max_words: int = 40) -> list[str]:
         for text in meeting["text"]:
             words = text.split()
             for i in range(0, len(words), max_words):
-                chunk = " ".join(words[i: i + max_words])
+                chunk = " ".join(words[i : i + max_words])
                 if len(chunk.split()) >= 4:
                     out.append(chunk)
     return out
@@ -132,20 +136,25 @@ def main() -> None:
     cap = load_cap()
     texts, truth = cap["text"].tolist(), cap["major"].to_numpy()
     X = embed(texts, args.model, args.cache)
-    runs = [("ours (default)", {}), ("ours n_themes=20", {"n_themes": 20}),
-            ("ours n_themes=60", {"n_themes": 60, "max_themes": 60}),
-            ("ours backend=umap-hdbscan", {"backend": "umap-hdbscan"})]
+    runs = [
+        ("ours (default)", {}),
+        ("ours n_themes=20", {"n_themes": 20}),
+        ("ours n_themes=60", {"n_themes": 60, "max_themes": 60}),
+        ("ours backend=umap-hdbscan", {"backend": "umap-hdbscan"}),
+    ]
     for name, cfg in runs:
         pred, secs = ours(texts, X, **cfg)
-        rows.append({"data": "CAP", "method": name, "seconds": round(secs, 2),
-                     **scores(truth, pred)})
+        rows.append(
+            {"data": "CAP", "method": name, "seconds": round(secs, 2), **scores(truth, pred)}
+        )
         print(json.dumps(rows[-1]), flush=True)
     if not args.no_plain:
         for reduce in (False, True):
             pred, secs = plain(texts, X, reduce)
             name = "plain BERTopic" + (" + reduce_outliers" if reduce else "")
-            rows.append({"data": "CAP", "method": name, "seconds": round(secs, 2),
-                         **scores(truth, pred)})
+            rows.append(
+                {"data": "CAP", "method": name, "seconds": round(secs, 2), **scores(truth, pred)}
+            )
             print(json.dumps(rows[-1]), flush=True)
 
     meetings = load_qmsum()
@@ -159,33 +168,55 @@ def main() -> None:
                 t = m["text"].tolist()
                 pred, secs = fn(t, embed(t, args.model, args.cache))
                 keep = m["topic"].to_numpy() >= 0
-                per.append({**scores(m["topic"].to_numpy()[keep], pred[keep]),
-                            "seconds": secs, "human_topics": int(m["topic"].max() + 1)})
-            rows.append({
-                "data": f"QMSum committee ({len(meetings)} meetings, mean)", "method": name,
-                "seconds": round(sum(p["seconds"] for p in per), 2),
-                "nmi": round(float(np.mean([p["nmi"] for p in per])), 4),
-                "ari": round(float(np.mean([p["ari"] for p in per])), 4),
-                "themes": round(float(np.mean([p["themes"] for p in per])), 1),
-                "unplaced": round(float(np.mean([p["unplaced"] for p in per])), 4),
-            })
+                per.append(
+                    {
+                        **scores(m["topic"].to_numpy()[keep], pred[keep]),
+                        "seconds": secs,
+                        "human_topics": int(m["topic"].max() + 1),
+                    }
+                )
+            rows.append(
+                {
+                    "data": f"QMSum committee ({len(meetings)} meetings, mean)",
+                    "method": name,
+                    "seconds": round(sum(p["seconds"] for p in per), 2),
+                    "nmi": round(float(np.mean([p["nmi"] for p in per])), 4),
+                    "ari": round(float(np.mean([p["ari"] for p in per])), 4),
+                    "themes": round(float(np.mean([p["themes"] for p in per])), 1),
+                    "unplaced": round(float(np.mean([p["unplaced"] for p in per])), 4),
+                }
+            )
             print(json.dumps(rows[-1]), flush=True)
 
-    meta = {"command": "python " + " ".join([Path(sys.argv[0]).as_posix()] + sys.argv[1:]),
-            "machine": platform.platform(), "date": time.strftime("%Y-%m-%d %H:%M:%S"),
-            "model": args.model}
+    meta = {
+        "command": "python " + " ".join([Path(sys.argv[0]).as_posix()] + sys.argv[1:]),
+        "machine": platform.platform(),
+        "date": time.strftime("%Y-%m-%d %H:%M:%S"),
+        "model": args.model,
+    }
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.with_suffix(".json").write_text(json.dumps({"meta": meta, "rows": rows}, indent=2))
-    lines = ["# Discovered themes vs human topics", "", f"Command: `{meta['command']}`  ",
-             f"Model: {args.model}; date: {meta['date']}", "",
-             "| data | method | NMI | ARI | themes | unplaced | seconds |",
-             "|---|---|---:|---:|---:|---:|---:|"]
-    lines += [f"| {r['data']} | {r['method']} | {r['nmi']} | {r['ari']} | {r['themes']} | "
-              f"{r['unplaced']} | {r['seconds']} |" for r in rows]
-    lines += ["", "CAP: 4,449 bill titles, 20 human major topics. QMSum: speaker turns of 6 "
-              "committee meetings vs their human topic segments (turns outside any segment "
-              "left out). Unplaced passages (topic -1) count as one group."]
+    lines = [
+        "# Discovered themes vs human topics",
+        "",
+        f"Command: `{meta['command']}`  ",
+        f"Model: {args.model}; date: {meta['date']}",
+        "",
+        "| data | method | NMI | ARI | themes | unplaced | seconds |",
+        "|---|---|---:|---:|---:|---:|---:|",
+    ]
+    lines += [
+        f"| {r['data']} | {r['method']} | {r['nmi']} | {r['ari']} | {r['themes']} | "
+        f"{r['unplaced']} | {r['seconds']} |"
+        for r in rows
+    ]
+    lines += [
+        "",
+        "CAP: 4,449 bill titles, 20 human major topics. QMSum: speaker turns of 6 "
+        "committee meetings vs their human topic segments (turns outside any segment "
+        "left out). Unplaced passages (topic -1) count as one group.",
+    ]
     out.with_suffix(".md").write_text("\n".join(lines) + "\n")
     print("\n".join(lines))
 

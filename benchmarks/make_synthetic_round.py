@@ -72,8 +72,9 @@ def _surveys(outdir: Path, target: int, seed: int, files: dict[str, int], manife
         rng = random.Random(f"{seed}:{rel}")
         want = target - done
         n = min(cap, per_file, math.ceil(want / PASSAGES_PER_RESPONDENT) + 2)
-        rs = make_respondents(rng, n, qs, Rates(campaign_pairs=1), "variants", i % 3,
-                              short_answers=vendor == "kobo")
+        rs = make_respondents(
+            rng, n, qs, Rates(campaign_pairs=1), "variants", i % 3, short_answers=vendor == "kobo"
+        )
         # trim respondents so the round lands close to the target
         while len(rs) > 1 and done + count_passages(rs) - count_passages(rs[-1:]) >= target:
             rs.pop()
@@ -93,8 +94,10 @@ def _workshops(outdir: Path, target: int, seed: int, files: dict[str, int], mani
         n_breakouts = max(1, round(size / 6))  # ~6 passages per breakout (2 questions x 3)
         sessions = []
         for s in range(math.ceil(n_breakouts / 4)):
-            bs = [Breakout(f"Breakout group {chr(65 + b)}",
-                           [t.key for t in rng.sample(THEMES, 3)]) for b in range(min(4, n_breakouts - 4 * s))]
+            bs = [
+                Breakout(f"Breakout group {chr(65 + b)}", [t.key for t in rng.sample(THEMES, 3)])
+                for b in range(min(4, n_breakouts - 4 * s))
+            ]
             sessions.append((f"Session {s + 1}", bs))
         blocks = workshop_blocks(rng, iso, sessions)
         # drop passages past the target so totals stay close to N
@@ -106,19 +109,33 @@ def _workshops(outdir: Path, target: int, seed: int, files: dict[str, int], mani
                 n += 1
             kept.append((kind, text))
         city = COUNTRY_NAME[iso]
-        meta = workshop_meta(iso, f"2024-{7 + i % 5:02d}-{1 + i % 27:02d}", "Government, private sector, "
-                             "civil society", f"National workshop {i + 1}, {city}")
+        meta = workshop_meta(
+            iso,
+            f"2024-{7 + i % 5:02d}-{1 + i % 27:02d}",
+            "Government, private sector, civil society",
+            f"National workshop {i + 1}, {city}",
+        )
         docx_file = i % 4 == 3
         rel = f"workshops/{i + 1:03d}-workshop-notes.{'docx' if docx_file else 'md'}"
         write = write_workshop_docx if docx_file else write_workshop_md
         files[rel] = write(outdir / rel, meta, kept)
         done += files[rel]
-        manifest.append({"file": rel, "country": city, "stakeholder_group": "multi-stakeholder",
-                         "event": meta[3][len("Event: "):], "date": meta[1][len("Date: "):], "language": "en"})
+        manifest.append(
+            {
+                "file": rel,
+                "country": city,
+                "stakeholder_group": "multi-stakeholder",
+                "event": meta[3][len("Event: ") :],
+                "date": meta[1][len("Date: ") :],
+                "language": "en",
+            }
+        )
         i += 1
 
 
-def _transcripts(outdir: Path, target: int, seed: int, files: dict[str, int], manifest: list) -> None:
+def _transcripts(
+    outdir: Path, target: int, seed: int, files: dict[str, int], manifest: list
+) -> None:
     done, i = 0, 0
     while done < target:
         rng = random.Random(f"{seed}:transcript:{i}")
@@ -130,23 +147,41 @@ def _transcripts(outdir: Path, target: int, seed: int, files: dict[str, int], ma
         docx_file = i % 4 == 3
         rel = f"transcripts/{i + 1:03d}-national-consultation.{'docx' if docx_file else 'vtt'}"
         if docx_file:
-            write_transcript_docx(outdir / rel, f"National consultation {i + 1}, {COUNTRY_NAME[iso]}", turns)
+            write_transcript_docx(
+                outdir / rel, f"National consultation {i + 1}, {COUNTRY_NAME[iso]}", turns
+            )
         else:
             write_vtt(outdir / rel, rng, turns)
         files[rel] = len(turns)
         done += len(turns)
-        manifest.append({"file": rel, "country": COUNTRY_NAME[iso], "stakeholder_group": "multi-stakeholder",
-                         "event": f"National consultation {i + 1}", "language": "en"})
+        manifest.append(
+            {
+                "file": rel,
+                "country": COUNTRY_NAME[iso],
+                "stakeholder_group": "multi-stakeholder",
+                "event": f"National consultation {i + 1}",
+                "language": "en",
+            }
+        )
         i += 1
 
 
 SIB = Path(__file__).resolve().parents[2] / "shared" / "data" / "sib200-asean"
-NATIONAL = {"ind_Latn": "IDN", "zsm_Latn": "MYS", "vie_Latn": "VNM", "tha_Thai": "THA",
-            "khm_Khmr": "KHM", "lao_Laoo": "LAO", "mya_Mymr": "MMR", "tgl_Latn": "PHL"}
+NATIONAL = {
+    "ind_Latn": "IDN",
+    "zsm_Latn": "MYS",
+    "vie_Latn": "VNM",
+    "tha_Thai": "THA",
+    "khm_Khmr": "KHM",
+    "lao_Laoo": "LAO",
+    "mya_Mymr": "MMR",
+    "tgl_Latn": "PHL",
+}
 
 
-def _national_surveys(outdir: Path, target: int, seed: int, files: dict[str, int],
-                      manifest: list) -> None:
+def _national_surveys(
+    outdir: Path, target: int, seed: int, files: dict[str, int], manifest: list
+) -> None:
     """Answers in the eight non-English languages (SIB-200 sentences, distinct texts), one
     survey export per language, language left to detection as in a real mixed round."""
     import pandas as pd
@@ -156,8 +191,9 @@ def _national_surveys(outdir: Path, target: int, seed: int, files: dict[str, int
         n = min(per, target - k * per)
         if n <= 0:
             break
-        texts = pd.concat([pd.read_csv(SIB / folder / f"{s}.tsv", sep="\t")["text"]
-                           for s in ("train", "dev")]).tolist()
+        texts = pd.concat(
+            [pd.read_csv(SIB / folder / f"{s}.tsv", sep="\t")["text"] for s in ("train", "dev")]
+        ).tolist()
         random.Random(f"{seed}:{folder}").shuffle(texts)
         rel = f"surveys/national-{folder[:3]}-survey.csv"
         with (outdir / rel).open("w", encoding="utf-8", newline="") as fh:
@@ -199,13 +235,19 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("n", type=int, help="number of passages, e.g. 1000, 10000, 100000")
     ap.add_argument("outdir", type=Path, help="round folder to write, e.g. raw/synthetic-10k")
     ap.add_argument("--seed", type=int, default=0)
-    ap.add_argument("--non-english", type=float, default=0.0,
-                    help="share of passages in the eight other languages (e.g. 0.3)")
+    ap.add_argument(
+        "--non-english",
+        type=float,
+        default=0.0,
+        help="share of passages in the eight other languages (e.g. 0.3)",
+    )
     args = ap.parse_args(argv)
     t0 = time.perf_counter()
     out = make_round(args.n, args.outdir, args.seed, args.non_english)
-    sys.stdout.write(f"wrote {args.outdir}: {out['passages']} passages in {len(out['files'])} files "
-                     f"({time.perf_counter() - t0:.1f} s)\n")
+    sys.stdout.write(
+        f"wrote {args.outdir}: {out['passages']} passages in {len(out['files'])} files "
+        f"({time.perf_counter() - t0:.1f} s)\n"
+    )
     return 0
 
 

@@ -54,9 +54,13 @@ def read_file_task(item, round_name: str, config: ConsultConfig, manifest: dict,
 def combine_task(plan, outcomes: list, round_name: str, config: ConsultConfig):
     t = time.perf_counter()
     result = ingest.combine(plan, outcomes, round_name, config)
-    _logger().info("ingest: %d files, %d passages, %d rejected items in %.1fs",
-                   len(result.files), len(result.passages), len(result.rejected),
-                   time.perf_counter() - t)
+    _logger().info(
+        "ingest: %d files, %d passages, %d rejected items in %.1fs",
+        len(result.files),
+        len(result.passages),
+        len(result.rejected),
+        time.perf_counter() - t,
+    )
     return result
 
 
@@ -64,8 +68,12 @@ def combine_task(plan, outcomes: list, round_name: str, config: ConsultConfig):
 def prepare_task(ingested, config: ConsultConfig, cache_dir: Path | None = None):
     t = time.perf_counter()
     out = ingest.prepare(ingested, config, cache_dir)
-    _logger().info("prepare: %d passages kept, %d rejected in %.1fs", len(out.passages),
-                   len(out.rejected), time.perf_counter() - t)
+    _logger().info(
+        "prepare: %d passages kept, %d rejected in %.1fs",
+        len(out.passages),
+        len(out.rejected),
+        time.perf_counter() - t,
+    )
     return out
 
 
@@ -75,26 +83,41 @@ def embed_chunk_task(texts: list[str], config: ConsultConfig) -> np.ndarray:
 
 
 @task(name="tag", cache_policy=NO_CACHE)
-def tag_task(passages: pd.DataFrame, embeddings: np.ndarray, config: ConsultConfig,
-             outputs_dir: Path, round_name: str, cache=None, space=None, reliability=None):
+def tag_task(
+    passages: pd.DataFrame,
+    embeddings: np.ndarray,
+    config: ConsultConfig,
+    outputs_dir: Path,
+    round_name: str,
+    cache=None,
+    space=None,
+    reliability=None,
+):
     t = time.perf_counter()
-    out = analyse.tag(passages, embeddings, config, outputs_dir, round_name, cache, space,
-                      reliability)
+    out = analyse.tag(
+        passages, embeddings, config, outputs_dir, round_name, cache, space, reliability
+    )
     counts = out.tags[S.TAG_STATUS].value_counts().to_dict()
     _logger().info("tag: %d passages %s in %.1fs", len(out.tags), counts, time.perf_counter() - t)
     return out
 
 
 @task(name="discover themes", cache_policy=NO_CACHE)
-def themes_task(passages: pd.DataFrame, embeddings: np.ndarray, tagged, config: ConsultConfig,
-                cache_dir: Path):
+def themes_task(
+    passages: pd.DataFrame, embeddings: np.ndarray, tagged, config: ConsultConfig, cache_dir: Path
+):
     t = time.perf_counter()
     coverage = tagged.tags[S.COVERAGE].to_numpy(dtype=float) if S.COVERAGE in tagged.tags else None
-    out = analyse.themes(passages, embeddings, tagged.scores, tagged.codebook, config, cache_dir,
-                         coverage)
+    out = analyse.themes(
+        passages, embeddings, tagged.scores, tagged.codebook, config, cache_dir, coverage
+    )
     n_emerging = int(out.themes[S.THEME_EMERGING].sum()) if len(out.themes) else 0
-    _logger().info("themes: %d themes (%d emerging) in %.1fs", len(out.themes), n_emerging,
-                   time.perf_counter() - t)
+    _logger().info(
+        "themes: %d themes (%d emerging) in %.1fs",
+        len(out.themes),
+        n_emerging,
+        time.perf_counter() - t,
+    )
     return out
 
 
@@ -110,12 +133,23 @@ def _read_files(plan, round_name: str, config: ConsultConfig, parsed: Path, logg
     """Read outcomes in plan order, with one mapped task per file that is new or changed."""
     known = ingest.known_reads(plan.files, round_name, config, plan.manifest, parsed)
     todo = [f for i, f in enumerate(plan.files) if i not in known]
-    futures = read_file_task.map(
-        todo, round_name=unmapped(round_name), config=unmapped(config),
-        manifest=unmapped(plan.manifest), cache_dir=unmapped(parsed)) if todo else []
+    futures = (
+        read_file_task.map(
+            todo,
+            round_name=unmapped(round_name),
+            config=unmapped(config),
+            manifest=unmapped(plan.manifest),
+            cache_dir=unmapped(parsed),
+        )
+        if todo
+        else []
+    )
     fresh = iter([f.result() for f in futures])
-    logger.info("read: %d file(s) parsed, %d unchanged since they were last parsed", len(todo),
-                sum(1 for f in plan.files if f.status == "to-read") - len(todo))
+    logger.info(
+        "read: %d file(s) parsed, %d unchanged since they were last parsed",
+        len(todo),
+        sum(1 for f in plan.files if f.status == "to-read") - len(todo),
+    )
     return [known[i] if i in known else next(fresh) for i in range(len(plan.files))]
 
 
@@ -131,7 +165,8 @@ def _embed_runner(config: ConsultConfig):
     runner = type(ctx.task_runner).__name__ if ctx and ctx.task_runner else ""
     if "Dask" in runner:
         return lambda chunks: [
-            f.result() for f in embed_chunk_task.map(chunks, config=unmapped(config))]
+            f.result() for f in embed_chunk_task.map(chunks, config=unmapped(config))
+        ]
 
     def sequential(chunks):
         out = []
@@ -150,16 +185,30 @@ def publish_artifacts(round_name: str, out: report.Outcome, logger) -> None:
 
         key = "".join(c if c.isalnum() else "-" for c in round_name.lower()).strip("-") or "round"
         labels = {p.id: p.label for p in out.codebook.priorities}
-        text = summary_markdown(round_name, out.workbook, out.passages, out.themes, out.files,
-                                out.rejected, labels, out.n_reviewed, out.notices)
-        create_markdown_artifact(markdown=text, key=f"{key}-summary",
-                                 description=f"Summary of round {round_name}")
+        text = summary_markdown(
+            round_name,
+            out.workbook,
+            out.passages,
+            out.themes,
+            out.files,
+            out.rejected,
+            labels,
+            out.n_reviewed,
+            out.notices,
+        )
+        create_markdown_artifact(
+            markdown=text, key=f"{key}-summary", description=f"Summary of round {round_name}"
+        )
         # whole-file rejections are rows of `rejected` too (location "whole file")
-        rows = [{"file": r[S.SOURCE_FILE], "location": r[S.LOCATION], "reason": r[S.REASON]}
-                for _, r in out.rejected.head(5000).iterrows()]
+        rows = [
+            {"file": r[S.SOURCE_FILE], "location": r[S.LOCATION], "reason": r[S.REASON]}
+            for _, r in out.rejected.head(5000).iterrows()
+        ]
         create_table_artifact(
             table=rows or [{"file": "", "location": "", "reason": "nothing rejected"}],
-            key=f"{key}-rejected", description=f"Rejected files and items of {round_name}")
+            key=f"{key}-rejected",
+            description=f"Rejected files and items of {round_name}",
+        )
     except Exception as exc:  # artifacts are a view; never fail a round over them
         logger.warning("Could not publish Prefect artifacts: %s", exc)
 
@@ -196,8 +245,16 @@ def consultation_round(
         timings["embed"] = time.perf_counter() - t
 
         t = time.perf_counter()
-        tagged = tag_task(quote(passages), quote(embeddings), config, Path(outputs_dir), round_name,
-                          quote(vectors), embedded.space, quote(embedded.reliability))
+        tagged = tag_task(
+            quote(passages),
+            quote(embeddings),
+            config,
+            Path(outputs_dir),
+            round_name,
+            quote(vectors),
+            embedded.space,
+            quote(embedded.reliability),
+        )
         timings["tag"] = time.perf_counter() - t
 
         t = time.perf_counter()

@@ -27,9 +27,9 @@ def main() -> None:
     with gzip.open(data / "en_lexeme_prob.json.gz", "rt", encoding="utf-8") as fh:
         prob = json.load(fh)
     words = sorted(
-        w for w, p in prob.items()
-        if w.isalpha() and w.islower() and p > MIN_LOGPROB
-        and p >= prob.get(w.capitalize(), -99.0)
+        w
+        for w, p in prob.items()
+        if w.isalpha() and w.islower() and p > MIN_LOGPROB and p >= prob.get(w.capitalize(), -99.0)
     )
     with gzip.GzipFile(OUT, "wb", mtime=0) as fh:  # mtime=0: the same bytes on every build
         fh.write("\n".join(words).encode("utf-8"))

@@ -42,20 +42,36 @@ def main(out: Path) -> Path:
     ids = [p.id for p in cb.priorities]
     passages = make_passages(60, round_name="demo", extra_texts=HOSTILE + ["x" * 40_000])
     passages[schema.PRIORITIES] = [
-        "" if st == "no-fit" else ids[(i * 7) % len(ids)] + (f";{ids[i % len(ids)]}" if i % 4 == 0
-                                                           else "")
-        for i, st in enumerate(passages[schema.TAG_STATUS])]
-    edits = pd_edits([("pid0001", cb.priorities[-1].label, "About inclusion"),
-                      ("pid0002", "none", ""), ("pid0003", f"{ids[2]}; bogus", ""),
-                      ("gone01", ids[0], "passage removed")])
+        ""
+        if st == "no-fit"
+        else ids[(i * 7) % len(ids)] + (f";{ids[i % len(ids)]}" if i % 4 == 0 else "")
+        for i, st in enumerate(passages[schema.TAG_STATUS])
+    ]
+    edits = pd_edits(
+        [
+            ("pid0001", cb.priorities[-1].label, "About inclusion"),
+            ("pid0002", "none", ""),
+            ("pid0003", f"{ids[2]}; bogus", ""),
+            ("gone01", ids[0], "passage removed"),
+        ]
+    )
     store, problems = reviews.merge_reviews(None, edits, cb, "2026-11-27T10:00:00")
     tagged = reviews.apply_reviews(passages, store)
     data = ReportData(
-        round="demo", passages=tagged, codebook=cb, run_at="2026-11-27T11:00:00",
-        scores=make_scores(tagged, cb), themes=make_themes(), rejected=make_rejected(),
-        files=make_files(), run_info=make_run_info(), priority_quotes=make_priority_quotes(tagged),
-        orphaned=reviews.orphaned(tagged, store), agreement=reviews.agreement(tagged, cb),
-        review_problems=problems)
+        round="demo",
+        passages=tagged,
+        codebook=cb,
+        run_at="2026-11-27T11:00:00",
+        scores=make_scores(tagged, cb),
+        themes=make_themes(),
+        rejected=make_rejected(),
+        files=make_files(),
+        run_info=make_run_info(),
+        priority_quotes=make_priority_quotes(tagged),
+        orphaned=reviews.orphaned(tagged, store),
+        agreement=reviews.agreement(tagged, cb),
+        review_problems=problems,
+    )
     path = write_workbook(out / workbook_name("demo"), data)
     write_tables(out, tagged, data.scores)
     return path
@@ -64,8 +80,17 @@ def main(out: Path) -> Path:
 def pd_edits(rows):
     import pandas as pd
 
-    return pd.DataFrame([{schema.PASSAGE_ID: p, schema.REVIEWER_PRIORITIES: r,
-                          schema.REVIEWER_NOTE: n, schema.TEXT: ""} for p, r, n in rows])
+    return pd.DataFrame(
+        [
+            {
+                schema.PASSAGE_ID: p,
+                schema.REVIEWER_PRIORITIES: r,
+                schema.REVIEWER_NOTE: n,
+                schema.TEXT: "",
+            }
+            for p, r, n in rows
+        ]
+    )
 
 
 if __name__ == "__main__":

@@ -32,8 +32,17 @@ from consult.embedding.space import map_path  # noqa: E402
 
 SIB = ROOT.parent / "shared" / "data" / "sib200-asean"
 QMSUM = ROOT.parent / "shared" / "data" / "qmsum-committee" / "val.jsonl"
-LANGS = ["eng_Latn", "ind_Latn", "zsm_Latn", "vie_Latn", "tha_Thai", "khm_Khmr", "lao_Laoo",
-         "mya_Mymr", "tgl_Latn"]
+LANGS = [
+    "eng_Latn",
+    "ind_Latn",
+    "zsm_Latn",
+    "vie_Latn",
+    "tha_Thai",
+    "khm_Khmr",
+    "lao_Laoo",
+    "mya_Mymr",
+    "tgl_Latn",
+]
 
 
 def qmsum_chunks(limit: int, seed: int = 0) -> list[str]:
@@ -43,8 +52,8 @@ def qmsum_chunks(limit: int, seed: int = 0) -> list[str]:
         for turn in json.loads(line)["meeting_transcripts"]:
             words = turn["content"].split()
             for i in range(0, len(words), 60):
-                if len(words[i:i + 60]) >= 8:
-                    out.append(" ".join(words[i:i + 60]))
+                if len(words[i : i + 60]) >= 8:
+                    out.append(" ".join(words[i : i + 60]))
     rng = np.random.default_rng(seed)
     return [out[i] for i in sorted(rng.choice(len(out), size=min(limit, len(out)), replace=False))]
 
@@ -84,11 +93,18 @@ def main() -> None:
     spread = np.linalg.norm(Y - y_mean, axis=1).mean() / np.linalg.norm(Z - z_mean, axis=1).mean()
     out = map_path(e5.name, english.name)
     out.parent.mkdir(parents=True, exist_ok=True)
-    np.savez_compressed(out, W=W.astype(np.float16), source_mean=z_mean.astype(np.float32),
-                        target_mean=y_mean.astype(np.float32), spread=np.float32(spread),
-                        pairs=np.int64(len(X)), lam=args.lam)
-    logging.info("Wrote %s: %d pairs, mean cosine to the target on the fitted pairs %.3f", out,
-                 len(X), fit)
+    np.savez_compressed(
+        out,
+        W=W.astype(np.float16),
+        source_mean=z_mean.astype(np.float32),
+        target_mean=y_mean.astype(np.float32),
+        spread=np.float32(spread),
+        pairs=np.int64(len(X)),
+        lam=args.lam,
+    )
+    logging.info(
+        "Wrote %s: %d pairs, mean cosine to the target on the fitted pairs %.3f", out, len(X), fit
+    )
 
 
 if __name__ == "__main__":

@@ -56,8 +56,13 @@ ROOT = Path(__file__).resolve().parents[1]
 FIXED_ZIP_TIME = (2024, 1, 1, 0, 0, 0)
 FIXED_ISO = "2024-01-01T00:00:00Z"
 RATING_WORDS = ["Very poor", "Poor", "Fair", "Good", "Excellent"]
-SM_AREAS = ["Sustainable infrastructure", "Digital innovation", "Seamless logistics",
-            "Regulatory excellence", "People mobility"]
+SM_AREAS = [
+    "Sustainable infrastructure",
+    "Digital innovation",
+    "Seamless logistics",
+    "Regulatory excellence",
+    "People mobility",
+]
 
 
 # ---- survey content -----------------------------------------------------------------------------
@@ -105,9 +110,15 @@ def _country_label(rng: random.Random, iso: str, style: str) -> str:
     return name
 
 
-def make_respondents(rng: random.Random, n: int, questions: list[Question], rates: Rates,
-                     country_style: str = "canonical", group_label_idx: int = 0,
-                     short_answers: bool = False) -> list[Respondent]:
+def make_respondents(
+    rng: random.Random,
+    n: int,
+    questions: list[Question],
+    rates: Rates,
+    country_style: str = "canonical",
+    group_label_idx: int = 0,
+    short_answers: bool = False,
+) -> list[Respondent]:
     """`n` respondents spread over all Member States and groups, answering `questions`."""
     comp = Composer(rng)
     countries = [ISO3[i % len(ISO3)] for i in range(n)]
@@ -118,9 +129,15 @@ def make_respondents(rng: random.Random, n: int, questions: list[Question], rate
         iso = countries[i]
         group = rng.choices(GROUP_KEYS, weights=GROUP_WEIGHTS)[0]
         name, email = fake_person(rng, iso)
-        r = Respondent(iso, _country_label(rng, iso, country_style), group,
-                       GROUPS[group][group_label_idx], rng.choices([1, 2, 3, 4, 5], [1, 2, 4, 4, 2])[0],
-                       name, email)
+        r = Respondent(
+            iso,
+            _country_label(rng, iso, country_style),
+            group,
+            GROUPS[group][group_label_idx],
+            rng.choices([1, 2, 3, 4, 5], [1, 2, 4, 4, 2])[0],
+            name,
+            email,
+        )
         for q in questions:
             u = rng.random()
             if u < (rates.optional_blank if q.optional else rates.blank):
@@ -130,7 +147,9 @@ def make_respondents(rng: random.Random, n: int, questions: list[Question], rate
                 r.answers.append(rng.choice(NON_ANSWERS))
                 continue
             theme = comp.pick_theme(group, iso, q.emerging_boost)
-            kind = q.kind if q.kind != "any" else rng.choice(["need", "problem", "positive", "need"])
+            kind = (
+                q.kind if q.kind != "any" else rng.choice(["need", "problem", "positive", "need"])
+            )
             if kind == "offer":
                 text = comp._fill(comp.choice(OFFERS[group]), theme, iso)
                 if rng.random() < 0.6:
@@ -138,7 +157,9 @@ def make_respondents(rng: random.Random, n: int, questions: list[Question], rate
             else:
                 if kind == "positive" and not theme.positives:
                     kind = "need"
-                text = comp.passage(theme, kind, iso, group, max_sentences=2 if short_answers else 4)
+                text = comp.passage(
+                    theme, kind, iso, group, max_sentences=2 if short_answers else 4
+                )
             if text in seen:  # identical answers only where planted as a campaign
                 text = f"{text} {comp.sentence(theme, 'specific', iso)}"
             seen.add(text)
@@ -184,18 +205,33 @@ def _times(rng: random.Random, i: int, start: dt.datetime) -> tuple[dt.datetime,
 
 # ---- survey writers (one per vendor layout) ----------------------------------------------------
 GOOGLE_QUESTIONS = [
-    Question("What should be the top priority of the ASEAN Connectivity Strategic Plan after 2025, and why?", "need"),
+    Question(
+        "What should be the top priority of the ASEAN Connectivity Strategic Plan after 2025, and why?",
+        "need",
+    ),
     Question("What are the main barriers to connectivity that your organisation faces?", "problem"),
     Question("Any other comments or suggestions?", "any", optional=True),
 ]
 MS_QUESTIONS = [
-    Question("Which connectivity initiatives have made a difference for you, and what is still missing?", "positive"),
+    Question(
+        "Which connectivity initiatives have made a difference for you, and what is still missing?",
+        "positive",
+    ),
     Question("What should ASEAN do differently after MPAC 2025?", "need"),
-    Question("How could your organisation contribute to implementing the plan?", "offer", optional=True),
+    Question(
+        "How could your organisation contribute to implementing the plan?", "offer", optional=True
+    ),
 ]
 SM_QUESTIONS = [
-    Question("What are the biggest obstacles to moving goods, services, data and people across borders?", "problem"),
-    Question("Which issues should the new plan address that MPAC 2025 did not?", "need", emerging_boost=4.0),
+    Question(
+        "What are the biggest obstacles to moving goods, services, data and people across borders?",
+        "problem",
+    ),
+    Question(
+        "Which issues should the new plan address that MPAC 2025 did not?",
+        "need",
+        emerging_boost=4.0,
+    ),
     Question("Please share any other comments on the draft plan.", "any", optional=True),
 ]
 KOBO_QUESTIONS = [
@@ -205,67 +241,152 @@ KOBO_QUESTIONS = [
 ]
 
 
-def write_google_csv(path: Path, rng: random.Random, rs: list[Respondent], qs: list[Question]) -> None:
+def write_google_csv(
+    path: Path, rng: random.Random, rs: list[Respondent], qs: list[Question]
+) -> None:
     """Google Forms: `Timestamp` first, one column per question, UTF-8, CRLF rows."""
     start = dt.datetime(2024, 7, 15, 8, 0, 0)
     with path.open("w", encoding="utf-8", newline="") as f:
         w = csv.writer(f)
-        w.writerow(["Timestamp", "Country", "Stakeholder group",
-                    "How much has MPAC 2025 helped your organisation? (1 = not at all, 5 = a great deal)"]
-                   + [q.text for q in qs])
+        w.writerow(
+            [
+                "Timestamp",
+                "Country",
+                "Stakeholder group",
+                "How much has MPAC 2025 helped your organisation? (1 = not at all, 5 = a great deal)",
+            ]
+            + [q.text for q in qs]
+        )
         for i, r in enumerate(rs):
             t0, _ = _times(rng, i, start)
             stamp = f"{t0:%Y/%m/%d} {t0.strftime('%I').lstrip('0')}:{t0:%M:%S %p} GMT+7"
             w.writerow([stamp, r.country_label, r.group_label, r.rating] + r.answers)
 
 
-def write_kobo_csv(path: Path, rng: random.Random, rs: list[Respondent], qs: list[Question]) -> None:
+def write_kobo_csv(
+    path: Path, rng: random.Random, rs: list[Respondent], qs: list[Question]
+) -> None:
     """KoboToolbox 'XML values and headers' export: `;` delimited, group paths, `_uuid`..."""
     start = dt.datetime(2024, 8, 5, 9, 0, 0)
     with path.open("w", encoding="utf-8", newline="") as f:
         w = csv.writer(f, delimiter=";")
-        w.writerow(["start", "end", "today", "group_profile/country", "group_profile/sector",
-                    "group_profile/mpac_rating"] + [q.text for q in qs]
-                   + ["_id", "_uuid", "_submission_time", "_validation_status", "_notes", "_status",
-                      "_submitted_by", "__version__", "_tags", "_index"])
+        w.writerow(
+            [
+                "start",
+                "end",
+                "today",
+                "group_profile/country",
+                "group_profile/sector",
+                "group_profile/mpac_rating",
+            ]
+            + [q.text for q in qs]
+            + [
+                "_id",
+                "_uuid",
+                "_submission_time",
+                "_validation_status",
+                "_notes",
+                "_status",
+                "_submitted_by",
+                "__version__",
+                "_tags",
+                "_index",
+            ]
+        )
         for i, r in enumerate(rs):
             t0, t1 = _times(rng, i, start)
             uid = str(uuid.UUID(int=rng.getrandbits(128), version=4))
             sub = t1 - dt.timedelta(hours=7) + dt.timedelta(seconds=rng.randint(5, 90))
-            w.writerow([t0.isoformat(timespec="milliseconds") + "+07:00",
-                        t1.isoformat(timespec="milliseconds") + "+07:00", f"{t0:%Y-%m-%d}",
-                        r.country_label, r.group_label, r.rating] + r.answers
-                       + [30412000 + i, uid, sub.isoformat(timespec="seconds"), "", "[]",
-                          "submitted_via_web", "", "vHq8Lr2bXkT4sYp9aZ3mNc", "[]", i + 1])
+            w.writerow(
+                [
+                    t0.isoformat(timespec="milliseconds") + "+07:00",
+                    t1.isoformat(timespec="milliseconds") + "+07:00",
+                    f"{t0:%Y-%m-%d}",
+                    r.country_label,
+                    r.group_label,
+                    r.rating,
+                ]
+                + r.answers
+                + [
+                    30412000 + i,
+                    uid,
+                    sub.isoformat(timespec="seconds"),
+                    "",
+                    "[]",
+                    "submitted_via_web",
+                    "",
+                    "vHq8Lr2bXkT4sYp9aZ3mNc",
+                    "[]",
+                    i + 1,
+                ]
+            )
 
 
-def write_ms_forms_xlsx(path: Path, rng: random.Random, rs: list[Respondent], qs: list[Question]) -> None:
+def write_ms_forms_xlsx(
+    path: Path, rng: random.Random, rs: list[Respondent], qs: list[Question]
+) -> None:
     """Microsoft Forms: `ID`, `Start time`, `Completion time`, `Email`, `Name`, then questions."""
     from openpyxl import Workbook
 
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("Sheet1")
-    ws.append(["ID", "Start time", "Completion time", "Email", "Name", "Member State",
-               "Organisation type", "Overall rating of connectivity progress in your country"]
-              + [q.text for q in qs])
+    ws.append(
+        [
+            "ID",
+            "Start time",
+            "Completion time",
+            "Email",
+            "Name",
+            "Member State",
+            "Organisation type",
+            "Overall rating of connectivity progress in your country",
+        ]
+        + [q.text for q in qs]
+    )
     start = dt.datetime(2024, 7, 22, 10, 0, 0)
     for i, r in enumerate(rs):
         t0, t1 = _times(rng, i, start)
         named = rng.random() < 0.4
-        ws.append([i + 1, t0, t1, r.email if named else "anonymous", r.name if named else None,
-                   r.country_label, r.group_label, r.rating] + [a or None for a in r.answers])
+        ws.append(
+            [
+                i + 1,
+                t0,
+                t1,
+                r.email if named else "anonymous",
+                r.name if named else None,
+                r.country_label,
+                r.group_label,
+                r.rating,
+            ]
+            + [a or None for a in r.answers]
+        )
     wb.save(path)
     normalise_ooxml(path)
 
 
-def write_surveymonkey_xlsx(path: Path, rng: random.Random, rs: list[Respondent], qs: list[Question]) -> None:
+def write_surveymonkey_xlsx(
+    path: Path, rng: random.Random, rs: list[Respondent], qs: list[Question]
+) -> None:
     """SurveyMonkey: question row, then sub-answer row ('Response', 'Open-Ended Response', choices)."""
     from openpyxl import Workbook
 
-    meta = ["Respondent ID", "Collector ID", "Start Date", "End Date", "IP Address", "Email Address",
-            "First Name", "Last Name", "Custom Data 1"]
-    row1 = meta + ["AMS", "Sector", "How would you rate progress on connectivity since 2016?",
-                   "Which strategic areas matter most to your organisation?"]
+    meta = [
+        "Respondent ID",
+        "Collector ID",
+        "Start Date",
+        "End Date",
+        "IP Address",
+        "Email Address",
+        "First Name",
+        "Last Name",
+        "Custom Data 1",
+    ]
+    row1 = meta + [
+        "AMS",
+        "Sector",
+        "How would you rate progress on connectivity since 2016?",
+        "Which strategic areas matter most to your organisation?",
+    ]
     row1 += [None] * (len(SM_AREAS) - 1) + [q.text for q in qs]
     row2 = [None] * len(meta) + ["Response", "Response", "Response"] + SM_AREAS
     row2 += ["Open-Ended Response"] * len(qs)
@@ -279,11 +400,24 @@ def write_surveymonkey_xlsx(path: Path, rng: random.Random, rs: list[Respondent]
         named = rng.random() < 0.3
         first, last = r.name.split(" ", 1)
         areas = [a if rng.random() < 0.4 else None for a in SM_AREAS]
-        ws.append([114870000000 + 7919 * (i + 1), 431557812, t0.strftime("%m/%d/%Y %I:%M:%S %p"),
-                   t1.strftime("%m/%d/%Y %I:%M:%S %p"), f"203.0.113.{rng.randint(1, 254)}",
-                   r.email if named else None, first if named else None, last if named else None, None,
-                   r.country_label, r.group_label, RATING_WORDS[r.rating - 1]] + areas
-                  + [a or None for a in r.answers])
+        ws.append(
+            [
+                114870000000 + 7919 * (i + 1),
+                431557812,
+                t0.strftime("%m/%d/%Y %I:%M:%S %p"),
+                t1.strftime("%m/%d/%Y %I:%M:%S %p"),
+                f"203.0.113.{rng.randint(1, 254)}",
+                r.email if named else None,
+                first if named else None,
+                last if named else None,
+                None,
+                r.country_label,
+                r.group_label,
+                RATING_WORDS[r.rating - 1],
+            ]
+            + areas
+            + [a or None for a in r.answers]
+        )
     wb.save(path)
     normalise_ooxml(path)
 
@@ -297,7 +431,9 @@ def normalise_ooxml(path: Path) -> None:
         for name, data in items:
             if name == "docProps/core.xml":
                 text = data.decode("utf-8")
-                text = re.sub(r"(<dcterms:(created|modified)[^>]*>)[^<]*", rf"\g<1>{FIXED_ISO}", text)
+                text = re.sub(
+                    r"(<dcterms:(created|modified)[^>]*>)[^<]*", rf"\g<1>{FIXED_ISO}", text
+                )
                 data = text.encode("utf-8")
             info = zipfile.ZipInfo(name, FIXED_ZIP_TIME)
             info.compress_type = zipfile.ZIP_DEFLATED
@@ -312,12 +448,19 @@ class Breakout:
     themes: list[str]
 
 
-WORKSHOP_QUESTIONS = [("What is working well?", "positive"), ("What are the main barriers?", "problem"),
-                      ("What should the new plan do?", "need")]
+WORKSHOP_QUESTIONS = [
+    ("What is working well?", "positive"),
+    ("What are the main barriers?", "problem"),
+    ("What should the new plan do?", "need"),
+]
 
 
-def workshop_blocks(rng: random.Random, iso: str, sessions: list[tuple[str, list[Breakout]]],
-                    items: tuple[int, int] = (2, 4)) -> list[tuple[str, str]]:
+def workshop_blocks(
+    rng: random.Random,
+    iso: str,
+    sessions: list[tuple[str, list[Breakout]]],
+    items: tuple[int, int] = (2, 4),
+) -> list[tuple[str, str]]:
     """(kind, text) blocks: h1/h2/h3 headings, 'bullet' and 'para' passages."""
     comp = Composer(rng)
     blocks: list[tuple[str, str]] = []
@@ -339,8 +482,12 @@ def workshop_blocks(rng: random.Random, iso: str, sessions: list[tuple[str, list
 
 
 def workshop_meta(iso: str, date: str, stakeholders: str, event: str) -> list[str]:
-    return [f"Country: {COUNTRY_NAME[iso]}", f"Date: {date}", f"Stakeholders: {stakeholders}",
-            f"Event: {event}"]
+    return [
+        f"Country: {COUNTRY_NAME[iso]}",
+        f"Date: {date}",
+        f"Stakeholders: {stakeholders}",
+        f"Event: {event}",
+    ]
 
 
 def write_workshop_docx(path: Path, meta: list[str], blocks: list[tuple[str, str]]) -> int:
@@ -371,8 +518,12 @@ def write_workshop_md(path: Path, meta: list[str], blocks: list[tuple[str, str]]
         if kind == "bullet" and lines[-1].startswith("- "):
             lines.append(f"- {text}")
         else:
-            lines += ["", "#" * int(kind[1]) + " " + text if kind[0] == "h" else
-                      (f"- {text}" if kind == "bullet" else text)]
+            lines += [
+                "",
+                "#" * int(kind[1]) + " " + text
+                if kind[0] == "h"
+                else (f"- {text}" if kind == "bullet" else text),
+            ]
         n += kind in ("bullet", "para")
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return n
@@ -403,12 +554,26 @@ FAC_PROMPTS = [
     "We have about ten minutes left for this topic. Any other views on {short}?",
     "Let us move on to the next question: what should the plan do about {short}?",
 ]
-TURN_PREFIX = ["", "", "", "Thank you, Chair. ", "Thank you for the opportunity. ", "Good morning. ",
-               "I would like to add a point. ", "Let me speak from our own experience. "]
+TURN_PREFIX = [
+    "",
+    "",
+    "",
+    "Thank you, Chair. ",
+    "Thank you for the opportunity. ",
+    "Good morning. ",
+    "I would like to add a point. ",
+    "Let me speak from our own experience. ",
+]
 
 
-def transcript_turns(rng: random.Random, iso: str, facilitator: str, themes: list[str],
-                     n_turns: int, n_speakers: int = 7) -> list[Turn]:
+def transcript_turns(
+    rng: random.Random,
+    iso: str,
+    facilitator: str,
+    themes: list[str],
+    n_turns: int,
+    n_speakers: int = 7,
+) -> list[Turn]:
     """Facilitator prompts alternating with stakeholder turns; timestamps at ~2.4 words/s."""
     comp = Composer(rng)
     speakers = []
@@ -426,22 +591,32 @@ def transcript_turns(rng: random.Random, iso: str, facilitator: str, themes: lis
         turns.append(Turn(sp, text, t, t + dur, fac))
         t += dur + rng.uniform(0.5, 3.0)
 
-    add(facilitator, f"Good morning and welcome to the national consultation on the ASEAN Connectivity "
+    add(
+        facilitator,
+        f"Good morning and welcome to the national consultation on the ASEAN Connectivity "
         f"Strategic Plan for {COUNTRY_NAME[iso]}. Please keep your interventions short so that "
-        "everyone can speak.", True)
+        "everyone can speak.",
+        True,
+    )
     prev = None
     while len(turns) < n_turns:
         theme = THEME_BY_KEY[rng.choice(themes)]
         if prev is not None and rng.random() < 0.3:
             add(facilitator, rng.choice(FAC_PROMPTS).format(prev=prev, short=theme.short), True)
         sp = rng.choice([s for s in speakers if s != prev])
-        kind = rng.choice(["need", "problem", "problem"] + (["positive"] if theme.positives else []))
+        kind = rng.choice(
+            ["need", "problem", "problem"] + (["positive"] if theme.positives else [])
+        )
         text = rng.choice(TURN_PREFIX) + comp.passage(theme, kind, iso, groups[sp])
         if rng.random() < 0.06:
             text = comp.with_pii(text, iso)
         add(sp, text, False)
         prev = sp
-    add(facilitator, "Thank you all. The secretariat will circulate a summary of today's discussion.", True)
+    add(
+        facilitator,
+        "Thank you all. The secretariat will circulate a summary of today's discussion.",
+        True,
+    )
     return turns
 
 
@@ -462,13 +637,17 @@ def write_vtt(path: Path, rng: random.Random, turns: list[Turn]) -> None:
         chunks, i = [], 0
         while i < len(words):
             k = rng.randint(9, 16)
-            chunks.append(" ".join(words[i:i + k]))
+            chunks.append(" ".join(words[i : i + k]))
             i += k
         span = (turn.end - turn.start) / len(chunks)
         for ci, chunk in enumerate(chunks):
             a = turn.start + ci * span
-            out += [f"{session}/{ti + 10}-{ci}", f"{_ts(a)} --> {_ts(a + span - 0.04)}",
-                    f"<v {turn.speaker}>{chunk}</v>", ""]
+            out += [
+                f"{session}/{ti + 10}-{ci}",
+                f"{_ts(a)} --> {_ts(a + span - 0.04)}",
+                f"<v {turn.speaker}>{chunk}</v>",
+                "",
+            ]
     path.write_text("\n".join(out), encoding="utf-8")
 
 
@@ -485,7 +664,9 @@ def write_transcript_docx(path: Path, title: str, turns: list[Turn]) -> None:
     normalise_ooxml(path)
 
 
-def fixed_turns(lines: list[tuple[str, str]], facilitator: str, chars_per_s: float = 11.0) -> list[Turn]:
+def fixed_turns(
+    lines: list[tuple[str, str]], facilitator: str, chars_per_s: float = 11.0
+) -> list[Turn]:
     """Turns from hand-written (speaker, text) lines; timestamps from the text length."""
     t, turns = 3.0, []
     for sp, text in lines:
@@ -515,10 +696,15 @@ def write_manifest(path: Path, rows: list[dict[str, str]]) -> None:
 # ---- the sample round ------------------------------------------------------------------------
 def transcript_expected(turns: list[Turn], non_english: int) -> dict[str, int]:
     fac_n = sum(t.facilitator for t in turns)
-    return {"units": len(turns), "passages": len(turns), "non_english": non_english,
-            "facilitator_turns": fac_n, "stakeholder_turns": len(turns) - fac_n,
-            "speakers": len({t.speaker for t in turns}),
-            "with_contact_details": sum(has_pii(t.text) for t in turns)}
+    return {
+        "units": len(turns),
+        "passages": len(turns),
+        "non_english": non_english,
+        "facilitator_turns": fac_n,
+        "stakeholder_turns": len(turns) - fac_n,
+        "speakers": len({t.speaker for t in turns}),
+        "with_contact_details": sum(has_pii(t.text) for t in turns),
+    }
 
 
 def make_sample_round(outdir: Path, seed: int = 2024) -> dict[str, dict[str, int]]:
@@ -531,14 +717,42 @@ def make_sample_round(outdir: Path, seed: int = 2024) -> dict[str, dict[str, int
         return random.Random(f"{seed}:{name}")
 
     surveys = [
-        ("surveys/google-forms-online-survey.csv", write_google_csv, GOOGLE_QUESTIONS, 40, "canonical", 0,
-         Rates()),
-        ("surveys/ms-forms-consultation-survey.xlsx", write_ms_forms_xlsx, MS_QUESTIONS, 34, "variants", 1,
-         Rates()),
-        ("surveys/surveymonkey-stakeholder-survey.xlsx", write_surveymonkey_xlsx, SM_QUESTIONS, 34,
-         "variants", 2, Rates(campaign_pairs=1)),
-        ("surveys/kobo-field-survey.csv", write_kobo_csv, KOBO_QUESTIONS, 30, "canonical", 0,
-         Rates(pii=0.05)),
+        (
+            "surveys/google-forms-online-survey.csv",
+            write_google_csv,
+            GOOGLE_QUESTIONS,
+            40,
+            "canonical",
+            0,
+            Rates(),
+        ),
+        (
+            "surveys/ms-forms-consultation-survey.xlsx",
+            write_ms_forms_xlsx,
+            MS_QUESTIONS,
+            34,
+            "variants",
+            1,
+            Rates(),
+        ),
+        (
+            "surveys/surveymonkey-stakeholder-survey.xlsx",
+            write_surveymonkey_xlsx,
+            SM_QUESTIONS,
+            34,
+            "variants",
+            2,
+            Rates(campaign_pairs=1),
+        ),
+        (
+            "surveys/kobo-field-survey.csv",
+            write_kobo_csv,
+            KOBO_QUESTIONS,
+            30,
+            "canonical",
+            0,
+            Rates(pii=0.05),
+        ),
     ]
     manifest = []
     for rel, writer, qs, n, cstyle, gidx, rates in surveys:
@@ -548,79 +762,205 @@ def make_sample_round(outdir: Path, seed: int = 2024) -> dict[str, dict[str, int
         n_local = localise_answers(rs, KOBO_NATIONAL) if writer is write_kobo_csv else 0
         writer(outdir / rel, r, rs, qs)
         answers = [a for r in rs for a in r.answers]
-        expected[rel] = {"units": n * len(qs), "passages": count_passages(rs), "non_english": n_local,
-                         "empty": sum(not a.strip() for a in answers),
-                         "non_answers": sum(bool(a.strip()) and not is_passage(a) for a in answers),
-                         "with_contact_details": sum(has_pii(a) for a in answers),
-                         "campaign_copies": answers.count(CAMPAIGN_TEXT)}
+        expected[rel] = {
+            "units": n * len(qs),
+            "passages": count_passages(rs),
+            "non_english": n_local,
+            "empty": sum(not a.strip() for a in answers),
+            "non_answers": sum(bool(a.strip()) and not is_passage(a) for a in answers),
+            "with_contact_details": sum(has_pii(a) for a in answers),
+            "campaign_copies": answers.count(CAMPAIGN_TEXT),
+        }
         # the field survey's answers come in several languages, so its row names none
-        manifest.append({"file": rel, "event": "Online stakeholder survey 2024",
-                         "language": "" if n_local else "en"})
+        manifest.append(
+            {
+                "file": rel,
+                "event": "Online stakeholder survey 2024",
+                "language": "" if n_local else "en",
+            }
+        )
 
     workshops = [
-        ("workshops/phnom-penh-national-workshop-notes.docx", "ws-docx", write_workshop_docx, "KHM",
-         "2024-07-18", "Government, private sector, civil society, academia, youth",
-         "National Stakeholder Workshop, Phnom Penh", [
-             ("Session 1: Taking stock of MPAC 2025", [
-                 Breakout("Breakout group A: Trade, logistics and standards", ["logistics", "regulatory", "inclusion"]),
-                 Breakout("Breakout group B: Infrastructure and financing", ["infrastructure", "financing", "capacity"])]),
-             ("Session 2: Priorities for the next plan", [
-                 Breakout("Breakout group A: Rivers, climate and communities", ["mekong", "resilience", "displacement"]),
-                 Breakout("Breakout group B: Digital and people", ["digital", "people", "gig"]),
-                 Breakout("Breakout group C: Making the plan work", ["coordination", "capacity", "financing"])])]),
-        ("workshops/kuala-lumpur-focus-group-notes.md", "ws-md", write_workshop_md, "MYS",
-         "2024-08-02", "Private sector, MSMEs, youth, development partners",
-         "Focus Group Discussion, Kuala Lumpur", [
-             ("Session 1: Digital economy and inclusion", [
-                 Breakout("Breakout group 1: Payments, data and cybersecurity", ["digital", "regulatory"]),
-                 Breakout("Breakout group 2: MSMEs, gig workers and skills", ["inclusion", "gig", "people"])]),
-             ("Session 2: Cities, climate and supply chains", [
-                 Breakout("Breakout group 1: Smart and resilient cities", ["urban", "resilience", "displacement"]),
-                 Breakout("Breakout group 2: Supply chains and ports", ["logistics", "financing", "coordination"])])]),
+        (
+            "workshops/phnom-penh-national-workshop-notes.docx",
+            "ws-docx",
+            write_workshop_docx,
+            "KHM",
+            "2024-07-18",
+            "Government, private sector, civil society, academia, youth",
+            "National Stakeholder Workshop, Phnom Penh",
+            [
+                (
+                    "Session 1: Taking stock of MPAC 2025",
+                    [
+                        Breakout(
+                            "Breakout group A: Trade, logistics and standards",
+                            ["logistics", "regulatory", "inclusion"],
+                        ),
+                        Breakout(
+                            "Breakout group B: Infrastructure and financing",
+                            ["infrastructure", "financing", "capacity"],
+                        ),
+                    ],
+                ),
+                (
+                    "Session 2: Priorities for the next plan",
+                    [
+                        Breakout(
+                            "Breakout group A: Rivers, climate and communities",
+                            ["mekong", "resilience", "displacement"],
+                        ),
+                        Breakout(
+                            "Breakout group B: Digital and people", ["digital", "people", "gig"]
+                        ),
+                        Breakout(
+                            "Breakout group C: Making the plan work",
+                            ["coordination", "capacity", "financing"],
+                        ),
+                    ],
+                ),
+            ],
+        ),
+        (
+            "workshops/kuala-lumpur-focus-group-notes.md",
+            "ws-md",
+            write_workshop_md,
+            "MYS",
+            "2024-08-02",
+            "Private sector, MSMEs, youth, development partners",
+            "Focus Group Discussion, Kuala Lumpur",
+            [
+                (
+                    "Session 1: Digital economy and inclusion",
+                    [
+                        Breakout(
+                            "Breakout group 1: Payments, data and cybersecurity",
+                            ["digital", "regulatory"],
+                        ),
+                        Breakout(
+                            "Breakout group 2: MSMEs, gig workers and skills",
+                            ["inclusion", "gig", "people"],
+                        ),
+                    ],
+                ),
+                (
+                    "Session 2: Cities, climate and supply chains",
+                    [
+                        Breakout(
+                            "Breakout group 1: Smart and resilient cities",
+                            ["urban", "resilience", "displacement"],
+                        ),
+                        Breakout(
+                            "Breakout group 2: Supply chains and ports",
+                            ["logistics", "financing", "coordination"],
+                        ),
+                    ],
+                ),
+            ],
+        ),
     ]
     for rel, stream, writer, iso, date, attendees, event, sessions in workshops:
         blocks = workshop_blocks(rng(stream), iso, sessions)
         n = writer(outdir / rel, workshop_meta(iso, date, attendees, event), blocks)
         expected[rel] = {"units": n, "passages": n, "non_english": 0}
-        manifest.append({"file": rel, "country": COUNTRY_NAME[iso], "stakeholder_group": "multi-stakeholder",
-                         "event": event, "date": date, "language": "en"})
+        manifest.append(
+            {
+                "file": rel,
+                "country": COUNTRY_NAME[iso],
+                "stakeholder_group": "multi-stakeholder",
+                "event": event,
+                "date": date,
+                "language": "en",
+            }
+        )
     # national consultations written in the Member State's language (hand-written, not composed)
     for rel, writer, iso, lang, meta, blocks in [
-        ("workshops/jakarta-national-consultation-notes.md", write_workshop_md, "IDN", "id", JAKARTA_META,
-         JAKARTA_BLOCKS),
-        ("workshops/can-tho-national-workshop-notes.docx", write_workshop_docx, "VNM", "vi", CAN_THO_META,
-         CAN_THO_BLOCKS),
+        (
+            "workshops/jakarta-national-consultation-notes.md",
+            write_workshop_md,
+            "IDN",
+            "id",
+            JAKARTA_META,
+            JAKARTA_BLOCKS,
+        ),
+        (
+            "workshops/can-tho-national-workshop-notes.docx",
+            write_workshop_docx,
+            "VNM",
+            "vi",
+            CAN_THO_META,
+            CAN_THO_BLOCKS,
+        ),
     ]:
         n = writer(outdir / rel, meta, blocks)
         head = dict(line.split(": ", 1) for line in meta)
         expected[rel] = {"units": n, "passages": n, "non_english": n}
-        manifest.append({"file": rel, "country": iso, "stakeholder_group": "multi-stakeholder",
-                         "event": head["Event"], "date": head["Date"], "language": lang})
+        manifest.append(
+            {
+                "file": rel,
+                "country": iso,
+                "stakeholder_group": "multi-stakeholder",
+                "event": head["Event"],
+                "date": head["Date"],
+                "language": lang,
+            }
+        )
 
     for rel, iso, fac, themes, n_turns, date in [
-        ("transcripts/viet-nam-national-consultation.vtt", "VNM", "Tran Minh Chau (Facilitator)",
-         ["logistics", "mekong", "digital", "gig", "resilience", "people"], 30, "2024-08-20"),
-        ("transcripts/thailand-national-consultation.docx", "THA", "Kanya Srisuk (Moderator)",
-         ["logistics", "mekong", "urban", "regulatory", "inclusion", "financing"], 26, "2024-08-27"),
+        (
+            "transcripts/viet-nam-national-consultation.vtt",
+            "VNM",
+            "Tran Minh Chau (Facilitator)",
+            ["logistics", "mekong", "digital", "gig", "resilience", "people"],
+            30,
+            "2024-08-20",
+        ),
+        (
+            "transcripts/thailand-national-consultation.docx",
+            "THA",
+            "Kanya Srisuk (Moderator)",
+            ["logistics", "mekong", "urban", "regulatory", "inclusion", "financing"],
+            26,
+            "2024-08-27",
+        ),
     ]:
         r = rng(rel)
         turns = transcript_turns(r, iso, fac, themes, n_turns)
         if rel.endswith(".vtt"):
             write_vtt(outdir / rel, r, turns)
         else:
-            write_transcript_docx(outdir / rel, f"National Consultation on the ASEAN Connectivity Strategic "
-                                  f"Plan, {COUNTRY_NAME[iso]}", turns)
+            write_transcript_docx(
+                outdir / rel,
+                f"National Consultation on the ASEAN Connectivity Strategic "
+                f"Plan, {COUNTRY_NAME[iso]}",
+                turns,
+            )
         expected[rel] = transcript_expected(turns, non_english=0)
-        manifest.append({"file": rel, "country": COUNTRY_NAME[iso], "stakeholder_group": "multi-stakeholder",
-                         "event": f"National Consultation, {COUNTRY_NAME[iso]}", "date": date,
-                         "language": "en"})
+        manifest.append(
+            {
+                "file": rel,
+                "country": COUNTRY_NAME[iso],
+                "stakeholder_group": "multi-stakeholder",
+                "event": f"National Consultation, {COUNTRY_NAME[iso]}",
+                "date": date,
+                "language": "en",
+            }
+        )
     rel = "transcripts/khon-kaen-national-consultation.txt"
     turns = fixed_turns(KHON_KAEN_TURNS, KHON_KAEN_MODERATOR)
     write_transcript_txt(outdir / rel, KHON_KAEN_HEADER, turns)
     expected[rel] = transcript_expected(turns, non_english=len(turns))
     head = dict(line.split(": ", 1) for line in KHON_KAEN_HEADER)
-    manifest.append({"file": rel, "country": "THA", "stakeholder_group": "multi-stakeholder",
-                     "event": head["Event"], "date": head["Date"], "language": "th"})
+    manifest.append(
+        {
+            "file": rel,
+            "country": "THA",
+            "stakeholder_group": "multi-stakeholder",
+            "event": head["Event"],
+            "date": head["Date"],
+            "language": "th",
+        }
+    )
     write_manifest(outdir / "manifest.csv", manifest)
     return expected
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 # ---- places and people --------------------------------------------------------------------------
 # iso3, canonical name, other spellings seen in exports
+# fmt: off
 COUNTRIES: list[tuple[str, str, list[str]]] = [
     ("BRN", "Brunei Darussalam", ["Brunei"]),
     ("KHM", "Cambodia", ["Kingdom of Cambodia"]),
@@ -26,9 +27,11 @@ COUNTRIES: list[tuple[str, str, list[str]]] = [
     ("THA", "Thailand", []),
     ("VNM", "Viet Nam", ["Vietnam"]),
 ]
+# fmt: on
 COUNTRY_NAME = {iso: name for iso, name, _ in COUNTRIES}
 ISO3 = [iso for iso, _, _ in COUNTRIES]
 
+# fmt: off
 CITIES: dict[str, list[str]] = {
     "BRN": ["Bandar Seri Begawan", "Kuala Belait", "Tutong"],
     "KHM": ["Phnom Penh", "Siem Reap", "Sihanoukville", "Battambang", "Poipet"],
@@ -41,8 +44,10 @@ CITIES: dict[str, list[str]] = {
     "THA": ["Bangkok", "Chiang Mai", "Khon Kaen", "Hat Yai", "Chonburi", "Mae Sot"],
     "VNM": ["Hanoi", "Ho Chi Minh City", "Da Nang", "Hai Phong", "Can Tho", "Lao Cai"],
 }
+# fmt: on
 
 # Fictional given and family names by country, for export name columns and transcript speakers.
+# fmt: off
 NAMES: dict[str, tuple[list[str], list[str]]] = {
     "BRN": (["Nur Izzati", "Awang Hamid", "Siti Aminah", "Mohd Rizal", "Hajah Noraini"],
             ["Matusin", "Abdul Rahman", "Haji Ahmad", "Jaludin"]),
@@ -65,6 +70,7 @@ NAMES: dict[str, tuple[list[str], list[str]]] = {
     "VNM": (["Minh", "Lan", "Tuan", "Huong", "Kiet", "Thu", "Quang", "Mai"],
             ["Nguyen", "Tran", "Pham", "Le", "Do", "Hoang", "Vu"]),
 }
+# fmt: on
 
 # stakeholder group key -> labels as different survey tools would word the choice
 GROUPS: dict[str, list[str]] = {
@@ -74,13 +80,22 @@ GROUPS: dict[str, list[str]] = {
     "civil": ["Civil society", "Civil society organisation / NGO", "NGO"],
     "academia": ["Academia", "University / research institute", "Academia and think tanks"],
     "youth": ["Youth", "Youth organisation", "Student / youth"],
-    "partner": ["Development partner", "International organisation / development partner",
-                "Dialogue or development partner"],
+    "partner": [
+        "Development partner",
+        "International organisation / development partner",
+        "Dialogue or development partner",
+    ],
 }
 GROUP_KEYS = list(GROUPS)
-GROUP_PHRASE = {"government": "government agencies", "private": "the private sector",
-                "msme": "small businesses", "civil": "civil society", "academia": "academia",
-                "youth": "youth groups", "partner": "development partners"}
+GROUP_PHRASE = {
+    "government": "government agencies",
+    "private": "the private sector",
+    "msme": "small businesses",
+    "civil": "civil society",
+    "academia": "academia",
+    "youth": "youth groups",
+    "partner": "development partners",
+}
 GROUP_WEIGHTS = [18, 17, 14, 16, 13, 12, 10]
 
 NON_ANSWERS = ["N/A", "-", "No comment", "n/a", "None", "Nothing to add", "no comments", "NA", "."]
@@ -100,6 +115,7 @@ class Theme:
     emerging: bool = False
 
 
+# fmt: off
 THEMES: list[Theme] = [
     Theme(
         "infrastructure", "Sustainable infrastructure", "sustainable infrastructure projects",
@@ -516,6 +532,7 @@ THEMES: list[Theme] = [
         emerging=True,
     ),
 ]
+# fmt: on
 THEME_BY_KEY = {t.key: t for t in THEMES}
 
 # Which themes each stakeholder group tends to raise (extra weight on top of a flat base).
@@ -526,34 +543,68 @@ GROUP_BIAS: dict[str, list[str]] = {
     "civil": ["inclusion", "displacement", "mekong", "gig", "resilience", "coordination"],
     "academia": ["people", "coordination", "capacity", "mekong", "urban"],
     "youth": ["people", "digital", "gig", "resilience", "urban"],
-    "partner": ["financing", "capacity", "coordination", "resilience", "infrastructure", "displacement"],
+    "partner": [
+        "financing",
+        "capacity",
+        "coordination",
+        "resilience",
+        "infrastructure",
+        "displacement",
+    ],
 }
+# fmt: off
 COUNTRY_BIAS: dict[str, list[str]] = {
     "KHM": ["mekong"], "LAO": ["mekong", "infrastructure"], "VNM": ["mekong", "gig"],
     "THA": ["mekong", "gig"], "MMR": ["displacement", "mekong"], "PHL": ["displacement", "gig"],
     "IDN": ["displacement", "gig"], "MYS": ["gig", "digital"], "SGP": ["digital", "financing"],
     "BRN": ["people", "digital"],
 }
+# fmt: on
 
 # ---- connective tissue ---------------------------------------------------------------------------
 OPENERS: dict[str, list[str]] = {
     "need": [
-        "In our view,", "We strongly believe that", "Most importantly,", "First and foremost,",
-        "From where we stand,", "Our members agree that", "Above all,", "Going forward,",
-        "Looking to 2045,", "Honestly,", "For us the key point is that", "My recommendation:",
-        "If I had to choose one thing,", "As a matter of urgency,", "Put simply,",
+        "In our view,",
+        "We strongly believe that",
+        "Most importantly,",
+        "First and foremost,",
+        "From where we stand,",
+        "Our members agree that",
+        "Above all,",
+        "Going forward,",
+        "Looking to 2045,",
+        "Honestly,",
+        "For us the key point is that",
+        "My recommendation:",
+        "If I had to choose one thing,",
+        "As a matter of urgency,",
+        "Put simply,",
     ],
     "problem": [
-        "The main barrier is that", "In practice,", "Unfortunately,", "The reality on the ground is that",
-        "What we see every day is that", "One persistent problem is that", "Frankly,",
-        "Our biggest frustration is that", "Too often,", "Our survey of members found that",
-        "From our experience in the field,", "Despite the progress,",
+        "The main barrier is that",
+        "In practice,",
+        "Unfortunately,",
+        "The reality on the ground is that",
+        "What we see every day is that",
+        "One persistent problem is that",
+        "Frankly,",
+        "Our biggest frustration is that",
+        "Too often,",
+        "Our survey of members found that",
+        "From our experience in the field,",
+        "Despite the progress,",
     ],
     "positive": [
-        "To be fair,", "On the positive side,", "It is encouraging that", "We appreciate that",
-        "Credit where it is due:", "One success story is that", "We have seen that",
+        "To be fair,",
+        "On the positive side,",
+        "It is encouraging that",
+        "We appreciate that",
+        "Credit where it is due:",
+        "One success story is that",
+        "We have seen that",
     ],
 }
+# fmt: off
 REASONS: list[str] = [
     "Otherwise the benefits will stay in the capital cities.",
     "Without this, small firms will keep losing out to large companies.",
@@ -570,21 +621,36 @@ REASONS: list[str] = [
     "We are ready to share our data to support this.",
     "Please do not let this slip again.",
 ]
+# fmt: on
 OFFERS: dict[str, list[str]] = {
-    "government": ["Our ministry can share lessons on {short} with other Member States.",
-                   "We are ready to pilot new approaches to {short} in our province."],
-    "private": ["Our chamber can convene companies to co-design {short}.",
-                "We would co-invest in {short} if the rules were clearer."],
-    "msme": ["Our association can help reach small businesses on {short}.",
-             "We can test new tools for {short} with our members."],
-    "civil": ["Our network can run community consultations on {short}.",
-              "We can monitor how {short} affects vulnerable groups."],
-    "academia": ["Our university can carry out independent research on {short}.",
-                 "We can train officials and students on {short}."],
-    "youth": ["Young people can volunteer to spread awareness of {short}.",
-              "Our youth network can organise dialogues on {short}."],
-    "partner": ["We can provide technical assistance on {short}.",
-                "Our organisation could co-finance pilots on {short}."],
+    "government": [
+        "Our ministry can share lessons on {short} with other Member States.",
+        "We are ready to pilot new approaches to {short} in our province.",
+    ],
+    "private": [
+        "Our chamber can convene companies to co-design {short}.",
+        "We would co-invest in {short} if the rules were clearer.",
+    ],
+    "msme": [
+        "Our association can help reach small businesses on {short}.",
+        "We can test new tools for {short} with our members.",
+    ],
+    "civil": [
+        "Our network can run community consultations on {short}.",
+        "We can monitor how {short} affects vulnerable groups.",
+    ],
+    "academia": [
+        "Our university can carry out independent research on {short}.",
+        "We can train officials and students on {short}.",
+    ],
+    "youth": [
+        "Young people can volunteer to spread awareness of {short}.",
+        "Our youth network can organise dialogues on {short}.",
+    ],
+    "partner": [
+        "We can provide technical assistance on {short}.",
+        "Our organisation could co-finance pilots on {short}.",
+    ],
 }
 CAMPAIGN_TEXT = (
     "We call on ASEAN to put the protection of Mekong fishing communities at the centre of the "
@@ -602,7 +668,9 @@ def fake_person(rng: random.Random, iso: str | None = None) -> tuple[str, str]:
         name = f"{family} {rng.choice(['Van', 'Thi', 'Minh', 'Duc', 'Thanh'])} {given}"
     else:
         name = f"{given} {family}"
-    email = f"{given.split()[-1].lower()}.{family.replace(' ', '').lower()}@{rng.choice(EMAIL_DOMAINS)}"
+    email = (
+        f"{given.split()[-1].lower()}.{family.replace(' ', '').lower()}@{rng.choice(EMAIL_DOMAINS)}"
+    )
     return name, email
 
 
@@ -621,8 +689,11 @@ PII_TAILS = [
 ]
 
 
-_PROPER = {w.split()[0] for ws in CITIES.values() for w in ws} | {
-    name.split()[0] for _, name, _ in COUNTRIES} | {"ASEAN", "Mekong", "Tonle", "MSMEs", "DEFA"}
+_PROPER = (
+    {w.split()[0] for ws in CITIES.values() for w in ws}
+    | {name.split()[0] for _, name, _ in COUNTRIES}
+    | {"ASEAN", "Mekong", "Tonle", "MSMEs", "DEFA"}
+)
 
 
 def lower_first(text: str) -> str:
@@ -676,8 +747,9 @@ class Composer:
             return f"{self.choice(OPENERS[kind])} {clause}."
         return f"{clause[0].upper()}{clause[1:]}."
 
-    def passage(self, theme: Theme, kind: str, country: str, group: str,
-                max_sentences: int = 4) -> str:
+    def passage(
+        self, theme: Theme, kind: str, country: str, group: str, max_sentences: int = 4
+    ) -> str:
         """A 1-4 sentence answer led by one `kind` sentence, then specifics, reasons or offers."""
         rng = self.rng
         n = rng.choices([1, 2, 3, 4], weights=[3, 4, 2, 1])[0]

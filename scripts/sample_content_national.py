@@ -20,6 +20,7 @@ JAKARTA_META = [
     "Stakeholders: Pemerintah, sektor swasta, UMKM, masyarakat sipil, akademisi, pemuda",
     "Event: Konsultasi Nasional, Jakarta",
 ]
+# fmt: off
 JAKARTA_BLOCKS: list[tuple[str, str]] = [
     ("h1", "Sesi 1: Capaian MPAC 2025 dan tantangan yang tersisa"),
     ("h2", "Kelompok diskusi A: Logistik, kepabeanan dan fasilitasi perdagangan"),
@@ -70,6 +71,7 @@ JAKARTA_BLOCKS: list[tuple[str, str]] = [
              "target, tetapi dengan indikator yang jelas dan laporan kemajuan tahunan yang terbuka "
              "untuk publik."),
 ]
+# fmt: on
 
 # ---- Viet Nam: national workshop, Can Tho (DOCX notes) -------------------------------------------
 CAN_THO_META = [
@@ -78,6 +80,7 @@ CAN_THO_META = [
     "Stakeholders: Cơ quan nhà nước, doanh nghiệp, hợp tác xã, tổ chức xã hội, viện nghiên cứu",
     "Event: Hội thảo tham vấn quốc gia, Cần Thơ",
 ]
+# fmt: off
 CAN_THO_BLOCKS: list[tuple[str, str]] = [
     ("h1", "Phiên 1: Logistics và thương mại ở Đồng bằng sông Cửu Long"),
     ("h2", "Nhóm thảo luận 1: Vận tải, logistics và thủ tục hải quan"),
@@ -120,6 +123,7 @@ CAN_THO_BLOCKS: list[tuple[str, str]] = [
     ("bullet", "Nên mở tuyến tàu du lịch đường sông nối Cần Thơ với Phnôm Pênh và đơn giản hóa thủ tục "
                "xuất nhập cảnh cho du khách."),
 ]
+# fmt: on
 
 # ---- Thailand: national consultation, Khon Kaen session (Thai transcript, .txt) -----------------
 KHON_KAEN_HEADER = [
@@ -129,6 +133,7 @@ KHON_KAEN_HEADER = [
 ]
 KHON_KAEN_MODERATOR = "Pimchanok Boonmee (Moderator)"
 # (speaker, text); the moderator's turns are facilitator turns
+# fmt: off
 KHON_KAEN_TURNS: list[tuple[str, str]] = [
     (KHON_KAEN_MODERATOR,
      "สวัสดีค่ะ ยินดีต้อนรับทุกท่านสู่การรับฟังความคิดเห็นต่อร่างแผนยุทธศาสตร์ความเชื่อมโยงอาเซียน "
@@ -167,6 +172,7 @@ KHON_KAEN_TURNS: list[tuple[str, str]] = [
     (KHON_KAEN_MODERATOR,
      "ขอบคุณทุกท่านค่ะ ฝ่ายเลขานุการจะสรุปประเด็นจากการประชุมวันนี้และส่งให้ทุกท่านทางอีเมลค่ะ"),
 ]
+# fmt: on
 
 # ---- KoboToolbox field survey: some respondents answer in their national language ----------------
 # iso3 -> one (top_priority, main_challenge, other_comments) triple per respondent, used in order
@@ -174,47 +180,62 @@ KHON_KAEN_TURNS: list[tuple[str, str]] = [
 # non-answers stay as they are).
 KOBO_NATIONAL: dict[str, list[tuple[str, str, str]]] = {
     "IDN": [
-        ("Menurunkan biaya logistik antarpulau dan mempercepat proses kepabeanan di pelabuhan utama.",
-         "Ongkos kirim dari Makassar ke luar negeri mahal sekali karena kapal harus transit dulu di "
-         "Surabaya atau Jakarta.",
-         "Tarif internet terlalu mahal."),
-        ("Sistem pembayaran QR yang terhubung di semua negara ASEAN, supaya UMKM bisa menerima "
-         "pembayaran dari wisatawan asing tanpa biaya tinggi.",
-         "Sertifikasi halal dan standar produk berbeda di tiap negara, jadi kami harus menguji produk "
-         "yang sama berkali-kali.",
-         "Tolong konsultasi seperti ini juga diadakan di luar Jawa, supaya suara daerah ikut didengar."),
+        (
+            "Menurunkan biaya logistik antarpulau dan mempercepat proses kepabeanan di pelabuhan utama.",
+            "Ongkos kirim dari Makassar ke luar negeri mahal sekali karena kapal harus transit dulu di "
+            "Surabaya atau Jakarta.",
+            "Tarif internet terlalu mahal.",
+        ),
+        (
+            "Sistem pembayaran QR yang terhubung di semua negara ASEAN, supaya UMKM bisa menerima "
+            "pembayaran dari wisatawan asing tanpa biaya tinggi.",
+            "Sertifikasi halal dan standar produk berbeda di tiap negara, jadi kami harus menguji produk "
+            "yang sama berkali-kali.",
+            "Tolong konsultasi seperti ini juga diadakan di luar Jawa, supaya suara daerah ikut didengar.",
+        ),
     ],
     "VNM": [
-        ("Ưu tiên hàng đầu là giảm thời gian thông quan tại các cửa khẩu biên giới, nhất là với Trung "
-         "Quốc và Campuchia.",
-         "Internet ở vùng núi phía Bắc còn yếu, nên các hợp tác xã khó bán hàng trực tuyến.",
-         "Cần thêm kho lạnh."),
-        ("Kế hoạch nên hỗ trợ đào tạo nghề và công nhận kỹ năng lẫn nhau để lao động trẻ có thể làm "
-         "việc ở các nước ASEAN khác.",
-         "Phí chuyển tiền về nước của người lao động di cư vẫn còn quá cao.",
-         "Mong ASEAN sớm có lưới điện chung để sử dụng nhiều năng lượng tái tạo hơn."),
+        (
+            "Ưu tiên hàng đầu là giảm thời gian thông quan tại các cửa khẩu biên giới, nhất là với Trung "
+            "Quốc và Campuchia.",
+            "Internet ở vùng núi phía Bắc còn yếu, nên các hợp tác xã khó bán hàng trực tuyến.",
+            "Cần thêm kho lạnh.",
+        ),
+        (
+            "Kế hoạch nên hỗ trợ đào tạo nghề và công nhận kỹ năng lẫn nhau để lao động trẻ có thể làm "
+            "việc ở các nước ASEAN khác.",
+            "Phí chuyển tiền về nước của người lao động di cư vẫn còn quá cao.",
+            "Mong ASEAN sớm có lưới điện chung để sử dụng nhiều năng lượng tái tạo hơn.",
+        ),
     ],
     "THA": [
-        ("อยากให้เร่งสร้างทางรถไฟเชื่อมไทย–ลาว–จีนให้เสร็จ เพื่อให้ขนส่งสินค้าเกษตรได้เร็วขึ้นและถูกลง",
-         "ค่าขนส่งสินค้าข้ามแดนแพงมาก และขั้นตอนที่ด่านศุลกากรยังใช้เอกสารกระดาษเป็นส่วนใหญ่",
-         "ลดค่าธรรมเนียมโอนเงิน"),
-        ("ควรพัฒนาทักษะดิจิทัลให้ผู้ประกอบการรายย่อยและชุมชนท่องเที่ยว เพื่อให้ขายสินค้าและบริการออนไลน์ได้",
-         "กฎระเบียบและมาตรฐานสินค้าของแต่ละประเทศไม่เหมือนกัน ทำให้ SME ไทยส่งออกได้ยาก",
-         "อยากเห็นการเดินทางข้ามแดนด้วยรถไฟที่สะดวกขึ้นสำหรับนักท่องเที่ยว"),
+        (
+            "อยากให้เร่งสร้างทางรถไฟเชื่อมไทย–ลาว–จีนให้เสร็จ เพื่อให้ขนส่งสินค้าเกษตรได้เร็วขึ้นและถูกลง",
+            "ค่าขนส่งสินค้าข้ามแดนแพงมาก และขั้นตอนที่ด่านศุลกากรยังใช้เอกสารกระดาษเป็นส่วนใหญ่",
+            "ลดค่าธรรมเนียมโอนเงิน",
+        ),
+        (
+            "ควรพัฒนาทักษะดิจิทัลให้ผู้ประกอบการรายย่อยและชุมชนท่องเที่ยว เพื่อให้ขายสินค้าและบริการออนไลน์ได้",
+            "กฎระเบียบและมาตรฐานสินค้าของแต่ละประเทศไม่เหมือนกัน ทำให้ SME ไทยส่งออกได้ยาก",
+            "อยากเห็นการเดินทางข้ามแดนด้วยรถไฟที่สะดวกขึ้นสำหรับนักท่องเที่ยว",
+        ),
     ],
     "PHL": [
-        ("Dapat unahin ang mas murang pamasahe at mas maraming direktang biyahe sa pagitan ng mga isla "
-         "at ng mga kalapit-bansa sa ASEAN.",
-         "Ang mahal ng fees sa cross-border e-payments. Tuwing nagpapadala ng pera ang mga kamag-anak "
-         "naming OFW mula sa Singapore, malaking bahagi ang napupunta lang sa charges.",
-         "Mabagal at mahal ang internet sa mga probinsya, kaya nahihirapan ang maliliit na negosyo na "
-         "magbenta online."),
+        (
+            "Dapat unahin ang mas murang pamasahe at mas maraming direktang biyahe sa pagitan ng mga isla "
+            "at ng mga kalapit-bansa sa ASEAN.",
+            "Ang mahal ng fees sa cross-border e-payments. Tuwing nagpapadala ng pera ang mga kamag-anak "
+            "naming OFW mula sa Singapore, malaking bahagi ang napupunta lang sa charges.",
+            "Mabagal at mahal ang internet sa mga probinsya, kaya nahihirapan ang maliliit na negosyo na "
+            "magbenta online.",
+        ),
     ],
     "KHM": [
-        ("គួរផ្តល់អាទិភាពដល់ការតភ្ជាប់ផ្លូវគោក និងផ្លូវដែក រវាងកម្ពុជា និងប្រទេសជិតខាង "
-         "ដើម្បីកាត់បន្ថយថ្លៃដឹកជញ្ជូនទំនិញ។",
-         "នីតិវិធីគយនៅច្រកព្រំដែនប៉ោយប៉ែតនៅតែយឺត ហើយអ្នកជំនួញខ្នាតតូចត្រូវចំណាយប្រាក់ក្រៅផ្លូវការ។",
-         "សូមពង្រីកការទូទាត់តាមកូដ QR រវាងប្រទេសអាស៊ាន។"),
+        (
+            "គួរផ្តល់អាទិភាពដល់ការតភ្ជាប់ផ្លូវគោក និងផ្លូវដែក រវាងកម្ពុជា និងប្រទេសជិតខាង ដើម្បីកាត់បន្ថយថ្លៃដឹកជញ្ជូនទំនិញ។",
+            "នីតិវិធីគយនៅច្រកព្រំដែនប៉ោយប៉ែតនៅតែយឺត ហើយអ្នកជំនួញខ្នាតតូចត្រូវចំណាយប្រាក់ក្រៅផ្លូវការ។",
+            "សូមពង្រីកការទូទាត់តាមកូដ QR រវាងប្រទេសអាស៊ាន។",
+        ),
     ],
 }
 KOBO_LANGUAGE = {"IDN": "id", "VNM": "vi", "THA": "th", "PHL": "tl", "KHM": "km"}

@@ -45,8 +45,9 @@ def test_bad_config_names_the_key(tmp_path, capsys):
 
 
 def test_console_script_is_installed():
-    out = subprocess.run([sys.executable, "-m", "consult.cli", "--help"], capture_output=True,
-                         text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, "-m", "consult.cli", "--help"], capture_output=True, text=True, check=True
+    )
     assert "usage: consult" in out.stdout
 
 
@@ -54,8 +55,12 @@ def test_check_reports_every_file_of_the_sample_round(capsys):
     rc = main(["check", "sample-round", "--raw", str(ROOT / "raw")])
     out = capsys.readouterr().out
     assert rc == 0
-    for name in ("google-forms-online-survey.csv", "surveymonkey-stakeholder-survey.xlsx",
-                 "phnom-penh-national-workshop-notes.docx", "viet-nam-national-consultation.vtt"):
+    for name in (
+        "google-forms-online-survey.csv",
+        "surveymonkey-stakeholder-survey.xlsx",
+        "phnom-penh-national-workshop-notes.docx",
+        "viet-nam-national-consultation.vtt",
+    ):
         assert name in out
 
 
@@ -69,13 +74,17 @@ def test_check_exit_code_flags_a_bad_upload(tmp_path, capsys):
 
 def test_tag_command_writes_one_row_per_input(tmp_path, capsys):
     src = tmp_path / "in.csv"
-    src.write_text("id,comment\n7,Harmonise customs procedures at borders\n8,Green bonds for rail\n")
+    src.write_text(
+        "id,comment\n7,Harmonise customs procedures at borders\n8,Green bonds for rail\n"
+    )
     cfg = tmp_path / "consult.toml"
     cfg.write_text('[embedding]\nmodel = "hashing-64"\n')
     out = tmp_path / "out.csv"
+    # fmt: off
     rc = main(["tag", str(ROOT / "src/consult/data/asean_codebook.yaml"), str(src),
                "--text-column", "comment", "--id-column", "id", "--output", str(out),
                "--config", str(cfg)])
+    # fmt: on
     assert rc == 0
     import pandas as pd
 

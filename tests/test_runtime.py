@@ -35,7 +35,8 @@ def test_no_early_server_once_prefect_is_imported_or_a_server_is_named(monkeypat
 
 def test_no_early_server_when_a_prefect_profile_names_one(tmp_path, monkeypatch):
     (tmp_path / "profiles.toml").write_text(
-        'active = "team"\n[profiles.team]\nPREFECT_API_URL = "http://prefect.example/api"\n')
+        'active = "team"\n[profiles.team]\nPREFECT_API_URL = "http://prefect.example/api"\n'
+    )
     monkeypatch.setenv("PREFECT_HOME", str(tmp_path))
     monkeypatch.delenv("PREFECT_API_URL", raising=False)
     monkeypatch.delenv("PREFECT_PROFILE", raising=False)
@@ -54,14 +55,17 @@ def test_consult_run_starts_prefects_server_early_and_stops_it(tmp_path):
     cfg = tmp_path / "consult.toml"
     cfg.write_text('[embedding]\nmodel = "hashing-128"\n')
     env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
+    # fmt: off
     proc = subprocess.run(
         [sys.executable, "-m", "consult.cli", "run", "r1", "--raw", str(raw), "--outputs",
          str(out), "--config", str(cfg)], env=env, cwd=Path(__file__).resolve().parents[1],
         capture_output=True, text=True, timeout=300)
+    # fmt: on
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert (out / "r1" / "consultation-summary-r1.xlsx").is_file()
-    started = re.search(r"Starting Prefect's temporary server on http://127\.0\.0\.1:(\d+)",
-                        proc.stderr)
+    started = re.search(
+        r"Starting Prefect's temporary server on http://127\.0\.0\.1:(\d+)", proc.stderr
+    )
     assert started, proc.stderr[-2000:]
     assert "Starting temporary server" not in proc.stderr  # Prefect did not start a second one
     with socket.socket() as s:  # and ours is gone with the command
@@ -90,12 +94,15 @@ def test_sigterm_unwinds_like_ctrl_c_so_finally_blocks_run():
 def test_the_server_stops_itself_when_consult_is_killed_outright(tmp_path):
     import time
 
-    code = ("import os, time\nfrom consult import runtime\nruntime.configure_environment()\n"
-            "assert runtime.start_temporary_server()\nruntime.wait_for_server()\n"
-            "print(os.environ['PREFECT_API_URL'], flush=True)\ntime.sleep(300)\n")
+    code = (
+        "import os, time\nfrom consult import runtime\nruntime.configure_environment()\n"
+        "assert runtime.start_temporary_server()\nruntime.wait_for_server()\n"
+        "print(os.environ['PREFECT_API_URL'], flush=True)\ntime.sleep(300)\n"
+    )
     env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
-    proc = subprocess.Popen([sys.executable, "-c", code], env=env, cwd=tmp_path,
-                            stdout=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", code], env=env, cwd=tmp_path, stdout=subprocess.PIPE, text=True
+    )
     try:
         port = int(re.search(r":(\d+)/api", proc.stdout.readline()).group(1))
     finally:

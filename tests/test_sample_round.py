@@ -51,7 +51,9 @@ def test_committed_sample_round_matches_generator(sample_mod, tmp_path):
     expected = sample_mod.make_sample_round(tmp_path)
     assert _files(tmp_path) == _files(COMMITTED), "re-run: python scripts/make_sample_round.py"
     for rel in _files(tmp_path):
-        assert _content(tmp_path / rel) == _content(COMMITTED / rel), f"{rel} differs from its generator"
+        assert _content(tmp_path / rel) == _content(COMMITTED / rel), (
+            f"{rel} differs from its generator"
+        )
     # enough passages for topics to mean something, from every source kind
     assert 400 <= sum(v["passages"] for v in expected.values()) <= 550
     kinds = {rel.split("/")[0] for rel, v in expected.items() if v["passages"] > 0}
@@ -68,7 +70,9 @@ def test_sample_round_has_national_material_in_member_state_languages(sample_mod
     with (COMMITTED / "manifest.csv").open(encoding="utf-8", newline="") as f:
         rows = {r["file"]: r for r in csv.DictReader(f)}
     assert set(rows) == set(_files(COMMITTED)) - {"manifest.csv"}
-    national = {r["language"]: r["country"] for r in rows.values() if r["language"] not in ("", "en")}
+    national = {
+        r["language"]: r["country"] for r in rows.values() if r["language"] not in ("", "en")
+    }
     assert national == {"id": "IDN", "vi": "VNM", "th": "THA"}
     assert rows["surveys/kobo-field-survey.csv"]["language"] == ""  # answers in several languages
     with (COMMITTED / "surveys/kobo-field-survey.csv").open(encoding="utf-8", newline="") as f:
@@ -77,7 +81,9 @@ def test_sample_round_has_national_material_in_member_state_languages(sample_mod
     for lang, rng in scripts.items():
         assert any(re.search(f"[{rng}]", a) for a in answers), lang
     assert any("UMKM" in a for a in answers) and any("OFW" in a for a in answers)  # id, tl
-    txt = (COMMITTED / "transcripts/khon-kaen-national-consultation.txt").read_text(encoding="utf-8")
+    txt = (COMMITTED / "transcripts/khon-kaen-national-consultation.txt").read_text(
+        encoding="utf-8"
+    )
     turns = re.findall(r"^\[\d\d:\d\d:\d\d\] ([^:]+): (.+)$", txt, flags=re.M)
     assert len(turns) >= 10 and all(re.search("[\u0e00-\u0e7f]", t) for _, t in turns)
 
@@ -85,7 +91,9 @@ def test_sample_round_has_national_material_in_member_state_languages(sample_mod
 def test_sample_round_survey_counts_read_back(sample_mod):
     """The planted passages are really in the CSV exports, as the generator reports."""
     is_passage = sample_mod.is_passage
-    with (COMMITTED / "surveys/google-forms-online-survey.csv").open(encoding="utf-8", newline="") as f:
+    with (COMMITTED / "surveys/google-forms-online-survey.csv").open(
+        encoding="utf-8", newline=""
+    ) as f:
         rows = list(csv.reader(f))
     assert rows[0][0] == "Timestamp"
     google = sum(is_passage(c) for r in rows[1:] for c in r[4:])

@@ -17,8 +17,13 @@ def _prepared(n: int = 6) -> pd.DataFrame:
 
 
 def test_declares_a_type_for_every_column_it_defines():
-    for cols in (schema.PASSAGE_COLUMNS, schema.EMBEDDING_COLUMNS, schema.TAG_COLUMNS,
-                 schema.THEME_COLUMNS, schema.REVIEW_COLUMNS):
+    for cols in (
+        schema.PASSAGE_COLUMNS,
+        schema.EMBEDDING_COLUMNS,
+        schema.TAG_COLUMNS,
+        schema.THEME_COLUMNS,
+        schema.REVIEW_COLUMNS,
+    ):
         assert set(cols) <= set(schema.PASSAGE_TYPES)
     assert set(schema.REJECTED_COLUMNS) == set(schema.REJECTED_TYPES)
     assert schema.PASSAGE_TYPES[schema.N_WORDS].dtype == "int64"
@@ -47,13 +52,14 @@ def test_required_columns_follow_the_stage():
     with pytest.raises(ValueError, match="Unknown stage `tagging`"):
         schema.validate_passages(table, "tagging")
     # a caller's own list, and the stage named in its messages
-    schema.validate_passages(table[[schema.PASSAGE_ID, schema.TEXT]], "mine",
-                             required=[schema.PASSAGE_ID])
+    schema.validate_passages(
+        table[[schema.PASSAGE_ID, schema.TEXT]], "mine", required=[schema.PASSAGE_ID]
+    )
 
 
 def test_an_empty_table_gets_its_missing_columns():
     out = schema.validate_passages(schema.empty_passages(), "themes")
-    assert list(out.columns[:len(schema.PASSAGE_COLUMNS)]) == schema.PASSAGE_COLUMNS
+    assert list(out.columns[: len(schema.PASSAGE_COLUMNS)]) == schema.PASSAGE_COLUMNS
     assert set(schema.STAGE_COLUMNS["themes"]) <= set(out.columns) and len(out) == 0
     assert out[schema.THEME_ID].dtype == "int64"
 
@@ -67,8 +73,14 @@ def test_values_are_coerced_to_the_declared_types():
     table[schema.PRIORITIES] = ["P1", None, "", "P2;P3", float("nan"), "P4"]
     table[schema.CONFIDENCE] = [None, "0.5", 1, 0.25, float("nan"), pd.NA]
     out = schema.validate_passages(table, "prepare", required=schema.PASSAGE_COLUMNS)
-    assert out[schema.N_WORDS].dtype == "int64" and out[schema.N_WORDS].tolist() == [3, 4, 5, 6,
-                                                                                       7, 8]
+    assert out[schema.N_WORDS].dtype == "int64" and out[schema.N_WORDS].tolist() == [
+        3,
+        4,
+        5,
+        6,
+        7,
+        8,
+    ]
     # the report's reading of a flag: a missing one counts
     assert out[schema.IS_STAKEHOLDER_INPUT].tolist() == [True, True, False, False, False, True]
     assert out[schema.IS_STAKEHOLDER_INPUT].dtype == "bool"
@@ -90,20 +102,26 @@ def test_nullable_columns_keep_missing_values():
     assert pd.isna(out.loc[1, schema.LANGUAGE])
 
 
-@pytest.mark.parametrize("col, value, why", [
-    (schema.N_WORDS, "many", "'many' cannot be read as a whole number"),
-    (schema.N_WORDS, 2.5, "'2.5' cannot be read as a whole number"),
-    (schema.N_WORDS, None, "the value is missing, and this column must hold a whole number"),
-    (schema.TEXT, None, "the value is missing, and this column must hold text"),
-    (schema.PASSAGE_ID, float("nan"), "the value is missing"),
-    (schema.COUNTRY, ["IDN", "THA"], "cannot be read as text"),
-    (schema.IS_STAKEHOLDER_INPUT, {"a": 1}, "cannot be read as true or false"),
-])
+@pytest.mark.parametrize(
+    "col, value, why",
+    [
+        (schema.N_WORDS, "many", "'many' cannot be read as a whole number"),
+        (schema.N_WORDS, 2.5, "'2.5' cannot be read as a whole number"),
+        (schema.N_WORDS, None, "the value is missing, and this column must hold a whole number"),
+        (schema.TEXT, None, "the value is missing, and this column must hold text"),
+        (schema.PASSAGE_ID, float("nan"), "the value is missing"),
+        (schema.COUNTRY, ["IDN", "THA"], "cannot be read as text"),
+        (schema.IS_STAKEHOLDER_INPUT, {"a": 1}, "cannot be read as true or false"),
+    ],
+)
 def test_a_value_that_cannot_be_coerced_names_column_stage_and_row(col, value, why):
     table = _prepared(4)
     table.at[2, col] = value
-    with pytest.raises(ValueError, match=rf"after stage `prepare`, column `{col}`, row 2: .*"
-                                         rf"{why.replace('(', r'[(]')}"):
+    with pytest.raises(
+        ValueError,
+        match=rf"after stage `prepare`, column `{col}`, row 2: .*"
+        rf"{why.replace('(', r'[(]')}",
+    ):
         schema.validate_passages(table, "prepare")
 
 
@@ -115,9 +133,18 @@ def test_a_column_twice_is_an_error():
 
 
 def test_rejected_table():
-    rejected = pd.DataFrame([{schema.ROUND: "r1", schema.SOURCE_KIND: None,
-                              schema.SOURCE_FILE: "a.csv", schema.LOCATION: "row 3",
-                              schema.REASON: "empty", schema.STAGE: "ingest"}]).astype(object)
+    rejected = pd.DataFrame(
+        [
+            {
+                schema.ROUND: "r1",
+                schema.SOURCE_KIND: None,
+                schema.SOURCE_FILE: "a.csv",
+                schema.LOCATION: "row 3",
+                schema.REASON: "empty",
+                schema.STAGE: "ingest",
+            }
+        ]
+    ).astype(object)
     out = schema.validate_rejected(rejected, "ingest")
     pd.testing.assert_frame_equal(out, rejected)
     assert schema.validate_rejected(schema.empty_rejected(), "prepare").empty

@@ -50,10 +50,12 @@ def test_outputs_get_the_umask_mode_and_private_files_stay_private(tmp_path):
         group = atomic_write(tmp_path / "run-info.json", lambda tmp: tmp.write_text("x"))
     finally:
         os.umask(old)
-    assert [stat.S_IMODE(p.stat().st_mode) for p in (shared, private, group)] == \
-        [0o644, 0o600, 0o640]
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["k.pkl", "passages.csv",
-                                                          "run-info.json"]
+    assert [stat.S_IMODE(p.stat().st_mode) for p in (shared, private, group)] == [
+        0o644,
+        0o600,
+        0o640,
+    ]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["k.pkl", "passages.csv", "run-info.json"]
 
 
 def test_a_lock_on_a_read_only_drive_says_so_and_the_lock_sweeps_leftovers(tmp_path, monkeypatch):

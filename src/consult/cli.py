@@ -23,8 +23,12 @@ examples:
 
 
 def _add_round_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--raw", default="raw", help="folder that holds one sub-folder per round (default: raw)")
-    p.add_argument("--config", default=None, help="consult.toml (default: ./consult.toml if present)")
+    p.add_argument(
+        "--raw", default="raw", help="folder that holds one sub-folder per round (default: raw)"
+    )
+    p.add_argument(
+        "--config", default=None, help="consult.toml (default: ./consult.toml if present)"
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -38,19 +42,36 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("-v", "--verbose", action="store_true", help="more log output")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    run = sub.add_parser("run", help="run the Prefect flow for raw/ROUND and write the workbook",
-                         epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter)
+    run = sub.add_parser(
+        "run",
+        help="run the Prefect flow for raw/ROUND and write the workbook",
+        epilog=EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     run.add_argument("round", metavar="ROUND", help="round name: the folder under raw/")
     _add_round_args(run)
-    run.add_argument("--outputs", default="outputs", help="where outputs/ROUND is written (default: outputs)")
-    run.add_argument("--task-runner", choices=["default", "dask"], default="default",
-                     help="'dask' runs ingestion and embedding on a Dask cluster (prefect-dask)")
-    run.add_argument("--dask-address", default=None,
-                     help="scheduler address such as tcp://10.0.0.5:8786; default: a local cluster")
+    run.add_argument(
+        "--outputs", default="outputs", help="where outputs/ROUND is written (default: outputs)"
+    )
+    run.add_argument(
+        "--task-runner",
+        choices=["default", "dask"],
+        default="default",
+        help="'dask' runs ingestion and embedding on a Dask cluster (prefect-dask)",
+    )
+    run.add_argument(
+        "--dask-address",
+        default=None,
+        help="scheduler address such as tcp://10.0.0.5:8786; default: a local cluster",
+    )
     run.add_argument("--embedding-model", default=None, help="override embedding.model")
     run.add_argument("--codebook", default=None, help="override tagging.codebook (a YAML file)")
-    run.add_argument("--device", choices=["auto", "cpu", "cuda"], default=None,
-                     help="override embedding.device (auto: the GPU when torch sees one)")
+    run.add_argument(
+        "--device",
+        choices=["auto", "cpu", "cuda"],
+        default=None,
+        help="override embedding.device (auto: the GPU when torch sees one)",
+    )
 
     check = sub.add_parser("check", help="validate the uploads of a round without modelling")
     check.add_argument("round", metavar="ROUND")
@@ -60,10 +81,13 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--outputs", default="outputs")
     demo.add_argument("--config", default=None)
 
-    tag = sub.add_parser("tag", help="tag any table of texts against a codebook",
-                         epilog="example:\n  consult tag codebook.yaml old-consultation.csv "
-                         "--text-column answer --id-column id --output tagged.csv",
-                         formatter_class=argparse.RawDescriptionHelpFormatter)
+    tag = sub.add_parser(
+        "tag",
+        help="tag any table of texts against a codebook",
+        epilog="example:\n  consult tag codebook.yaml old-consultation.csv "
+        "--text-column answer --id-column id --output tagged.csv",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     tag.add_argument("taxonomy", metavar="TAXONOMY.yaml")
     tag.add_argument("input", metavar="INPUT", help="a .csv or .xlsx file")
     tag.add_argument("--text-column", required=True)
@@ -71,7 +95,9 @@ def build_parser() -> argparse.ArgumentParser:
     tag.add_argument("--output", required=True)
     tag.add_argument("--config", default=None)
 
-    watch = sub.add_parser("watch", help="run the round whenever files land in raw/ROUND (debounced)")
+    watch = sub.add_parser(
+        "watch", help="run the round whenever files land in raw/ROUND (debounced)"
+    )
     watch.add_argument("round", metavar="ROUND")
     _add_round_args(watch)
     watch.add_argument("--outputs", default="outputs")
@@ -96,8 +122,11 @@ def main(argv: list[str] | None = None) -> int:
     if not args.command:
         parser.print_help()
         return 0
-    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s", datefmt="%H:%M:%S")
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        datefmt="%H:%M:%S",
+    )
     for noisy in ("httpx", "httpcore", "sentence_transformers", "urllib3"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     from consult import runtime
@@ -107,8 +136,11 @@ def main(argv: list[str] | None = None) -> int:
         return _main(args)
     except KeyboardInterrupt as exc:  # Ctrl+C, SIGTERM, SIGHUP: every `finally` has run
         signum = getattr(exc, "signum", signal.SIGINT)
-        print(f"consult: stopped by {signal.Signals(signum).name}. Every output is whole (the "
-              "new one or the previous one); run again to finish.", file=sys.stderr)
+        print(
+            f"consult: stopped by {signal.Signals(signum).name}. Every output is whole (the "
+            "new one or the previous one); run again to finish.",
+            file=sys.stderr,
+        )
         return 128 + int(signum)
     finally:
         runtime.restore_signal_handlers(handlers)
@@ -129,12 +161,15 @@ def _main(args) -> int:
     from consult.tagging.codebook import CodebookError
     from consult.workspace import RoundError
 
-    explained = (ConfigError, RoundError, CodebookError, ReviewError, FileNotFoundError,
-                 ValueError)
+    explained = (ConfigError, RoundError, CodebookError, ReviewError, FileNotFoundError, ValueError)
     if not args.verbose:  # what the CLI explains in one line, Prefect need not show in forty
-        hide_tracebacks(lambda e: isinstance(e, (*explained, KeyboardInterrupt))
-                        or type(e).__name__ == "TerminationSignal"
-                        or storage_problem(e) is not None)
+        hide_tracebacks(
+            lambda e: (
+                isinstance(e, (*explained, KeyboardInterrupt))
+                or type(e).__name__ == "TerminationSignal"
+                or storage_problem(e) is not None
+            )
+        )
     try:
         return _dispatch(args)
     except explained as exc:
@@ -179,8 +214,14 @@ def _dispatch(args) -> int:
     if args.command == "tag":
         from consult.tagging.table import run_table_tag
 
-        out = run_table_tag(Path(args.taxonomy), Path(args.input), args.text_column, args.id_column,
-                            Path(args.output), _config(args.config))
+        out = run_table_tag(
+            Path(args.taxonomy),
+            Path(args.input),
+            args.text_column,
+            args.id_column,
+            Path(args.output),
+            _config(args.config),
+        )
         print(f"Tagged table written: {Path(out).resolve()}")
         return 0
     if args.command == "watch":

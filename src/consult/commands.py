@@ -27,7 +27,8 @@ def check_round(round_name: str, raw: str, config: ConsultConfig) -> tuple[str, 
     files = collect_round(paths.raw_dir, config)
     result = ingest_round(files, round_name, config)
     result.passages, result.rejected, result.files = prepare_round(
-        result.passages, result.rejected, result.files, config)
+        result.passages, result.rejected, result.files, config
+    )
     ok = bool((result.files[S.FILE_STATUS] == "read").all()) if len(result.files) else False
     return format_check_report(result), ok
 
@@ -39,8 +40,10 @@ def round_flow():
 
     found = entry_points(group="consult.flows", name="consultation-round")
     if not found:
-        raise RuntimeError("The consultation-round flow is not installed; run "
-                           "`.venv/bin/pip install -e .` in the project folder.")
+        raise RuntimeError(
+            "The consultation-round flow is not installed; run "
+            "`.venv/bin/pip install -e .` in the project folder."
+        )
     return next(iter(found)).load()
 
 
@@ -50,13 +53,25 @@ def make_task_runner(kind: str, address: str | None):
 
         if address:
             return DaskTaskRunner(address=address)
-        return DaskTaskRunner(cluster_kwargs={"n_workers": 2, "threads_per_worker": 1,
-                                              "processes": True, "dashboard_address": None})
+        return DaskTaskRunner(
+            cluster_kwargs={
+                "n_workers": 2,
+                "threads_per_worker": 1,
+                "processes": True,
+                "dashboard_address": None,
+            }
+        )
     return None
 
 
-def run_round(round_name: str, raw: str, outputs: str, config: ConsultConfig,
-              task_runner: str = "default", dask_address: str | None = None) -> str:
+def run_round(
+    round_name: str,
+    raw: str,
+    outputs: str,
+    config: ConsultConfig,
+    task_runner: str = "default",
+    dask_address: str | None = None,
+) -> str:
     """Run the Prefect flow for one round and return the workbook path."""
     configure_environment()
     flow = round_flow()
@@ -78,18 +93,32 @@ def _first_run(round_name: str, outputs: str) -> bool:
     return not (paths.out_dir / "run-info.json").is_file()
 
 
-def watch_round(round_name: str, raw: str, outputs: str, config: ConsultConfig,
-                debounce: float = 10.0, max_runs: int | None = None) -> int:
+def watch_round(
+    round_name: str,
+    raw: str,
+    outputs: str,
+    config: ConsultConfig,
+    debounce: float = 10.0,
+    max_runs: int | None = None,
+) -> int:
     """Re-run the round each time uploads settle (no change for `debounce` seconds)."""
     from watchfiles import watch
 
     paths = RoundPaths.for_round(round_name, raw, outputs)
     paths.require_raw()
     runs = 0
-    log.info("Watching %s; a run starts %.0fs after the last change (Ctrl+C to stop)",
-             paths.raw_dir, debounce)
-    for changes in watch(paths.raw_dir, debounce=int(debounce * 1000), step=200,
-                         rust_timeout=0, yield_on_timeout=False):
+    log.info(
+        "Watching %s; a run starts %.0fs after the last change (Ctrl+C to stop)",
+        paths.raw_dir,
+        debounce,
+    )
+    for changes in watch(
+        paths.raw_dir,
+        debounce=int(debounce * 1000),
+        step=200,
+        rust_timeout=0,
+        yield_on_timeout=False,
+    ):
         names = sorted({Path(p).name for _, p in changes})
         log.info("Change in %s: %s; running the round", paths.raw_dir, ", ".join(names[:5]))
         try:
@@ -109,10 +138,18 @@ def serve(name: str = "consultation-round") -> None:
     configure_environment()
     consultation_round = round_flow()
     if not os.environ.get("PREFECT_API_URL"):
-        log.warning("PREFECT_API_URL is not set: serving on a temporary server that has no "
-                    "dashboard. Start `prefect server start` and export "
-                    "PREFECT_API_URL=http://127.0.0.1:4200/api first to trigger runs from the UI.")
-    log.info("Serving deployment '%s/%s'; start a run from the Prefect UI with a round name",
-             "consultation-round", name)
-    consultation_round.serve(name=name, tags=["consult"],
-                             description="Run a consultation round: pick the round folder name.")
+        log.warning(
+            "PREFECT_API_URL is not set: serving on a temporary server that has no "
+            "dashboard. Start `prefect server start` and export "
+            "PREFECT_API_URL=http://127.0.0.1:4200/api first to trigger runs from the UI."
+        )
+    log.info(
+        "Serving deployment '%s/%s'; start a run from the Prefect UI with a round name",
+        "consultation-round",
+        name,
+    )
+    consultation_round.serve(
+        name=name,
+        tags=["consult"],
+        description="Run a consultation round: pick the round folder name.",
+    )

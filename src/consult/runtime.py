@@ -21,6 +21,7 @@ from pathlib import Path
 
 log = logging.getLogger(__name__)
 
+# fmt: off
 OFFLINE_ENV = {
     "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
     "DO_NOT_TRACK": "1",
@@ -32,6 +33,7 @@ OFFLINE_ENV = {
     "HF_HUB_DISABLE_PROGRESS_BARS": "1",
     "TRANSFORMERS_VERBOSITY": "error",
 }
+# fmt: on
 
 
 def configure_environment(project_dir: str | Path | None = None) -> Path:
@@ -91,8 +93,12 @@ def start_temporary_server() -> bool:
     Must run before Prefect is imported: Prefect reads PREFECT_API_URL once, at import.
     """
     global _server
-    if _server is not None or os.environ.get("PREFECT_API_URL") or "prefect" in sys.modules \
-            or _server_configured_elsewhere():
+    if (
+        _server is not None
+        or os.environ.get("PREFECT_API_URL")
+        or "prefect" in sys.modules
+        or _server_configured_elsewhere()
+    ):
         return False
     spec = importlib.util.find_spec("prefect")
     if spec is None or not spec.submodule_search_locations:
@@ -101,13 +107,16 @@ def start_temporary_server() -> bool:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    env = dict(os.environ, PREFECT_UI_ENABLED="0", PREFECT__SERVER_EPHEMERAL="1",
-               PREFECT__SERVER_FINAL="1")
+    env = dict(
+        os.environ, PREFECT_UI_ENABLED="0", PREFECT__SERVER_EPHEMERAL="1", PREFECT__SERVER_FINAL="1"
+    )
+    # fmt: off
     _server = subprocess.Popen(
         [sys.executable, "-c", _SERVER_MAIN, str(os.getpid()), "--app-dir", app_dir, "--factory",
          "prefect.server.api.server:create_app", "--host", "127.0.0.1", "--port", str(port),
          "--log-level", "error", "--lifespan", "on"], env=env, stdin=subprocess.DEVNULL,
         start_new_session=True)
+    # fmt: on
     os.environ["PREFECT_API_URL"] = f"http://127.0.0.1:{port}/api"
     os.environ.setdefault("PREFECT_UI_URL", "")  # it serves no dashboard: no "View at" links
     atexit.register(stop_temporary_server)  # registered before Prefect's: runs after its flushes
@@ -147,7 +156,8 @@ def wait_for_server() -> None:
                 f"Prefect's temporary server exited (code {_server.returncode}) before it was "
                 "ready; its messages are above. Check PREFECT_HOME="
                 f"{os.environ.get('PREFECT_HOME')} or run `prefect server start` and export "
-                "PREFECT_API_URL.")
+                "PREFECT_API_URL."
+            )
         try:
             with opener.open(url, timeout=2) as response:
                 if response.status == 200:
@@ -158,7 +168,8 @@ def wait_for_server() -> None:
             raise RuntimeError(
                 f"Prefect's temporary server did not answer within {limit:.0f} s; raise "
                 "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS or run `prefect server start` "
-                "and export PREFECT_API_URL.")
+                "and export PREFECT_API_URL."
+            )
         time.sleep(0.1)
 
 

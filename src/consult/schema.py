@@ -37,11 +37,13 @@ IS_STAKEHOLDER_INPUT = "is_stakeholder_input"  # False for facilitator turns
 DUPLICATE_OF = "duplicate_of"  # passage_id of the first identical answer (campaigns), else None
 FILE_SHA256 = "file_sha256"
 
+# fmt: off
 PASSAGE_COLUMNS = [
     PASSAGE_ID, ROUND, SOURCE_KIND, SOURCE_FILE, LOCATION, RESPONDENT_ID, SPEAKER, SPEAKER_ROLE,
     QUESTION, SECTION, COUNTRY, STAKEHOLDER_GROUP, EVENT, DATE, ATTRIBUTES, TEXT, LANGUAGE, N_WORDS,
     IS_STAKEHOLDER_INPUT, DUPLICATE_OF, FILE_SHA256,
 ]
+# fmt: on
 
 SOURCE_KINDS = ("survey", "workshop", "transcript")
 
@@ -93,10 +95,12 @@ UNITS = "units"
 N_PASSAGES = "passages"
 N_REJECTED = "rejected"
 SIZE_BYTES = "size_bytes"
+# fmt: off
 FILE_COLUMNS = [
     ROUND, SOURCE_FILE, SOURCE_KIND, FILE_STATUS, UNITS, N_PASSAGES, N_REJECTED, REASON, DETECTED,
     FILE_SHA256, SIZE_BYTES,
 ]
+# fmt: on
 
 
 # ---- column types ------------------------------------------------------------------------------
@@ -123,6 +127,7 @@ _TEXT = ColumnType("object")  # missing means "not given"
 _EMPTY = ColumnType("object", nullable=False, fill="")  # missing reads as "", as stages write it
 _NEEDED = ColumnType("object", nullable=False)  # never missing: a passage cannot do without it
 
+# fmt: off
 PASSAGE_TYPES: dict[str, ColumnType] = {
     PASSAGE_ID: _NEEDED, ROUND: _TEXT, SOURCE_KIND: _TEXT, SOURCE_FILE: _EMPTY, LOCATION: _EMPTY,
     RESPONDENT_ID: _TEXT, SPEAKER: _TEXT, SPEAKER_ROLE: _TEXT, QUESTION: _TEXT, SECTION: _TEXT,
@@ -139,8 +144,13 @@ PASSAGE_TYPES: dict[str, ColumnType] = {
     REVIEWER_PRIORITIES: _EMPTY, REVIEWER_NOTE: _EMPTY, FINAL_PRIORITIES: _EMPTY,
     FINAL_SOURCE: _EMPTY,
 }
+# fmt: on
 REJECTED_TYPES: dict[str, ColumnType] = {
-    ROUND: _TEXT, SOURCE_KIND: _TEXT, SOURCE_FILE: _TEXT, LOCATION: _TEXT, REASON: _NEEDED,
+    ROUND: _TEXT,
+    SOURCE_KIND: _TEXT,
+    SOURCE_FILE: _TEXT,
+    LOCATION: _TEXT,
+    REASON: _NEEDED,
     STAGE: _NEEDED,
 }
 
@@ -161,8 +171,9 @@ STAGE_COLUMNS: dict[str, list[str]] = {
 _FALSE_WORDS = frozenset({"false", "0", "no", "n", ""})  # how the report always read a flag
 
 
-def validate_passages(df: pd.DataFrame, stage: str = "ingest",
-                      required: Sequence[str] | None = None) -> pd.DataFrame:
+def validate_passages(
+    df: pd.DataFrame, stage: str = "ingest", required: Sequence[str] | None = None
+) -> pd.DataFrame:
     """The passage table as the stages after `stage` may trust it.
 
     Checks that the `required` columns are present (default: STAGE_COLUMNS[stage]) and holds
@@ -183,8 +194,13 @@ def validate_rejected(df: pd.DataFrame, stage: str = "ingest") -> pd.DataFrame:
     return _validate(df, stage, REJECTED_COLUMNS, REJECTED_TYPES, "rejected table")
 
 
-def _validate(df: pd.DataFrame, stage: str, required: Sequence[str] | None,
-              types: Mapping[str, ColumnType], what: str) -> pd.DataFrame:
+def _validate(
+    df: pd.DataFrame,
+    stage: str,
+    required: Sequence[str] | None,
+    types: Mapping[str, ColumnType],
+    what: str,
+) -> pd.DataFrame:
     if required is None:
         if stage not in STAGE_COLUMNS:
             raise ValueError(
@@ -194,8 +210,10 @@ def _validate(df: pd.DataFrame, stage: str, required: Sequence[str] | None,
         required = STAGE_COLUMNS[stage]
     dup = sorted({str(c) for c in df.columns[df.columns.duplicated()] if c in types})
     if dup:
-        raise ValueError(f"The {what} after stage `{stage}` has column(s) {', '.join(dup)} "
-                         "twice; a stage added a column the table already had.")
+        raise ValueError(
+            f"The {what} after stage `{stage}` has column(s) {', '.join(dup)} "
+            "twice; a stage added a column the table already had."
+        )
     out = df.copy(deep=False)
     missing = [c for c in required if c not in out.columns]
     if missing and len(out):
@@ -204,12 +222,16 @@ def _validate(df: pd.DataFrame, stage: str, required: Sequence[str] | None,
             "stage that writes them did not run or dropped them."
         )
     for col in missing:  # no rows: an empty column of the declared type is all it can hold
-        out[col] = pd.Series(dtype=_empty_dtype(types[col]) if col in types else "object",
-                             index=out.index)
+        out[col] = pd.Series(
+            dtype=_empty_dtype(types[col]) if col in types else "object", index=out.index
+        )
     for col, ctype in types.items():
         if col in out.columns:
-            fixed = _coerce(out[col], ctype, lambda row, value, kind, c=col: _bad(
-                what, stage, c, row, value, kind))
+            fixed = _coerce(
+                out[col],
+                ctype,
+                lambda row, value, kind, c=col: _bad(what, stage, c, row, value, kind),
+            )
             if fixed is not None:
                 out[col] = fixed
     return out
@@ -276,8 +298,12 @@ def _coerce_number(s: pd.Series, na: np.ndarray, ctype: ColumnType, bad) -> pd.S
             return None
         if not whole and isinstance(s.dtype, np.dtype) and s.dtype.kind == "f":
             return None
-        if whole and s.dtype == object and not na.any() and pd.api.types.infer_dtype(
-                s, skipna=False) == "integer":
+        if (
+            whole
+            and s.dtype == object
+            and not na.any()
+            and pd.api.types.infer_dtype(s, skipna=False) == "integer"
+        ):
             return None
     values = []
     for row, v, missing in zip(s.index, s.tolist(), na, strict=True):
@@ -312,8 +338,10 @@ def _coerce_flag(s: pd.Series, na: np.ndarray, ctype: ColumnType, bad) -> pd.Ser
     kind = "true or false"
     _fill(s, na, ctype, bad, kind)
     fill_na = na.any() and not ctype.nullable
-    if not fill_na and (pd.api.types.is_bool_dtype(s.dtype) or (
-            s.dtype == object and pd.api.types.infer_dtype(s, skipna=True) == "boolean")):
+    if not fill_na and (
+        pd.api.types.is_bool_dtype(s.dtype)
+        or (s.dtype == object and pd.api.types.infer_dtype(s, skipna=True) == "boolean")
+    ):
         return None
     values: list[bool | None] = []
     for row, v, missing in zip(s.index, s.tolist(), na, strict=True):

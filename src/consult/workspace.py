@@ -36,8 +36,12 @@ class StorageError(RoundError):
 _FULL = {errno.ENOSPC, errno.EDQUOT}
 _READ_ONLY = {errno.EROFS}
 _DENIED = {errno.EACCES, errno.EPERM}
-_TEXTS = (("no space left", errno.ENOSPC), ("disk quota", errno.EDQUOT),
-          ("read-only file system", errno.EROFS), ("permission denied", errno.EACCES))
+_TEXTS = (
+    ("no space left", errno.ENOSPC),
+    ("disk quota", errno.EDQUOT),
+    ("read-only file system", errno.EROFS),
+    ("permission denied", errno.EACCES),
+)
 
 
 def storage_problem(exc: BaseException, path: str | Path | None = None) -> str | None:
@@ -53,15 +57,21 @@ def storage_problem(exc: BaseException, path: str | Path | None = None) -> str |
         code = next((c for words, c in _TEXTS if words in text), None)
     where = f"`{path or exc.filename}`" if (path or exc.filename) else "a file"
     if code in _FULL:
-        return (f"Cannot write {where}: the disk is full (or over its quota). Free space on that "
-                "drive, or pass --outputs DIR on another drive, then run again; files already "
-                "there were left as they were.")
+        return (
+            f"Cannot write {where}: the disk is full (or over its quota). Free space on that "
+            "drive, or pass --outputs DIR on another drive, then run again; files already "
+            "there were left as they were."
+        )
     if code in _READ_ONLY:
-        return (f"Cannot write {where}: it is on a read-only drive. consult only reads raw/; "
-                "pass --outputs DIR to a folder you can write, then run again.")
+        return (
+            f"Cannot write {where}: it is on a read-only drive. consult only reads raw/; "
+            "pass --outputs DIR to a folder you can write, then run again."
+        )
     if code in _DENIED:
-        return (f"Cannot write {where}: permission denied. Ask for write access to that folder, "
-                "or pass --outputs DIR to a folder you can write, then run again.")
+        return (
+            f"Cannot write {where}: permission denied. Ask for write access to that folder, "
+            "or pass --outputs DIR to a folder you can write, then run again."
+        )
     return None
 
 
@@ -167,8 +177,9 @@ def sweep_temp(folder: Path, min_age_s: float = 0.0) -> int:
             except OSError as exc:
                 log.debug("Could not remove %s: %s", p, exc)
     if removed:
-        log.info("Removed %d temporary file(s) left by an interrupted run under %s", removed,
-                 folder)
+        log.info(
+            "Removed %d temporary file(s) left by an interrupted run under %s", removed, folder
+        )
     return removed
 
 
@@ -192,8 +203,11 @@ def private_dir(create: bool = True) -> Path:
     if create:
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         st = os.lstat(folder)
-        if not os.path.isdir(folder) or os.path.islink(folder) or \
-                (hasattr(os, "getuid") and st.st_uid != os.getuid()):
+        if (
+            not os.path.isdir(folder)
+            or os.path.islink(folder)
+            or (hasattr(os, "getuid") and st.st_uid != os.getuid())
+        ):
             raise PermissionError(errno.EACCES, "not a folder of this user", str(folder))
         if st.st_mode & 0o077:
             os.chmod(folder, 0o700)
@@ -217,14 +231,21 @@ def user_secret() -> bytes:
             if len(data) == _KEY_BYTES and not st.st_mode & 0o077 and not os.path.islink(path):
                 _SECRETS[path] = data
                 return data
-            log.warning("Replacing the cache key %s: it was readable by others or damaged; "
-                        "cached results are recomputed once", path)
+            log.warning(
+                "Replacing the cache key %s: it was readable by others or damaged; "
+                "cached results are recomputed once",
+                path,
+            )
             path.unlink()
         except FileNotFoundError:
             pass
         try:  # never replaces a key another process just made
-            atomic_write(path, lambda tmp: tmp.write_bytes(secrets.token_bytes(_KEY_BYTES)),
-                         private=True, replace=False)
+            atomic_write(
+                path,
+                lambda tmp: tmp.write_bytes(secrets.token_bytes(_KEY_BYTES)),
+                private=True,
+                replace=False,
+            )
         except FileExistsError:
             continue
         except StorageError as exc:  # callers go on without a cache on an OSError
@@ -288,8 +309,11 @@ class RoundPaths:
                 f"{self.raw_dir}/transcripts/, or pass --raw DIR."
             )
         if self.legacy_cache.is_dir():
-            log.warning("`%s` holds unredacted copies of uploads made by an older consult; it is "
-                        "no longer read. Delete it.", self.legacy_cache)
+            log.warning(
+                "`%s` holds unredacted copies of uploads made by an older consult; it is "
+                "no longer read. Delete it.",
+                self.legacy_cache,
+            )
 
 
 def _pid_alive(pid: int) -> bool:
@@ -323,21 +347,34 @@ class RoundLock:
 
     def _take(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        me = {"pid": os.getpid(), "host": socket.gethostname(),
-              "since": datetime.now(UTC).isoformat(timespec="seconds")}
+        me = {
+            "pid": os.getpid(),
+            "host": socket.gethostname(),
+            "since": datetime.now(UTC).isoformat(timespec="seconds"),
+        }
         for _ in range(2):
             try:
                 fd = os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
             except FileExistsError:
                 holder = self._holder()
-                if holder and holder.get("host") == me["host"] \
-                        and not _pid_alive(int(holder["pid"])):
-                    log.warning("Removing stale lock %s left by process %s", self.path,
-                                holder["pid"])
+                if (
+                    holder
+                    and holder.get("host") == me["host"]
+                    and not _pid_alive(int(holder["pid"]))
+                ):
+                    log.warning(
+                        "Removing stale lock %s left by process %s", self.path, holder["pid"]
+                    )
                     self.path.unlink(missing_ok=True)
                     continue
-                who = (f"process {holder.get('pid')} on {holder.get('host')} since "
-                       f"{holder.get('since')}") if holder else "another run"
+                who = (
+                    (
+                        f"process {holder.get('pid')} on {holder.get('host')} since "
+                        f"{holder.get('since')}"
+                    )
+                    if holder
+                    else "another run"
+                )
                 raise RoundError(
                     f"Round outputs `{self.path.parent}` are locked by {who}. Wait for that run to "
                     f"finish; if it is dead, delete `{self.path}`."

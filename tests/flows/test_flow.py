@@ -15,8 +15,16 @@ from tests.support.paths import SAMPLE_RAW
 
 pytestmark = pytest.mark.slow
 
-SHEETS = ["Overview", "Priorities", "Themes", "Passages", "Country x Priority",
-          "Stakeholder x Priority", "Data quality", "Run info"]
+SHEETS = [
+    "Overview",
+    "Priorities",
+    "Themes",
+    "Passages",
+    "Country x Priority",
+    "Stakeholder x Priority",
+    "Data quality",
+    "Run info",
+]
 
 
 @pytest.fixture(scope="module")
@@ -26,8 +34,9 @@ def sample_run(tmp_path_factory):
     out = tmp_path_factory.mktemp("outputs")
     raw = tmp_path_factory.mktemp("raw")
     shutil.copytree(SAMPLE_RAW / "sample-round", raw / "sample-round")
-    workbook = consultation_round(round_name="sample-round", raw_dir=str(raw),
-                                  outputs_dir=str(out), config=ConsultConfig())
+    workbook = consultation_round(
+        round_name="sample-round", raw_dir=str(raw), outputs_dir=str(out), config=ConsultConfig()
+    )
     return out, workbook, raw
 
 
@@ -59,7 +68,7 @@ def test_every_unit_is_accounted_for(sample_run):
         start = next(k for k, v in enumerate(first) if str(v or "").startswith(f"{title} ("))
         end = next((k for k in range(start + 2, len(rows)) if first[k] is None), len(rows))
         head = [h for h in rows[start + 1] if h is not None]
-        return pd.DataFrame([r[:len(head)] for r in rows[start + 2:end]], columns=head)
+        return pd.DataFrame([r[: len(head)] for r in rows[start + 2 : end]], columns=head)
 
     listed, rejected = listing("Files"), listing("Rejected items")
     assert len(listed) >= 7
@@ -79,8 +88,9 @@ def _rerun(out, raw):
 
     embed._LOADED.clear()  # as in a drafter's next `consult run`: a fresh process, no model loaded
 
-    consultation_round(round_name="sample-round", raw_dir=str(raw), outputs_dir=str(out),
-                       config=ConsultConfig())
+    consultation_round(
+        round_name="sample-round", raw_dir=str(raw), outputs_dir=str(out), config=ConsultConfig()
+    )
     return pd.read_csv(out / "sample-round" / "passages.csv")
 
 

@@ -44,12 +44,14 @@ def mixed_run(tmp_path_factory):
     shutil.copytree(FIX, raw / "mixed", ignore=shutil.ignore_patterns("README.md", "*.json"))
     (tmp / "codebook.yaml").write_text(CODEBOOK, encoding="utf-8")
     cfg = ConsultConfig(tagging=TaggingConfig(codebook=str(tmp / "codebook.yaml")))
-    workbook = consultation_round(round_name="mixed", raw_dir=str(raw), outputs_dir=str(out),
-                                  config=cfg)
+    workbook = consultation_round(
+        round_name="mixed", raw_dir=str(raw), outputs_dir=str(out), config=cfg
+    )
     table = pd.read_parquet(out / "mixed" / "passages.parquet")
     expected = pd.DataFrame(json.loads((FIX / "expected-topics.json").read_text("utf-8")))
-    table = table.merge(expected[["text", "topic"]].rename(columns={"topic": "gold"}), on=S.TEXT,
-                        how="left")
+    table = table.merge(
+        expected[["text", "topic"]].rename(columns={"topic": "gold"}), on=S.TEXT, how="left"
+    )
     return table, workbook, out / "mixed"
 
 

@@ -22,6 +22,7 @@ from tests.support.rounds import copy_round as _round
 
 pytestmark = pytest.mark.slow
 
+
 def _config() -> ConsultConfig:
     return ConsultConfig(embedding=EmbeddingConfig(model="hashing-128"))
 
@@ -108,11 +109,16 @@ def test_dask_address_sends_reads_and_embeddings_to_that_cluster(tmp_path):
     from distributed import Client, LocalCluster, get_task_stream
 
     raw = _round(tmp_path)  # a new round: nothing parsed yet, so every file is read remotely
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                      dashboard_address=None) as cluster, Client(cluster) as client:
+    with (
+        LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+        ) as cluster,
+        Client(cluster) as client,
+    ):
         with get_task_stream(client) as stream:
-            remote = _run(raw, tmp_path / "remote", task_runner="dask",
-                          dask_address=cluster.scheduler_address)
+            remote = _run(
+                raw, tmp_path / "remote", task_runner="dask", dask_address=cluster.scheduler_address
+            )
     ran = " ".join(str(t.get("key")) for t in stream.data)
     assert "read_file" in ran and "embed_chunk" in ran, ran[:500]
     plain = _run(raw, tmp_path / "plain")
@@ -125,8 +131,12 @@ def test_watch_runs_the_round_when_files_land(tmp_path):
 
     raw, out = _round(tmp_path, FILES[:1]), tmp_path / "out"
     runs: list[int] = []
-    t = threading.Thread(target=lambda: runs.append(
-        watch_round("r1", str(raw), str(out), _config(), debounce=0.5, max_runs=1)), daemon=True)
+    t = threading.Thread(
+        target=lambda: runs.append(
+            watch_round("r1", str(raw), str(out), _config(), debounce=0.5, max_runs=1)
+        ),
+        daemon=True,
+    )
     t.start()
     time.sleep(1.5)
     shutil.copy(SAMPLE_RAW / "sample-round" / FILES[1], raw / "r1" / FILES[1].split("/")[-1])
@@ -172,10 +182,12 @@ def test_a_run_killed_halfway_leaves_the_previous_outputs_and_a_recoverable_lock
     shutil.copy(SAMPLE_RAW / "sample-round" / FILES[2], raw / "r1" / FILES[2].split("/")[-1])
     cfg = tmp_path / "consult.toml"
     cfg.write_text('[embedding]\nmodel = "hashing-128"\n')
+    # fmt: off
     proc = subprocess.Popen(
         [sys.executable, "-m", "consult.cli", "run", "r1", "--raw", str(raw), "--outputs",
          str(out), "--config", str(cfg)], start_new_session=True,
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    # fmt: on
     lock = out / "r1" / ".run.lock"
     deadline = time.time() + 120
     while not lock.exists() and time.time() < deadline and proc.poll() is None:

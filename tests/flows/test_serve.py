@@ -43,23 +43,50 @@ def test_a_drafter_triggers_a_round_on_the_served_deployment(tmp_path):
     raw, out = _round(tmp_path), tmp_path / "out"
     port = _free_port()
     api = f"http://127.0.0.1:{port}/api"
-    env = dict(os.environ, PREFECT_HOME=str(tmp_path / "prefect-home"), PREFECT_API_URL=api,
-               PREFECT_RUNNER_POLL_FREQUENCY="1")
+    env = dict(
+        os.environ,
+        PREFECT_HOME=str(tmp_path / "prefect-home"),
+        PREFECT_API_URL=api,
+        PREFECT_RUNNER_POLL_FREQUENCY="1",
+    )
     env.pop("PREFECT_SERVER_ALLOW_EPHEMERAL_MODE", None)
     logs = tmp_path / "logs"
     logs.mkdir()
     procs: list[subprocess.Popen] = []
 
     def start(args, name):
-        procs.append(subprocess.Popen(args, cwd=ROOT, env=env, start_new_session=True,
-                                      stdout=open(logs / f"{name}.log", "w"),
-                                      stderr=subprocess.STDOUT))
+        procs.append(
+            subprocess.Popen(
+                args,
+                cwd=ROOT,
+                env=env,
+                start_new_session=True,
+                stdout=open(logs / f"{name}.log", "w"),
+                stderr=subprocess.STDOUT,
+            )
+        )
 
     try:
-        start([sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1",
-               "--port", str(port)], "server")
-        _wait(lambda: httpx.get(f"{api}/health", timeout=2).status_code == 200, 180,
-              "the Prefect server", procs)
+        start(
+            [
+                sys.executable,
+                "-m",
+                "prefect",
+                "server",
+                "start",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+            ],
+            "server",
+        )
+        _wait(
+            lambda: httpx.get(f"{api}/health", timeout=2).status_code == 200,
+            180,
+            "the Prefect server",
+            procs,
+        )
         start([sys.executable, "-m", "consult.cli", "serve", "--name", "test-serve"], "serve")
 
         def deployment():
@@ -67,13 +94,20 @@ def test_a_drafter_triggers_a_round_on_the_served_deployment(tmp_path):
             return r.json() if r.status_code == 200 else None
 
         _wait(deployment, 120, "the served deployment", procs)
-        params = {"round_name": "r1", "raw_dir": str(raw), "outputs_dir": str(out),
-                  "config": {"embedding": {"model": "hashing-128"}}}
+        params = {
+            "round_name": "r1",
+            "raw_dir": str(raw),
+            "outputs_dir": str(out),
+            "config": {"embedding": {"model": "hashing-128"}},
+        }
         run: dict = {}
         answers: list[str] = []
         for _ in range(30):  # a loaded SQLite-backed server can answer 5xx for a moment
-            r = httpx.post(f"{api}/deployments/{deployment()['id']}/create_flow_run",
-                           json={"parameters": params}, timeout=10)
+            r = httpx.post(
+                f"{api}/deployments/{deployment()['id']}/create_flow_run",
+                json={"parameters": params},
+                timeout=10,
+            )
             answers.append(f"{r.status_code}: {r.text[:300]}")
             if r.status_code == 201:
                 run = r.json()
@@ -90,8 +124,11 @@ def test_a_drafter_triggers_a_round_on_the_served_deployment(tmp_path):
         assert (out / "r1" / "consultation-summary-r1.xlsx").is_file()
 
         bad = dict(params, config={"embedding": {"model": "hashing-128", "devise": "cpu"}})
-        refused = httpx.post(f"{api}/deployments/{deployment()['id']}/create_flow_run",
-                             json={"parameters": bad}, timeout=10)
+        refused = httpx.post(
+            f"{api}/deployments/{deployment()['id']}/create_flow_run",
+            json={"parameters": bad},
+            timeout=10,
+        )
         assert refused.status_code == 409 and "devise" in refused.text  # Prefect validates config
     finally:
         for p in reversed(procs):

@@ -68,8 +68,9 @@ def test_split_text_parts_are_verbatim_and_bounded():
     text = ("First paragraph. " * 50 + "\n\n" + "x" * 3000 + " tail words here.").strip()
     parts = split_text(text, 1000)
     assert all(len(p) <= 1000 and p in text for p in parts)
-    assert "".join(parts).replace(" ", "").replace("\n", "") == \
-        text.replace(" ", "").replace("\n", "")
+    assert "".join(parts).replace(" ", "").replace("\n", "") == text.replace(" ", "").replace(
+        "\n", ""
+    )
     assert parts[0].endswith("First paragraph.")  # cut at a sentence or paragraph end
 
 
@@ -90,12 +91,12 @@ def test_pdf_page_over_the_unpacked_limit_is_skipped_with_reason():
     data = H.pdf_with_heavy_page(n_mb=3)
     assert len(data) < 60_000  # kilobytes on disk
     t0 = time.perf_counter()
-    passages, rejected, files = run_round({"workshops/notes.pdf": data},
-                                          config(max_pdf_page_mb=1))
+    passages, rejected, files = run_round({"workshops/notes.pdf": data}, config(max_pdf_page_mb=1))
     assert time.perf_counter() - t0 < 30  # stops in seconds, not minutes
     assert files.loc["workshops/notes.pdf", S.FILE_STATUS] == "read"
     assert list(passages[S.TEXT]) == [
-        "Participants asked for more frequent ferry links between the islands."]
+        "Participants asked for more frequent ferry links between the islands."
+    ]
     [page] = rejected[S.REASON].tolist()
     assert "ingest.max_pdf_page_mb=1" in page and "3.0 MB" in page
     assert rejected[S.LOCATION].tolist() == ["page 2"]
@@ -106,8 +107,7 @@ def test_slow_pdf_page_is_stopped_by_the_time_limit():
     """A page under the size limit that the PDF parser would chew on for minutes."""
     data = H.pdf_with_heavy_page(n_mb=2)
     t0 = time.perf_counter()
-    _, rejected, files = run_round({"workshops/notes.pdf": data},
-                                   config(max_seconds_per_file=0.5))
+    _, rejected, files = run_round({"workshops/notes.pdf": data}, config(max_seconds_per_file=0.5))
     assert time.perf_counter() - t0 < 30  # stops in seconds, not minutes
     assert files.loc["workshops/notes.pdf", S.FILE_STATUS] == "rejected"
     assert "ingest.max_seconds_per_file=0.5" in rejected[S.REASON].iloc[0]
@@ -117,6 +117,7 @@ def test_slow_pdf_page_is_stopped_by_the_time_limit():
 def test_time_limit_works_in_a_worker_thread():
     """Prefect and Dask read files in worker threads: the watchdog stops those too.
     (How soon it stops is measured in benchmarks/bench_guards.py.)"""
+
     def spin():
         end = time.monotonic() + 60  # never hangs the suite: an unstopped spin returns
         while time.monotonic() < end:
@@ -166,8 +167,11 @@ def test_time_limit_survives_garbage_collector_callbacks(monkeypatch):
                 gc.callbacks.remove(callback)
 
     pytest_hook = sys.unraisablehook
-    monkeypatch.setattr(sys, "unraisablehook", lambda u: swallowed.append(u.exc_type)
-                        if u.exc_type is ReadTimeout else pytest_hook(u))
+    monkeypatch.setattr(
+        sys,
+        "unraisablehook",
+        lambda u: swallowed.append(u.exc_type) if u.exc_type is ReadTimeout else pytest_hook(u),
+    )
     others = gc.callbacks[:]  # only this callback runs Python code during a collection
     gc.callbacks[:] = [callback]
     try:
@@ -178,6 +182,41 @@ def test_time_limit_survives_garbage_collector_callbacks(monkeypatch):
         gc.callbacks[:] = others
     assert waits_finished == [0]  # each wait in a callback was ended by the watchdog
     assert waits[0] >= 1 and swallowed == [ReadTimeout] * waits[0]  # swallowed by gc each time
+
+
+_TRACE_AFTER_A_STOPPED_READ = """
+import sys
+from consult.config import IngestConfig
+from consult.ingest.limits import LimitExceeded, run_limited
+
+def spin():
+    while True:
+        sum(range(100))
+
+try:
+    run_limited(spin, config=IngestConfig(max_seconds_per_file=0.1))
+except LimitExceeded:
+    pass
+sys.settrace(lambda *args: None)  # as coverage, pdb and profilers do
+print(sum([i for i in range(100)]))
+"""
+
+
+@pytest.mark.slow  # a fresh interpreter; while the bug is there, a 5 s wait
+@pytest.mark.xfail(strict=True, reason=(
+    "limits._Watchdog.__exit__ clears with PyThreadState_SetAsyncExc(id, NULL), which on CPython "
+    "3.11 leaves the interpreter's async-exception flag set for good: from then on any tracer or "
+    "profiler (coverage, pdb, cProfile) spins forever in the eval loop. Fix in src, then drop "
+    "this mark."))
+def test_a_stopped_read_leaves_tracers_and_profilers_working():
+    import subprocess
+
+    try:
+        proc = subprocess.run([sys.executable, "-c", _TRACE_AFTER_A_STOPPED_READ],
+                              capture_output=True, text=True, timeout=5)
+    except subprocess.TimeoutExpired:
+        pytest.fail("a traced function never returned after a read was stopped by the clock")
+    assert proc.returncode == 0 and proc.stdout.strip() == "4950", proc.stderr
 
 
 # ---- tables: empty columns, cells, one shared string ---------------------------------------------
@@ -202,8 +241,9 @@ def test_csv_with_many_columns_is_rejected_by_max_columns():
 
 
 def test_csv_over_max_cells_is_rejected():
-    _, rejected, files = run_round({"surveys/wide.csv": H.csv_with_empty_columns(200_000)},
-                                   config(max_cells=100_000))
+    _, rejected, files = run_round(
+        {"surveys/wide.csv": H.csv_with_empty_columns(200_000)}, config(max_cells=100_000)
+    )
     assert files.loc["surveys/wide.csv", S.FILE_STATUS] == "rejected"
     assert "ingest.max_cells=100,000" in rejected[S.REASON].iloc[0]
 
@@ -244,8 +284,9 @@ def test_docx_table_cells_are_all_accounted():
 
 
 def test_docx_over_max_cells_is_rejected():
-    _, rejected, files = run_round({"workshops/t.docx": H.docx_big_table(500, 10)},
-                                   config(max_cells=1_000))
+    _, rejected, files = run_round(
+        {"workshops/t.docx": H.docx_big_table(500, 10)}, config(max_cells=1_000)
+    )
     assert files.loc["workshops/t.docx", S.FILE_STATUS] == "rejected"
     assert "ingest.max_cells=1,000" in rejected[S.REASON].iloc[0]
 
@@ -253,11 +294,22 @@ def test_docx_over_max_cells_is_rejected():
 # ---- settings ---------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("key,value", [
-    ("max_file_mb", -1), ("max_unpacked_mb", 0), ("max_seconds_per_file", 0), ("max_cells", 0),
-    ("max_columns", -5), ("max_file_chars", 0), ("max_pdf_page_mb", 0), ("max_pdf_pages", 0),
-    ("max_passage_chars", 0), ("max_passage_chars", 40_000), ("max_zip_ratio", 0.5),
-])
+@pytest.mark.parametrize(
+    "key,value",
+    [
+        ("max_file_mb", -1),
+        ("max_unpacked_mb", 0),
+        ("max_seconds_per_file", 0),
+        ("max_cells", 0),
+        ("max_columns", -5),
+        ("max_file_chars", 0),
+        ("max_pdf_page_mb", 0),
+        ("max_pdf_pages", 0),
+        ("max_passage_chars", 0),
+        ("max_passage_chars", 40_000),
+        ("max_zip_ratio", 0.5),
+    ],
+)
 def test_limits_that_make_no_sense_are_refused(tmp_path, key, value):
     toml = tmp_path / "consult.toml"
     toml.write_text(f"[ingest]\n{key} = {value}\n", encoding="utf-8")

@@ -34,8 +34,11 @@ from consult.workspace import (
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "raw" / "sample-round"
-FILES = ["surveys/google-forms-online-survey.csv", "workshops/kuala-lumpur-focus-group-notes.md",
-         "transcripts/viet-nam-national-consultation.vtt"]
+FILES = [
+    "surveys/google-forms-online-survey.csv",
+    "workshops/kuala-lumpur-focus-group-notes.md",
+    "transcripts/viet-nam-national-consultation.vtt",
+]
 
 
 @pytest.fixture
@@ -107,13 +110,19 @@ def test_the_parse_cache_is_private_and_refuses_planted_parses(tmp_path, home):
 
 # ---- read-only raw/, output modes ----------------------------------------------------------
 def _tree(folder: Path) -> dict[str, tuple]:
-    return {str(p.relative_to(folder)): (p.is_dir(), p.stat().st_size, p.stat().st_mtime_ns,
-                                         p.stat().st_mode) for p in sorted(folder.rglob("*"))}
+    return {
+        str(p.relative_to(folder)): (
+            p.is_dir(),
+            p.stat().st_size,
+            p.stat().st_mtime_ns,
+            p.stat().st_mode,
+        )
+        for p in sorted(folder.rglob("*"))
+    }
 
 
 @pytest.mark.slow
-def test_a_read_only_raw_is_never_written_and_outputs_follow_the_umask(tmp_path, home,
-                                                                       monkeypatch):
+def test_a_read_only_raw_is_never_written_and_outputs_follow_the_umask(tmp_path, home, monkeypatch):
     import consult.pipeline.ingest as round_mod
     from consult.commands import run_round
 
@@ -124,19 +133,31 @@ def test_a_read_only_raw_is_never_written_and_outputs_follow_the_umask(tmp_path,
 
     def refuse_under_raw(real, writes=lambda *a, **k: True):  # as a read-only share, even for root
         def guarded(path, *a, **k):
-            if isinstance(path, (str, os.PathLike)) and writes(*a, **k) and \
-                    Path(os.path.realpath(path)).is_relative_to(raw.resolve()):
+            if (
+                isinstance(path, (str, os.PathLike))
+                and writes(*a, **k)
+                and Path(os.path.realpath(path)).is_relative_to(raw.resolve())
+            ):
                 raise OSError(errno.EROFS, "Read-only file system", str(path))
             return real(path, *a, **k)
+
         return guarded
 
     monkeypatch.setattr(os, "mkdir", refuse_under_raw(os.mkdir))
-    monkeypatch.setattr(os, "open", refuse_under_raw(
-        os.open, lambda flags, *a, **k: flags & (os.O_WRONLY | os.O_RDWR | os.O_CREAT)))
+    monkeypatch.setattr(
+        os,
+        "open",
+        refuse_under_raw(
+            os.open, lambda flags, *a, **k: flags & (os.O_WRONLY | os.O_RDWR | os.O_CREAT)
+        ),
+    )
     seen: list[str] = []
     real_read = round_mod.read_planned
-    monkeypatch.setattr(round_mod, "read_planned",
-                        lambda item, *a, **k: seen.append(item.rel) or real_read(item, *a, **k))
+    monkeypatch.setattr(
+        round_mod,
+        "read_planned",
+        lambda item, *a, **k: seen.append(item.rel) or real_read(item, *a, **k),
+    )
     old_umask = os.umask(0o022)
     try:
         config = ConsultConfig(embedding=EmbeddingConfig(model="hashing-128"))
@@ -152,8 +173,12 @@ def test_a_read_only_raw_is_never_written_and_outputs_follow_the_umask(tmp_path,
     assert {k: v[:3] for k, v in _tree(raw).items()} == {k: v[:3] for k, v in before.items()}
     assert not (raw.parent / ".consult-cache").exists()
     written = [p for p in (out / "r1").rglob("*") if p.is_file() and ".cache" not in p.parts]
-    assert {p.name for p in written} >= {"consultation-summary-r1.xlsx", "passages.csv",
-                                         "passages.parquet", "run-info.json"}
+    assert {p.name for p in written} >= {
+        "consultation-summary-r1.xlsx",
+        "passages.csv",
+        "passages.parquet",
+        "run-info.json",
+    }
     for p in written:
         assert stat.S_IMODE(p.stat().st_mode) == 0o644, p
     for p in (out / "r1" / ".cache").rglob("*.pkl"):
@@ -208,14 +233,20 @@ def test_a_full_disk_leaves_no_truncated_copy_in_previous(tmp_path, monkeypatch)
     assert dest.read_bytes() == workbook.read_bytes()
 
 
-@pytest.mark.parametrize("exc, words", [
-    (OSError(errno.ENOSPC, "No space left on device", "/data/outputs/r1/passages.csv"),
-     "disk is full"),
-    (OSError(errno.EROFS, "Read-only file system", "/data/outputs/r1/.run.lock"), "read-only"),
-    (PermissionError(errno.EACCES, "Permission denied", "/data/outputs/r1"), "permission"),
-])
-def test_the_cli_explains_a_full_or_read_only_drive_without_a_traceback(monkeypatch, capsys, exc,
-                                                                        words):
+@pytest.mark.parametrize(
+    "exc, words",
+    [
+        (
+            OSError(errno.ENOSPC, "No space left on device", "/data/outputs/r1/passages.csv"),
+            "disk is full",
+        ),
+        (OSError(errno.EROFS, "Read-only file system", "/data/outputs/r1/.run.lock"), "read-only"),
+        (PermissionError(errno.EACCES, "Permission denied", "/data/outputs/r1"), "permission"),
+    ],
+)
+def test_the_cli_explains_a_full_or_read_only_drive_without_a_traceback(
+    monkeypatch, capsys, exc, words
+):
     import consult.commands
     from consult.cli import main
 
@@ -230,14 +261,19 @@ def test_the_cli_explains_a_full_or_read_only_drive_without_a_traceback(monkeypa
 
 def test_temporary_files_of_a_killed_run_are_swept_but_nothing_else(tmp_path):
     keep = ["passages.csv", "~$consultation-summary-r1.xlsx", "notes.tmp.txt", "~WRL0001.tmp"]
-    stale = [".passages.csv.1a2b3c4d.tmp", ".cache/tags/.abc.pkl.00ff00ff.tmp",
-             "previous/.x.xlsx.deadbeef.tmp", "embeddings-m.tmp.npz"]
+    stale = [
+        ".passages.csv.1a2b3c4d.tmp",
+        ".cache/tags/.abc.pkl.00ff00ff.tmp",
+        "previous/.x.xlsx.deadbeef.tmp",
+        "embeddings-m.tmp.npz",
+    ]
     for rel in keep + stale:
         (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / rel).write_text("x")
     assert sweep_temp(tmp_path) == len(stale)
-    assert sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*") if p.is_file()) == \
-        sorted(keep)
+    assert sorted(
+        str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*") if p.is_file()
+    ) == sorted(keep)
 
 
 # ---- a kill --------------------------------------------------------------------------------
@@ -265,10 +301,12 @@ def test_a_sigterm_mid_run_leaves_no_server_no_lock_and_no_temporary_files(tmp_p
     env["CONSULT_CACHE_DIR"] = str(tmp_path / "home-cache")
     log = tmp_path / "stderr.txt"
     with log.open("w") as err:
+        # fmt: off
         proc = subprocess.Popen(
             [sys.executable, "-m", "consult.cli", "run", "r1", "--raw", str(raw), "--outputs",
              str(out), "--config", str(cfg)], env=env, cwd=ROOT, stdout=subprocess.DEVNULL,
             stderr=err)
+        # fmt: on
         try:
             deadline = time.time() + 180
             while stale.exists() and time.time() < deadline and proc.poll() is None:
@@ -294,13 +332,21 @@ def test_a_sigterm_mid_run_leaves_no_server_no_lock_and_no_temporary_files(tmp_p
 
 
 # ---- nonsense settings, a codebook with Python tags -----------------------------------------
-@pytest.mark.parametrize("section, key, value", [
-    ("ingest", "max_file_mb", -1), ("ingest", "max_unpacked_mb", 0),
-    ("embedding", "batch_size", 0), ("topics", "seed", -1), ("topics", "min_topic_size", 0),
-    ("topics", "link_share", 1.5), ("report", "quote_max_chars", 0),
-    ("report", "quotes_per_priority", -2), ("tagging", "temperature", 0),
-    ("surveys", "min_text_words", 0),
-])
+@pytest.mark.parametrize(
+    "section, key, value",
+    [
+        ("ingest", "max_file_mb", -1),
+        ("ingest", "max_unpacked_mb", 0),
+        ("embedding", "batch_size", 0),
+        ("topics", "seed", -1),
+        ("topics", "min_topic_size", 0),
+        ("topics", "link_share", 1.5),
+        ("report", "quote_max_chars", 0),
+        ("report", "quotes_per_priority", -2),
+        ("tagging", "temperature", 0),
+        ("surveys", "min_text_words", 0),
+    ],
+)
 def test_nonsense_settings_are_refused_with_the_key_named(tmp_path, section, key, value):
     cfg = tmp_path / "consult.toml"
     cfg.write_text(f"[{section}]\n{key} = {value}\n")
@@ -321,7 +367,8 @@ def test_a_codebook_with_a_python_tag_is_refused_naming_file_and_line(tmp_path):
     book = tmp_path / "codebook.yaml"
     book.write_text(
         "name: test\npriorities:\n  - id: SA1\n    label: Transport\n"
-        f"    description: !!python/object/apply:os.system [\"touch {marker}\"]\n")
+        f'    description: !!python/object/apply:os.system ["touch {marker}"]\n'
+    )
     with pytest.raises(CodebookError, match="line 5") as err:
         load_codebook(book)
     assert str(book) in str(err.value) and "tag" in str(err.value)

@@ -27,8 +27,9 @@ def planted(tmp_path_factory):
 def _sheet_text(res) -> str:
     wb = openpyxl.Workbook()
     write_data_quality(wb.active, res.passages, res.files, res.rejected, None, None)
-    return "\n".join(str(c) for row in wb.active.iter_rows(values_only=True) for c in row
-                     if c is not None)
+    return "\n".join(
+        str(c) for row in wb.active.iter_rows(values_only=True) for c in row if c is not None
+    )
 
 
 def test_no_planted_string_reaches_any_output(planted):
@@ -70,8 +71,12 @@ def test_speakers_in_thai_and_roles_in_the_regions_languages(planted):
     _, res = planted
     p = res.passages
     thai = p[p[S.SOURCE_FILE] == "transcripts/th-hearing.txt"]
-    assert list(thai[S.SPEAKER_ROLE]) == ["facilitator", "participant", "participant",
-                                          "facilitator"]
+    assert list(thai[S.SPEAKER_ROLE]) == [
+        "facilitator",
+        "participant",
+        "participant",
+        "facilitator",
+    ]
     assert thai[S.SPEAKER].str.fullmatch(r"(Participant|Facilitator) \d+").all()
     assert "เห็นด้วยกับคุณParticipant" in " ".join(thai[S.TEXT])  # "คุณสมชาย" -> pseudonym
     hearing = p[p[S.SOURCE_FILE] == "transcripts/hearing-bkk.txt"]
@@ -88,8 +93,15 @@ def test_redaction_report_counts_kinds_with_masked_examples(planted):
     from consult.report.privacy import column_rows, redaction_rows
 
     rows = {r[0]: r for r in redaction_rows(res.files)}
-    assert {"e-mail", "phone", "national ID", "name column", "learned name", "file name",
-            "name after a title"} <= set(rows)
+    assert {
+        "e-mail",
+        "phone",
+        "national ID",
+        "name column",
+        "learned name",
+        "file name",
+        "name after a title",
+    } <= set(rows)
     assert rows["e-mail"][1] >= 7 and rows["national ID"][1] >= 8 and rows["phone"][1] >= 6
     assert all("***@***." in e for e in rows["e-mail"][3].split("; "))
     assert leaks(json.dumps(list(rows.values()), ensure_ascii=False)) == []
@@ -99,8 +111,9 @@ def test_redaction_report_counts_kinds_with_masked_examples(planted):
     assert decisions[(survey, "Email address")] == "contact column -> redacted"
     assert decisions[(survey, "Sector")] == "attribute (stakeholder_group)"
     assert decisions[("surveys/field.csv", "Q1")] == "name column -> redacted"
-    assert decisions[("surveys/field.csv", "Q2")] == "attribute (country)" or \
-        decisions[("surveys/field.csv", "Q2")].startswith("attribute")
+    assert decisions[("surveys/field.csv", "Q2")] == "attribute (country)" or decisions[
+        ("surveys/field.csv", "Q2")
+    ].startswith("attribute")
     assert decisions[("surveys/field.csv", "Q3")] == "free text"
 
 
@@ -144,9 +157,13 @@ def test_whole_flow_outputs_and_prefect_hold_no_planted_string(tmp_path):
     # a round name of its own: no parse cached by an earlier run, every file read by a task
     rd = make_round(tmp_path / "raw", f"planted-privacy-{uuid.uuid4().hex[:8]}")
     out = tmp_path / "outputs"
-    state = consultation_round(round_name=rd.name, raw_dir=str(rd.parent), outputs_dir=str(out),
-                               config=ConsultConfig(embedding=EmbeddingConfig(model="hashing-128")),
-                               return_state=True)
+    state = consultation_round(
+        round_name=rd.name,
+        raw_dir=str(rd.parent),
+        outputs_dir=str(out),
+        config=ConsultConfig(embedding=EmbeddingConfig(model="hashing-128")),
+        return_state=True,
+    )
     workbook = state.result()
     texts = []
     wb = openpyxl.load_workbook(workbook, read_only=True)
@@ -161,9 +178,9 @@ def test_whole_flow_outputs_and_prefect_hold_no_planted_string(tmp_path):
     run_id = state.state_details.flow_run_id
     with get_client(sync_client=True) as client:
         runs = client.read_task_runs(
-            flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[run_id])))
-        logs = client.read_logs(
-            log_filter=LogFilter(flow_run_id=LogFilterFlowRunId(any_=[run_id])))
+            flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[run_id]))
+        )
+        logs = client.read_logs(log_filter=LogFilter(flow_run_id=LogFilterFlowRunId(any_=[run_id])))
     names = [r.name for r in runs]
     reads = [n for n in names if n.startswith("read ")]
     assert len(reads) == 7 and all(" file " in n and "/" not in n for n in reads), names

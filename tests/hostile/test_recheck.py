@@ -32,32 +32,62 @@ from tests.support import hostile_files as H  # noqa: E402
 
 
 # ==== personal data: units ========================================================================
-@pytest.mark.parametrize("header", [
-    "Respondent's full name", "NAMA LENGKAP", "Tên người trả lời", "ชื่อผู้ตอบ",
-    "Full Name (optional)", "Nama Penuh", "Pangalan ng kalahok", "ឈ្មោះអ្នកឆ្លើយ", "နာမည်",
-    "ຊື່ຜູ້ຕອບ", "HỌ VÀ TÊN", "Name/Surname", "NAME_SURNAME", "Your name (optional):",
-    "Nama responden (opsional)", "Enumerator", "Interviewer", "Pewawancara", "Collected by",
-    "受访者姓名", "பெயர்",
-])
+@pytest.mark.parametrize(
+    "header",
+    [
+        "Respondent's full name",
+        "NAMA LENGKAP",
+        "Tên người trả lời",
+        "ชื่อผู้ตอบ",
+        "Full Name (optional)",
+        "Nama Penuh",
+        "Pangalan ng kalahok",
+        "ឈ្មោះអ្នកឆ្លើយ",
+        "နာမည်",
+        "ຊື່ຜູ້ຕອບ",
+        "HỌ VÀ TÊN",
+        "Name/Surname",
+        "NAME_SURNAME",
+        "Your name (optional):",
+        "Nama responden (opsional)",
+        "Enumerator",
+        "Interviewer",
+        "Pewawancara",
+        "Collected by",
+        "受访者姓名",
+        "பெயர்",
+    ],
+)
 def test_name_headers_in_other_spellings_are_name_columns(header):
     meaning = header_meaning(header)
     assert meaning and meaning[0] == NAME, (header, meaning)
 
 
-@pytest.mark.parametrize("header", [
-    "Organisation name", "Name of your organisation", "Tên cơ quan", "ชื่อหน่วยงาน",
-    "Nama instansi", "Project name", "Name three priorities for ASEAN", "Respondent ID",
-])
+@pytest.mark.parametrize(
+    "header",
+    [
+        "Organisation name",
+        "Name of your organisation",
+        "Tên cơ quan",
+        "ชื่อหน่วยงาน",
+        "Nama instansi",
+        "Project name",
+        "Name three priorities for ASEAN",
+        "Respondent ID",
+    ],
+)
 def test_headers_that_name_no_person_stay_columns(header):
     meaning = header_meaning(header)
     assert not meaning or meaning[0] != NAME, (header, meaning)
 
 
+# fmt: off
 EMAILS = [
     "siti.rahma [at] gmail [dot] com", "budi(@)kemenhub.go.id", "agus @ pu . go . id",
     "mailto:dewi.lestari@bappenas.go.id", "dewi%40bappenas.go.id", "joko&#64;setneg.go.id",
     "lan [at] mof [.] gov [.] vn", "minh AT mpi DOT gov DOT vn", "somchai＠mof．go．th",
 ]
+# fmt: on
 
 
 @pytest.mark.parametrize("email", EMAILS)
@@ -69,12 +99,14 @@ def test_obfuscated_emails_are_replaced(email):
     assert local not in out and "gov" not in out.replace("government", ""), out
 
 
+# fmt: off
 PHONES = [
     "+62 812-3456-7890", "(02) 123 4567", "0917 123 4567", "+84 91 234 56 78",
     "+84 (0) 912 345 678", "0812\u20133456\u20137890", "+65 6123 4567", "+855 (0)12 345 678",
     "+95 9 4500 12345", "+673 223 4567", "+66-2-123-4567", "+60 12-345 6789",
     "+63 917 123 4567", "0912.345.678", "(+63) 2 8123 4567", "+62 (21) 345-6789",
 ]
+# fmt: on
 
 
 @pytest.mark.parametrize("phone", PHONES)
@@ -85,12 +117,14 @@ def test_regional_phone_formats_are_replaced(phone):
     assert not any(g in out for g in digits), out
 
 
+# fmt: off
 IDS = [
     "NIK 3201.2345.6789.0001", "3201 - 2345 - 6789 - 0001", "KTP: 3201/2345/6789/0001",
     "MyKad 850101 14 5678", "Thai ID 1\u20132345\u201367890\u201312\u20133",
     "NRIC s 1234567 d", "NRC 12/oukama(n)123456", "PhilSys 1234 5678 9012 3456",
     "CCCD số 001089 012345",
 ]
+# fmt: on
 
 
 @pytest.mark.parametrize("idn", IDS)
@@ -100,6 +134,7 @@ def test_identity_numbers_with_odd_separators_are_replaced(idn):
     assert not any(t in out for t in tail), out
 
 
+# fmt: off
 KEEP = [
     "Regulation (EU) 2019/1020 applies from 2021.", "Decree 15/2020/ND-CP and Law No. 11/2020.",
     "Population 275 773 800 in 2023, up 1.1%.", "HS code 8703.23.90 covers cars.",
@@ -107,6 +142,7 @@ KEEP = [
     "The 2024-2025 work plan, phase 2 of 3.", "Rp 1.500.000 per month for 12 months.",
     "ASEAN 2045 vision; SDG 11 and 13.", "We hope for joy and grace in May.",
 ]
+# fmt: on
 
 
 @pytest.mark.parametrize("text", KEEP)
@@ -128,14 +164,22 @@ def test_a_learned_part_is_not_replaced_inside_another_vietnamese_name():
     assert "Tran Thi Maiphuong" in out and "Nguyen Minh Chau" in out, out
 
 
-@pytest.mark.parametrize("text, gone", [
-    ("โทร ๐๘๑-๒๓๔-๕๖๗๘ ครับ", "๕๖๗๘"), ("លេខ ០១២ ៣៤៥ ៦៧៨", "៦៧៨"),
-    ("ဖုန်း ၀၉-၄၅၀၁၂၃၄၅၆", "၄၅၀"), ("call 012 345 678 now", "678"),
-    ("Email: siti(dot)rahma(at)gmail(dot)com", "siti"), ("siti dot rahma at gmail dot com", "siti"),
-    ("@sitirahma on Twitter", "sitirahma"), ("wa.me/6281234567890", "6281234567890"),
-    ("https://facebook.com/siti.rahmawati.99", "rahmawati"),
-    ("www.linkedin.com/in/budi-santoso-123/", "santoso"), ("Line ID: @budi99", "budi99"),
-])
+@pytest.mark.parametrize(
+    "text, gone",
+    [
+        ("โทร ๐๘๑-๒๓๔-๕๖๗๘ ครับ", "๕๖๗๘"),
+        ("លេខ ០១២ ៣៤៥ ៦៧៨", "៦៧៨"),
+        ("ဖုန်း ၀၉-၄၅၀၁၂၃၄၅၆", "၄၅၀"),
+        ("call 012 345 678 now", "678"),
+        ("Email: siti(dot)rahma(at)gmail(dot)com", "siti"),
+        ("siti dot rahma at gmail dot com", "siti"),
+        ("@sitirahma on Twitter", "sitirahma"),
+        ("wa.me/6281234567890", "6281234567890"),
+        ("https://facebook.com/siti.rahmawati.99", "rahmawati"),
+        ("www.linkedin.com/in/budi-santoso-123/", "santoso"),
+        ("Line ID: @budi99", "budi99"),
+    ],
+)
 def test_numbers_in_the_regions_digits_obfuscated_local_parts_and_handles(text, gone):
     out = Redactor().redact(text)
     assert gone not in out, out
@@ -153,47 +197,66 @@ def test_a_name_learned_with_accents_is_found_without_them():
 
 
 def test_the_name_an_email_address_is_given_with():
-    out = Redactor().redact("Write to Siti Rahma <siti@kemenhub.go.id> or Budi Santoso "
-                            "(budi.s@x.org); Help Desk <help@x.org>; ASEAN Secretariat "
-                            "(info@asean.org).")
+    out = Redactor().redact(
+        "Write to Siti Rahma <siti@kemenhub.go.id> or Budi Santoso "
+        "(budi.s@x.org); Help Desk <help@x.org>; ASEAN Secretariat "
+        "(info@asean.org)."
+    )
     assert "Siti" not in out and "Rahma" not in out and "Santoso" not in out, out
     assert "Help Desk <[email]>" in out and "ASEAN Secretariat ([email])" in out, out
 
 
 def test_speaker_labels_in_bold_or_brackets_are_speakers():
-    txt = ("**Siti Rahmawati:** Ports matter. Rahmawati again.\n\n**Moderator:** Thanks.\n\n"
-           "**Budi Santosa**: I agree with Siti.\n\n[Hendra Kurniawan]: Roads please.\n\n"
-           "__Dewi Sartika:__ Customs.\n")
+    txt = (
+        "**Siti Rahmawati:** Ports matter. Rahmawati again.\n\n**Moderator:** Thanks.\n\n"
+        "**Budi Santosa**: I agree with Siti.\n\n[Hendra Kurniawan]: Roads please.\n\n"
+        "__Dewi Sartika:__ Customs.\n"
+    )
     res = ingest_round([RawFile("transcripts/t.txt", txt.encode(), "")], "r", ConsultConfig())
     text = res.passages.to_csv(index=False)
-    assert [n for n in ("Siti", "Rahmawati", "Santosa", "Hendra", "Kurniawan", "Sartika")
-            if n in text] == []
-    assert list(res.passages[S.SPEAKER_ROLE]) == ["participant", "facilitator", "participant",
-                                                  "participant", "participant"]
+    assert [
+        n for n in ("Siti", "Rahmawati", "Santosa", "Hendra", "Kurniawan", "Sartika") if n in text
+    ] == []
+    assert list(res.passages[S.SPEAKER_ROLE]) == [
+        "participant",
+        "facilitator",
+        "participant",
+        "participant",
+        "participant",
+    ]
 
 
 # ==== personal data: file names ===================================================================
-@pytest.mark.parametrize("rel, name", [
-    ("workshops/notes_from_Siti_Rahma.docx", "Rahma"),
-    ("workshops/notes_from_siti_rahma.md", "rahma"),
-    ("transcripts/KII_SITI_RAHMA.txt", "RAHMA"),
-    ("transcripts/FGD-SitiRahma.vtt", "Rahma"),
-    ("transcripts/kii pak budi.txt", "budi"),
-    ("transcripts/2024-03-01 Pak Joko.md", "Joko"),
-    ("workshops/Phỏng vấn chị Lan.docx", "Lan"),
-    ("workshops/wawancara dengan ibu sri mulyani.md", "mulyani"),
-    ("workshops/Siti Rahma - notes.md", "Rahma"),
-])
+@pytest.mark.parametrize(
+    "rel, name",
+    [
+        ("workshops/notes_from_Siti_Rahma.docx", "Rahma"),
+        ("workshops/notes_from_siti_rahma.md", "rahma"),
+        ("transcripts/KII_SITI_RAHMA.txt", "RAHMA"),
+        ("transcripts/FGD-SitiRahma.vtt", "Rahma"),
+        ("transcripts/kii pak budi.txt", "budi"),
+        ("transcripts/2024-03-01 Pak Joko.md", "Joko"),
+        ("workshops/Phỏng vấn chị Lan.docx", "Lan"),
+        ("workshops/wawancara dengan ibu sri mulyani.md", "mulyani"),
+        ("workshops/Siti Rahma - notes.md", "Rahma"),
+    ],
+)
 def test_names_in_file_names_in_other_patterns_are_hidden(rel, name):
     shown = file_display_names([rel]).display[rel]
     assert name not in shown and "[name 1]" in shown, shown
 
 
-@pytest.mark.parametrize("rel", [
-    "workshops/notes-from-jakarta.md", "workshops/feedback-from-youth-council.md",
-    "surveys/National Survey 2024.csv", "workshops/Breakout Group B.docx",
-    "workshops/notes_from_day_2.md", "transcripts/Khon Kaen hearing.txt",
-])
+@pytest.mark.parametrize(
+    "rel",
+    [
+        "workshops/notes-from-jakarta.md",
+        "workshops/feedback-from-youth-council.md",
+        "surveys/National Survey 2024.csv",
+        "workshops/Breakout Group B.docx",
+        "workshops/notes_from_day_2.md",
+        "transcripts/Khon Kaen hearing.txt",
+    ],
+)
 def test_file_names_without_a_person_are_kept(rel):
     assert file_display_names([rel]).display[rel] == rel
 
@@ -202,15 +265,15 @@ def test_file_names_without_a_person_are_kept(rel):
 SURVEY2 = (
     "Timestamp,Respondent's full name,Contact No.,Enumerator,Sector,"
     "What should ASEAN do next?\n"
-    '2025-04-01,Siti Rahmawati,+62 812-3456-7890,Yusuf Hakimi,Government,'
+    "2025-04-01,Siti Rahmawati,+62 812-3456-7890,Yusuf Hakimi,Government,"
     '"Ports first. Rahmawati suggests writing to siti.r [at] gmail [dot] com."\n'
-    '2025-04-01,Joko Prasetyo,(02) 123 4567,Yusuf Hakimi,Youth,'
+    "2025-04-01,Joko Prasetyo,(02) 123 4567,Yusuf Hakimi,Youth,"
     '"Digital IDs. Joko Prasetyo can be reached at joko(@)setneg.go.id or 0812\u20133456\u20137891."\n'
-    '2025-04-02,Maria Teresa Bautista,0917 123 4567,Liza Manalo,Academia,'
+    "2025-04-02,Maria Teresa Bautista,0917 123 4567,Liza Manalo,Academia,"
     '"Research funding. My NIK is 3201 - 2345 - 6789 - 0001, not needed here."\n'
-    '2025-04-02,Nguyen Van Hoang,+84 91 234 56 78,Liza Manalo,Private sector,'
+    "2025-04-02,Nguyen Van Hoang,+84 91 234 56 78,Liza Manalo,Private sector,"
     '"Customs. Contact hoang @ mpi . gov . vn; Tran Thi Maiphuong agrees."\n'
-    '2025-04-03,Somchai Jaidee,+66-2-123-4567,Yusuf Hakimi,Civil society,'
+    "2025-04-03,Somchai Jaidee,+66-2-123-4567,Yusuf Hakimi,Civil society,"
     '"Cheaper rail to Khon Kaen; ask Somchai Jaidee."\n'
 )
 SURVEY_MY = (
@@ -250,6 +313,7 @@ MANIFEST2 = (
     'transcripts/panel.txt,Malaysia,Private sector,"Panel with Grace Hope Foundation",'
     "2025-04-03\n"
 )
+# fmt: off
 PLANTED2 = [
     "Rahmawati", "siti.r", "gmail", "Prasetyo", "setneg", "3456-7890", "3456\u20137891",
     "Bautista", "Maria Teresa", "123 4567", "3201", "Van Hoang", "hoang", "mpi .", "Jaidee",
@@ -259,18 +323,32 @@ PLANTED2 = [
     "Zulkifli", "Widagdo", "Handayani", "Somsri", "Boonmee", "Quoc Bao", "Vu Thu Trang",
     "Thu Trang", "Arief", "Budiman", "siti_rahma", "siti rahma", "Joko", "Farida", "Hanum",
 ]
-KEEP2 = ["Tran Thi Maiphuong", "Khon Kaen", "Surabaya", "Chiang Mai", "Hai Phong", "Mandalay",
-         "BAPPENAS will publish", "Entikong crossing"]
-EVENTS2 = {"National consultation, Merdeka Hall", "May Day forum, Jakarta",
-           "Panel with Grace Hope Foundation"}
+# fmt: on
+KEEP2 = [
+    "Tran Thi Maiphuong",
+    "Khon Kaen",
+    "Surabaya",
+    "Chiang Mai",
+    "Hai Phong",
+    "Mandalay",
+    "BAPPENAS will publish",
+    "Entikong crossing",
+]
+EVENTS2 = {
+    "National consultation, Merdeka Hall",
+    "May Day forum, Jakarta",
+    "Panel with Grace Hope Foundation",
+}
 
 
 def _docx(paragraphs: list[tuple[str, str]]) -> bytes:
     """A minimal .docx: (style, text) paragraphs ("Heading1" or "")."""
     ns = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
     body = "".join(
-        f'<w:p>{f"<w:pPr><w:pStyle w:val={chr(34)}{s}{chr(34)}/></w:pPr>" if s else ""}'
-        f"<w:r><w:t>{t}</w:t></w:r></w:p>" for s, t in paragraphs)
+        f"<w:p>{f'<w:pPr><w:pStyle w:val={chr(34)}{s}{chr(34)}/></w:pPr>' if s else ''}"
+        f"<w:r><w:t>{t}</w:t></w:r></w:p>"
+        for s, t in paragraphs
+    )
     parts = {
         "[Content_Types].xml": (
             '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org'
@@ -278,14 +356,18 @@ def _docx(paragraphs: list[tuple[str, str]]) -> bytes:
             'vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" '
             'ContentType="application/xml"/><Override PartName="/word/document.xml" ContentType='
             '"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/>'
-            "</Types>"),
+            "</Types>"
+        ),
         "_rels/.rels": (
             '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.'
             'openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://'
             'schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" '
-            'Target="word/document.xml"/></Relationships>'),
-        "word/document.xml": (f'<?xml version="1.0" encoding="UTF-8"?><w:document {ns}>'
-                              f"<w:body>{body}</w:body></w:document>"),
+            'Target="word/document.xml"/></Relationships>'
+        ),
+        "word/document.xml": (
+            f'<?xml version="1.0" encoding="UTF-8"?><w:document {ns}>'
+            f"<w:body>{body}</w:body></w:document>"
+        ),
     }
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
@@ -301,9 +383,15 @@ def make_round2(root: Path, name: str = "recheck") -> Path:
     (rd / "surveys" / "feedback-form.csv").write_text(SURVEY2, encoding="utf-8")
     (rd / "surveys" / "myanmar.csv").write_text(SURVEY_MY, encoding="utf-8")
     (rd / "workshops" / "notes_from_siti_rahma.md").write_text(NOTES2, encoding="utf-8")
-    (rd / "workshops" / "kii.docx").write_bytes(_docx([
-        ("Heading1", DOCX_HEAD), ("", "Arief said the border post closes too early."),
-        ("", "Budiman wants longer hours at the Entikong crossing.")]))
+    (rd / "workshops" / "kii.docx").write_bytes(
+        _docx(
+            [
+                ("Heading1", DOCX_HEAD),
+                ("", "Arief said the border post closes too early."),
+                ("", "Budiman wants longer hours at the Entikong crossing."),
+            ]
+        )
+    )
     (rd / "transcripts" / "panel.txt").write_text(TRANSCRIPT2, encoding="utf-8")
     (rd / "manifest.csv").write_text(MANIFEST2, encoding="utf-8")
     return rd
@@ -322,10 +410,12 @@ def round2(tmp_path_factory):
 
 def test_round2_no_planted_string_in_passages_rejected_files_or_check(round2):
     _, res = round2
-    outputs = {"passages": res.passages.to_csv(index=False),
-               "rejected": res.rejected.to_csv(index=False),
-               "files": res.files.to_csv(index=False),
-               "consult check": format_check_report(res)}
+    outputs = {
+        "passages": res.passages.to_csv(index=False),
+        "rejected": res.rejected.to_csv(index=False),
+        "files": res.files.to_csv(index=False),
+        "consult check": format_check_report(res),
+    }
     found = {k: leaks2(v) for k, v in outputs.items()}
     assert found == {k: [] for k in outputs}, found
 
@@ -342,8 +432,9 @@ def test_round2_labels_and_other_text_stay_as_written(round2):
 # ==== stalls ======================================================================================
 def _ingest(files: dict[str, bytes], cfg: ConsultConfig | None = None, limit: float = 20.0):
     t0 = time.perf_counter()
-    res = ingest_round([RawFile(rel, data, "") for rel, data in files.items()], "r1",
-                       cfg or ConsultConfig())
+    res = ingest_round(
+        [RawFile(rel, data, "") for rel, data in files.items()], "r1", cfg or ConsultConfig()
+    )
     took = time.perf_counter() - t0
     assert took < limit, took
     f = res.files.set_index(S.SOURCE_FILE)
@@ -368,11 +459,14 @@ def test_one_csv_line_without_a_newline():
 
 def test_binary_junk_and_utf16_csvs():
     junk = os.urandom(200_000)
-    utf16 = ("Country,What should ASEAN do next?\nVN,Cheaper logistics for farmers\n"
-             "TH,More trains between the cities\n").encode("utf-16")
+    utf16 = (
+        "Country,What should ASEAN do next?\nVN,Cheaper logistics for farmers\n"
+        "TH,More trains between the cities\n"
+    ).encode("utf-16")
     utf16_nobom = utf16[2:]
-    _, f = _ingest({"surveys/junk.csv": junk, "surveys/u16.csv": utf16,
-                    "surveys/u16le.csv": utf16_nobom})
+    _, f = _ingest(
+        {"surveys/junk.csv": junk, "surveys/u16.csv": utf16, "surveys/u16le.csv": utf16_nobom}
+    )
     assert f.loc["surveys/junk.csv", S.FILE_STATUS] == "rejected"
     assert f.loc["surveys/u16.csv", S.N_PASSAGES] == 2
     assert f.loc["surveys/u16le.csv", S.N_PASSAGES] == 2
@@ -394,14 +488,27 @@ def test_docx_zip_bomb_and_many_entries_and_deep_nesting():
     bomb = _zip_parts({**base, "word/document.xml": b"<" + b" " * 60_000_000 + b"/>"})
     many = _zip_parts({**base, **{f"word/media/x{i}.bin": b"" for i in range(40_000)}})
     ns = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
-    deep_tbl = ("<w:tbl><w:tr><w:tc>" * 3000) + "<w:p><w:r><w:t>x</w:t></w:r></w:p>" + (
-        "</w:tc></w:tr></w:tbl>" * 3000)
-    deep = _zip_parts({**base, "word/document.xml":
-                       f'<?xml version="1.0"?><w:document {ns}><w:body>{deep_tbl}'
-                       "<w:p><w:r><w:t>Ports please.</w:t></w:r></w:p></w:body></w:document>"})
-    _, f = _ingest({"workshops/bomb.docx": bomb, "workshops/many.docx": many,
-                    "workshops/deep.docx": deep, "workshops/ok.docx": ok},
-                   ConsultConfig(ingest=IngestConfig(max_unpacked_mb=20)))
+    deep_tbl = (
+        ("<w:tbl><w:tr><w:tc>" * 3000)
+        + "<w:p><w:r><w:t>x</w:t></w:r></w:p>"
+        + ("</w:tc></w:tr></w:tbl>" * 3000)
+    )
+    deep = _zip_parts(
+        {
+            **base,
+            "word/document.xml": f'<?xml version="1.0"?><w:document {ns}><w:body>{deep_tbl}'
+            "<w:p><w:r><w:t>Ports please.</w:t></w:r></w:p></w:body></w:document>",
+        }
+    )
+    _, f = _ingest(
+        {
+            "workshops/bomb.docx": bomb,
+            "workshops/many.docx": many,
+            "workshops/deep.docx": deep,
+            "workshops/ok.docx": ok,
+        },
+        ConsultConfig(ingest=IngestConfig(max_unpacked_mb=20)),
+    )
     assert f.loc["workshops/bomb.docx", S.FILE_STATUS] == "rejected"
     assert f.loc["workshops/ok.docx", S.N_PASSAGES] == 1
 
@@ -418,9 +525,10 @@ def test_xlsx_with_a_huge_dimension_and_a_far_cell():
         parts = {n: zf.read(n) for n in zf.namelist()}
     sheet = parts["xl/worksheets/sheet1.xml"].decode()
     sheet = sheet.replace('<dimension ref="A1:B2"/>', '<dimension ref="A1:XFD1048576"/>')
-    far = sheet.replace("</sheetData>",
-                        '<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c>'
-                        "</row></sheetData>")
+    far = sheet.replace(
+        "</sheetData>",
+        '<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row></sheetData>',
+    )
     dim = _zip_parts({**parts, "xl/worksheets/sheet1.xml": sheet})
     farx = _zip_parts({**parts, "xl/worksheets/sheet1.xml": far})
     _, f = _ingest({"surveys/dim.xlsx": dim, "surveys/far.xlsx": farx}, limit=30)
@@ -430,23 +538,31 @@ def test_xlsx_with_a_huge_dimension_and_a_far_cell():
 @pytest.mark.slow
 def test_srt_with_many_tiny_cues():
     n = 100_000  # the class of "1M tiny cues", at a tenth
-    cues = "".join(f"{i}\n00:00:{i % 60:02d},000 --> 00:00:{i % 60:02d},500\n"
-                   f"{'AB'[i % 2]}: x{i}\n\n" for i in range(1, n + 1))
+    cues = "".join(
+        f"{i}\n00:00:{i % 60:02d},000 --> 00:00:{i % 60:02d},500\n{'AB'[i % 2]}: x{i}\n\n"
+        for i in range(1, n + 1)
+    )
     _, f = _ingest({"transcripts/tiny.srt": cues.encode()}, limit=30)
     row = f.loc["transcripts/tiny.srt"]  # 100,000 turns: refused, not hours of embedding
     assert row[S.FILE_STATUS] == "rejected" and "ingest.max_document_passages" in row[S.REASON]
-    _, f = _ingest({"transcripts/tiny.srt": cues.encode()}, limit=30, cfg=ConsultConfig(
-        ingest=IngestConfig(max_document_passages=200_000)))
+    _, f = _ingest(
+        {"transcripts/tiny.srt": cues.encode()},
+        limit=30,
+        cfg=ConsultConfig(ingest=IngestConfig(max_document_passages=200_000)),
+    )
     assert f.loc["transcripts/tiny.srt", S.N_PASSAGES] == n  # every cue a turn when allowed
 
 
 def test_a_transcript_of_countless_tiny_turns_is_rejected_by_its_limit():
     lines = "".join(f"{'AB'[i % 2]}: x{i}\n" for i in range(3_000))
-    _, f = _ingest({"transcripts/turns.txt": lines.encode(), "workshops/ok.md": b"- Ports.\n"},
-                   ConsultConfig(ingest=IngestConfig(max_document_passages=2_000)))
+    _, f = _ingest(
+        {"transcripts/turns.txt": lines.encode(), "workshops/ok.md": b"- Ports.\n"},
+        ConsultConfig(ingest=IngestConfig(max_document_passages=2_000)),
+    )
     row = f.loc["transcripts/turns.txt"]
-    assert row[S.FILE_STATUS] == "rejected" and "ingest.max_document_passages=2,000" in row[
-        S.REASON]
+    assert (
+        row[S.FILE_STATUS] == "rejected" and "ingest.max_document_passages=2,000" in row[S.REASON]
+    )
     assert f.loc["workshops/ok.md", S.N_PASSAGES] == 1
     assert ConsultConfig().ingest.max_document_passages == 50_000
 
@@ -455,8 +571,10 @@ def test_a_transcript_of_countless_tiny_turns_is_rejected_by_its_limit():
 def test_pdf_with_thousands_of_empty_pages():
     empty = b""
     pdf = H.pdf_pages_of(*([empty] * 1900))
-    _, f = _ingest({"workshops/empty.pdf": pdf, "workshops/many.pdf": H.pdf_pages_of(
-        *([empty] * 2500))}, limit=30)
+    _, f = _ingest(
+        {"workshops/empty.pdf": pdf, "workshops/many.pdf": H.pdf_pages_of(*([empty] * 2500))},
+        limit=30,
+    )
     assert f.loc["workshops/many.pdf", S.FILE_STATUS] == "rejected"
 
 
@@ -474,8 +592,7 @@ def test_links_to_devices_pipes_and_loops(tmp_path):
     res = ingest_round(raws, "r1", ConsultConfig())
     assert time.perf_counter() - t0 < 20
     f = res.files.set_index(S.SOURCE_FILE)
-    for rel in ("surveys/zero.csv", "surveys/fifo.csv", "surveys/tofifo.csv",
-                "surveys/loop.csv"):
+    for rel in ("surveys/zero.csv", "surveys/fifo.csv", "surveys/tofifo.csv", "surveys/loop.csv"):
         assert f.loc[rel, S.FILE_STATUS] == "rejected" and f.loc[rel, S.REASON], rel
     assert f.loc["surveys/ok.csv", S.N_PASSAGES] == 1
     assert (f[S.UNITS] == f[S.N_PASSAGES] + f[S.N_REJECTED]).all()
@@ -487,8 +604,13 @@ from openpyxl import load_workbook  # noqa: E402
 from tests.support import review_harness as RH  # noqa: E402  (the flow's report step)
 
 
-def _type_into(book: Path, changes: dict[str, tuple[str, str]], save_as: Path | None = None,
-               sheet: str = "Passages", pid_text=lambda pid: pid) -> None:
+def _type_into(
+    book: Path,
+    changes: dict[str, tuple[str, str]],
+    save_as: Path | None = None,
+    sheet: str = "Passages",
+    pid_text=lambda pid: pid,
+) -> None:
     """A reviewer's edits, found by passage id, saved in place or under another name."""
     wb = load_workbook(book)
     ws = wb[sheet]
@@ -596,8 +718,12 @@ def test_sheet_renamed_rows_sorted_filtered_and_ids_with_spaces(reviewed):
     ws.auto_filter.ref = ws.dimensions
     ws.row_dimensions[3].hidden = True
     wb.save(book)
-    _type_into(book, {"pid0021": ("P2", "sorted"), "pid0022": ("P3", "")}, sheet="My review",
-               pid_text=lambda pid: f" {pid}\u00a0")
+    _type_into(
+        book,
+        {"pid0021": ("P2", "sorted"), "pid0022": ("P3", "")},
+        sheet="My review",
+        pid_text=lambda pid: f" {pid}\u00a0",
+    )
     RH._run(reviewed)
     book = RH._book(reviewed)
     shown = RH._shown(book)
@@ -615,9 +741,13 @@ def _output_texts(out_dir: Path) -> dict[str, str]:
             continue
         if path.suffix == ".xlsx":
             wb = openpyxl.load_workbook(path, read_only=True)
-            texts[rel] = "\n".join(f"{ws.title}\n" + "\n".join(
-                str(c) for row in ws.iter_rows(values_only=True) for c in row if c is not None)
-                for ws in wb.worksheets)
+            texts[rel] = "\n".join(
+                f"{ws.title}\n"
+                + "\n".join(
+                    str(c) for row in ws.iter_rows(values_only=True) for c in row if c is not None
+                )
+                for ws in wb.worksheets
+            )
             wb.close()
         elif path.suffix == ".parquet":
             texts[rel] = pd.read_parquet(path).to_csv(index=False)

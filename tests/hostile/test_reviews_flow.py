@@ -30,8 +30,11 @@ def _reviewed(book: Path) -> dict[str, str]:
     ws = openpyxl.load_workbook(book, read_only=True)["Passages"]
     rows = list(ws.iter_rows(values_only=True))
     h = list(rows[0])
-    return {r[h.index("Passage ID")]: r[h.index("Final priorities")] for r in rows[1:]
-            if r[h.index("Decided by")] == "reviewer"}
+    return {
+        r[h.index("Passage ID")]: r[h.index("Final priorities")]
+        for r in rows[1:]
+        if r[h.index("Decided by")] == "reviewer"
+    }
 
 
 def test_ten_decisions_survive_a_deleted_reviews_csv(tmp_path):
@@ -56,5 +59,7 @@ def test_ten_decisions_survive_a_deleted_reviews_csv(tmp_path):
     assert _reviewed(book) == decided
     store = pd.read_csv(rnd / "reviews.csv", dtype=str)
     assert set(decided) <= set(store[S.PASSAGE_ID])
-    assert "reviews.csv" in json.loads((rnd / "run-info.json").read_text())[
-        "reviewer decisions"]["reviews.csv"]
+    assert (
+        "reviews.csv"
+        in json.loads((rnd / "run-info.json").read_text())["reviewer decisions"]["reviews.csv"]
+    )

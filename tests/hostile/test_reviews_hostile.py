@@ -33,11 +33,14 @@ from tests.support.review_harness import (  # noqa: E402
 
 
 # ---- reviews.csv deleted or damaged -------------------------------------------------------------
-@pytest.mark.parametrize("lost", [
-    ["reviews.csv"],
-    ["reviews.csv", "previous/reviews-copy.csv"],
-    ["reviews.csv", "previous/reviews-copy.csv", ".cache"],
-])
+@pytest.mark.parametrize(
+    "lost",
+    [
+        ["reviews.csv"],
+        ["reviews.csv", "previous/reviews-copy.csv"],
+        ["reviews.csv", "previous/reviews-copy.csv", ".cache"],
+    ],
+)
 def test_deleted_reviews_csv_loses_no_decision(reviewed, lost):
     out = reviewed
     rnd = out / "r1"
@@ -78,10 +81,19 @@ def _not_csv(path: Path) -> None:
     path.write_bytes(b"\x00\xff garbage \x00" * 50)
 
 
-@pytest.mark.parametrize("damage, copy_too", [
-    (_resave_cp1252, False), (_bad_line, False), (_truncate, False), (_edit_row, False),
-    (_not_csv, False), (_resave_cp1252, True), (_truncate, True), (_edit_row, True),
-])
+@pytest.mark.parametrize(
+    "damage, copy_too",
+    [
+        (_resave_cp1252, False),
+        (_bad_line, False),
+        (_truncate, False),
+        (_edit_row, False),
+        (_not_csv, False),
+        (_resave_cp1252, True),
+        (_truncate, True),
+        (_edit_row, True),
+    ],
+)
 def test_damaged_reviews_csv_is_named_and_recovered(reviewed, damage, copy_too):
     out = reviewed
     rnd = out / "r1"
@@ -113,8 +125,11 @@ def test_a_decision_found_only_in_a_damaged_line_is_applied_and_listed(reviewed)
     """Every other trace gone: the damaged line is all there is, so it counts, flagged."""
     out = reviewed
     rnd = out / "r1"
-    for path in [rnd / "previous" / "reviews-copy.csv", _book(out),
-                 *(rnd / "previous").glob("*.xlsx")]:
+    for path in [
+        rnd / "previous" / "reviews-copy.csv",
+        _book(out),
+        *(rnd / "previous").glob("*.xlsx"),
+    ]:
         path.unlink()
     shutil.rmtree(rnd / ".cache")
     _edit_row(rnd / "reviews.csv")
@@ -131,8 +146,10 @@ def test_a_legacy_reviews_csv_is_read_and_converted(tmp_path):
     """reviews.csv as consult 0.1 wrote it (no checksum) keeps its decisions."""
     out = tmp_path / "outputs"
     _run(out)
-    legacy = (",".join(reviews.STORE_COLUMNS) + "\n"
-              "pid0001,P5,P5,priorities,,checked,text,P1,2026-01-01,2026-01-01\n")
+    legacy = (
+        ",".join(reviews.STORE_COLUMNS) + "\n"
+        "pid0001,P5,P5,priorities,,checked,text,P1,2026-01-01,2026-01-01\n"
+    )
     (out / "r1" / "reviews.csv").write_text(legacy, encoding="utf-8")
     _run(out)
     assert _shown(_book(out))["pid0001"][1] == "P5"
@@ -187,12 +204,17 @@ def test_an_entry_whose_passage_id_was_cleared_is_listed(reviewed):
     assert "row 25 of sheet `Passages`" in quality and "orphan note" in quality
 
 
-@pytest.mark.parametrize("lock, is_lock", [
-    ("~$consultation-summary-r1.xlsx", True), ("~$nsultation-summary-r1.xlsx", True),
-    (".~lock.consultation-summary-r1.xlsx#", True),
-    ("~$consultation-summary-r1 (new 20261202-051708).xlsx", False),
-    (".~lock.consultation-summary-r2.xlsx#", False), ("~$r1.xlsx", False),
-])
+@pytest.mark.parametrize(
+    "lock, is_lock",
+    [
+        ("~$consultation-summary-r1.xlsx", True),
+        ("~$nsultation-summary-r1.xlsx", True),
+        (".~lock.consultation-summary-r1.xlsx#", True),
+        ("~$consultation-summary-r1 (new 20261202-051708).xlsx", False),
+        (".~lock.consultation-summary-r2.xlsx#", False),
+        ("~$r1.xlsx", False),
+    ],
+)
 def test_lock_files_of_excel_and_libreoffice_are_recognised(tmp_path, lock, is_lock):
     from consult.reviews.files import lock_file
 
@@ -215,8 +237,12 @@ def test_an_open_workbook_is_not_replaced(reviewed):
     assert beside != book and _shown(beside)["pid0020"][1] == "P3"  # its saved edits count
     assert any(lock in n for n in result.notices)
     assert lock in _quality(beside)
-    info = [c for row in load_workbook(beside, read_only=True)["Run info"].iter_rows(
-        values_only=True) for c in row if c]
+    info = [
+        c
+        for row in load_workbook(beside, read_only=True)["Run info"].iter_rows(values_only=True)
+        for c in row
+        if c
+    ]
     assert beside.name in info
     # a second reviewer edits the new workbook; the first closes Excel and edits more
     _edit(beside, {"pid0021": ("P2", "")})
@@ -248,13 +274,27 @@ def test_a_stale_copy_does_not_undo_a_newer_decision(reviewed):
 
 
 # ---- reviews.csv is safe to open in a spreadsheet -----------------------------------------------
-HOSTILE = ["=cmd|' /C calc'!A0", "+1+2", "-2+3", "@SUM(A1:A2)", "\t=1+1", "'quoted",
-           "=HYPERLINK(\"x\")"]
+HOSTILE = [
+    "=cmd|' /C calc'!A0",
+    "+1+2",
+    "-2+3",
+    "@SUM(A1:A2)",
+    "\t=1+1",
+    "'quoted",
+    '=HYPERLINK("x")',
+]
 
 
 def test_reviews_csv_holds_no_live_formula_and_reads_back_exactly(tmp_path):
-    edits = [{schema.PASSAGE_ID: f"p{i}", schema.REVIEWER_PRIORITIES: "A",
-              schema.REVIEWER_NOTE: text, schema.TEXT: text} for i, text in enumerate(HOSTILE)]
+    edits = [
+        {
+            schema.PASSAGE_ID: f"p{i}",
+            schema.REVIEWER_PRIORITIES: "A",
+            schema.REVIEWER_NOTE: text,
+            schema.TEXT: text,
+        }
+        for i, text in enumerate(HOSTILE)
+    ]
     import pandas as pd
 
     store, _ = reviews.merge_reviews(None, pd.DataFrame(edits), CB_AB, "t")

@@ -31,24 +31,29 @@ def test_every_vtt_cue_is_in_one_turn_or_rejected():
     data, counts = H.vtt_with_malformed_cues(3_500)
     t0 = time.perf_counter()
     ing = ingest_round([RawFile("transcripts/t.vtt", data, "")], "r1")
-    passages, rejected, files = prepare_round(ing.passages, ing.rejected, ing.files,
-                                              ConsultConfig())
+    passages, rejected, files = prepare_round(
+        ing.passages, ing.rejected, ing.files, ConsultConfig()
+    )
     assert time.perf_counter() - t0 < 30
     row = files.iloc[0]
     assert row[S.FILE_STATUS] == "read"
     assert row[S.UNITS] == row[S.N_PASSAGES] + row[S.N_REJECTED] == len(passages) + len(rejected)
     reasons = rejected[S.REASON]
-    assert reasons.str.startswith("no timing line").sum() == counts["no_timing"] + \
-        counts["split_text"]
-    assert reasons.str.startswith("malformed timing line").sum() == \
-        counts["bad_arrow"] + counts["bad_time"]
+    assert (
+        reasons.str.startswith("no timing line").sum() == counts["no_timing"] + counts["split_text"]
+    )
+    assert (
+        reasons.str.startswith("malformed timing line").sum()
+        == counts["bad_arrow"] + counts["bad_time"]
+    )
     assert (reasons == "empty").sum() == counts["empty"]
     assert not passages[S.TEXT].str.contains("-->|->").any()  # no timing line read as text
     text = " ".join(passages[S.TEXT])
     assert all(f"point {i} about" in text for i in range(4, 3_500, 7))  # glued cues kept
     # the reader's own locations (before redaction) cover every cue of the file
-    res = read_guarded(read_transcript, RawFile("transcripts/t.vtt", data, "x"),
-                       ReadContext("r1", ConsultConfig()))
+    res = read_guarded(
+        read_transcript, RawFile("transcripts/t.vtt", data, "x"), ReadContext("r1", ConsultConfig())
+    )
     in_turns = {c for p in res.passages for c in _cue_numbers(p[S.LOCATION])}  # ranges
     bad = [c for r in res.rejected for c in _cue_numbers(r[S.LOCATION])]
     assert len(bad) == len(set(bad)) == len(rejected)
@@ -56,11 +61,13 @@ def test_every_vtt_cue_is_in_one_turn_or_rejected():
 
 
 def test_srt_cue_without_blank_line_or_timing_is_counted():
-    srt = ("1\n00:00:01,000 --> 00:00:02,000\nJane Tan: Ports first.\n"
-           "2\n00:00:03,000 --> 00:00:04,000\nOmar Ali: Rail next.\n\n"
-           "3\nOmar Ali: this cue lost its timing.\n\n"
-           "4\n00:00:07,000 -> 00:00:08,000\nJane Tan: arrow typo.\n\n"
-           "5\n00:00:09,000 --> 00:00:10,000\nJane Tan: Thank you.\n")
+    srt = (
+        "1\n00:00:01,000 --> 00:00:02,000\nJane Tan: Ports first.\n"
+        "2\n00:00:03,000 --> 00:00:04,000\nOmar Ali: Rail next.\n\n"
+        "3\nOmar Ali: this cue lost its timing.\n\n"
+        "4\n00:00:07,000 -> 00:00:08,000\nJane Tan: arrow typo.\n\n"
+        "5\n00:00:09,000 --> 00:00:10,000\nJane Tan: Thank you.\n"
+    )
     ing = ingest_round([RawFile("transcripts/t.srt", srt.encode(), "")], "r1")
     assert [p for p in ing.passages[S.TEXT]] == ["Ports first.", "Rail next.", "Thank you."]
     assert list(ing.rejected[S.LOCATION]) == ["cue 3, line 8", "cue 4, line 11"]
@@ -77,9 +84,11 @@ def test_caption_file_with_only_broken_cues_is_rejected_whole():
 
 
 def test_unit_lost_by_a_later_stage_becomes_a_rejected_row():
-    csv = ("Timestamp,Country,What should ASEAN prioritise next?\n"
-           "2024-01-01,PH,Ferries between the islands please\n"
-           "2024-01-02,VN,Better digital payments for small shops\n")
+    csv = (
+        "Timestamp,Country,What should ASEAN prioritise next?\n"
+        "2024-01-01,PH,Ferries between the islands please\n"
+        "2024-01-02,VN,Better digital payments for small shops\n"
+    )
     ing = ingest_round([RawFile("surveys/s.csv", csv.encode(), "")], "r1")
     dropped = ing.passages.iloc[1:]  # a buggy stage loses one passage
     passages, rejected, files = prepare_round(dropped, ing.rejected, ing.files, ConsultConfig())
@@ -103,5 +112,7 @@ def test_reader_that_drops_units_gets_rejected_rows():
     res = ReadResult(passages=[{S.TEXT: "a", S.LOCATION: "row 2"}], found=3)
     reconcile_units(res, "surveys/x.csv")
     assert res.units == res.found == 3
-    assert [r[S.LOCATION] for r in res.rejected] == ["unit not accounted for (1 of 2)",
-                                                     "unit not accounted for (2 of 2)"]
+    assert [r[S.LOCATION] for r in res.rejected] == [
+        "unit not accounted for (1 of 2)",
+        "unit not accounted for (2 of 2)",
+    ]

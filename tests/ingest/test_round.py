@@ -48,8 +48,9 @@ def _assert_accounting(result):
 
 
 def _all_output_text(result) -> str:
-    return "\n".join(df.to_csv(index=False) for df in (result.passages, result.rejected,
-                                                        result.files))
+    return "\n".join(
+        df.to_csv(index=False) for df in (result.passages, result.rejected, result.files)
+    )
 
 
 def test_survey_round_accounts_for_every_unit(survey_round):
@@ -110,7 +111,9 @@ def test_manifest_applies_but_survey_row_wins(fixtures_root, tmp_path):
     shutil.copy(fixtures_root / "surveys" / "kobo.csv", tmp_path / "surveys" / "kobo.csv")
     (tmp_path / "manifest.csv").write_text(
         "file,country,stakeholder_group,event,date,language\n"
-        "kobo.csv,Cambodia,Donors,Phnom Penh consultation,2024-06-01,en\n", encoding="utf-8")
+        "kobo.csv,Cambodia,Donors,Phnom Penh consultation,2024-06-01,en\n",
+        encoding="utf-8",
+    )
     r = ingest_round(collect_round(tmp_path), "r1")
     p = r.passages
     assert set(p[S.EVENT]) == {"Phnom Penh consultation"}
@@ -157,20 +160,24 @@ def test_collect_round_is_safe(tmp_path):
     files = collect_round(round_dir, ConsultConfig())
     r = ingest_round(files, "r1")
     assert time.monotonic() - t0 < 10
-    assert [f.relpath for f in files] == ["surveys/huge.csv", "surveys/link.csv",
-                                          "surveys/ok.csv"]
+    assert [f.relpath for f in files] == ["surveys/huge.csv", "surveys/link.csv", "surveys/ok.csv"]
     by = r.files.set_index(S.SOURCE_FILE)
-    assert by.loc["surveys/huge.csv", S.REASON].startswith("file is 100 MB, over the limit "
-                                                           "ingest.max_file_mb=50")
+    assert by.loc["surveys/huge.csv", S.REASON].startswith(
+        "file is 100 MB, over the limit ingest.max_file_mb=50"
+    )
     assert "outside the round folder" in by.loc["surveys/link.csv", S.REASON]
     assert "top secret" not in _all_output_text(r)
     assert by.loc["surveys/ok.csv", S.N_PASSAGES] == 1
 
 
 def test_relpath_escaping_the_round_is_rejected():
-    r = ingest_round([RawFile("../../etc/passwd.csv", b"a,b\n1,2\n", "x" * 64),
-                      CollectedFile("surveys/x.csv", b"", "", 0, "the file is a broken link")],
-                     "r1")
+    r = ingest_round(
+        [
+            RawFile("../../etc/passwd.csv", b"a,b\n1,2\n", "x" * 64),
+            CollectedFile("surveys/x.csv", b"", "", 0, "the file is a broken link"),
+        ],
+        "r1",
+    )
     assert (r.files[S.FILE_STATUS] == "rejected").all()
     _assert_accounting(r)
 
@@ -197,8 +204,9 @@ def test_check_report_lists_detection_and_accounting(survey_round):
     assert "vendor qualtrics" in text and "encoding cp1252" in text and "delimiter tab" in text
     assert "free-text columns:" in text and "-> country" in text
     assert "Maria" not in text
-    assert isinstance(pd.read_json(pd.io.common.StringIO(survey_round.files.to_json())),
-                      pd.DataFrame)
+    assert isinstance(
+        pd.read_json(pd.io.common.StringIO(survey_round.files.to_json())), pd.DataFrame
+    )
 
 
 def test_stakeholder_group_spellings_become_one_canonical_group():

@@ -14,15 +14,26 @@ from consult.ingest.files import collect_round
 from consult.ingest.round import ingest_round
 from tests.support.verbatim import check_round
 
-PLANTED = ["Maria Santos", "maria.santos@example.org", "917 555 0142", "Nguyen Van Binh",
-           "Siti Aminah", "Aminah", "Binh", "Santos", "8123 4567", "S1234567D", "Lim Wei Ling"]
+PLANTED = [
+    "Maria Santos",
+    "maria.santos@example.org",
+    "917 555 0142",
+    "Nguyen Van Binh",
+    "Siti Aminah",
+    "Aminah",
+    "Binh",
+    "Santos",
+    "8123 4567",
+    "S1234567D",
+    "Lim Wei Ling",
+]
 
 SURVEY = (
     "ID,Start time,Completion time,Email,Name,Phone,What should ASEAN prioritise next?\n"
     "1,2024-05-01 10:00,2024-05-01 10:05,maria.santos@example.org,Maria Santos,+63 917 555 0142,"
-    "\"Faster customs at land borders; Maria Santos thinks so too.\"\n"
+    '"Faster customs at land borders; Maria Santos thinks so too."\n'
     "2,2024-05-01 11:00,2024-05-01 11:09,lim@example.org,Lim Wei Ling,8123 4567,"
-    "\"Ask Santos or call 8123 4567 about cheaper roaming, NRIC S1234567D.\"\n"
+    '"Ask Santos or call 8123 4567 about cheaper roaming, NRIC S1234567D."\n'
     "3,2024-05-01 12:00,2024-05-01 12:02,,,,N/A\n"
 )
 VTT = (
@@ -32,12 +43,16 @@ VTT = (
     "00:00:09.000 --> 00:00:10.000\n<v Dr. Nguyen Van Binh (Facilitator)>Is that all?\n\n"
     "00:00:11.000 --> 00:00:12.000\n<v Siti Aminah>No.\n\n"
 )
-TXT = ("Speaker 1: Rail links matter more than roads for us.\n"
-       "Siti Aminah: I agree with that, rail first.\n"
-       "Speaker 1: OK\n")
-NOTES = ("Country: Malaysia\nStakeholders: Government; private sector; youth\n"
-         "Facilitator: Maria Santos\n\n# Breakout A\n\n- Cheaper data roaming for students.\n"
-         "- Maria Santos asked for a follow-up.\n- N/A\n")
+TXT = (
+    "Speaker 1: Rail links matter more than roads for us.\n"
+    "Siti Aminah: I agree with that, rail first.\n"
+    "Speaker 1: OK\n"
+)
+NOTES = (
+    "Country: Malaysia\nStakeholders: Government; private sector; youth\n"
+    "Facilitator: Maria Santos\n\n# Breakout A\n\n- Cheaper data roaming for students.\n"
+    "- Maria Santos asked for a follow-up.\n- N/A\n"
+)
 MANIFEST = "file,stakeholder_group\nworkshops/kl.md,Government\n"
 
 
@@ -73,8 +88,9 @@ def test_planted_personal_data_never_reaches_an_output(tmp_path):
 def test_pseudonyms_are_unambiguous_across_the_round(tmp_path):
     rd = make_round(tmp_path)
     p = ingest_round(collect_round(rd), "planted", ConsultConfig()).passages
-    by_file = {f: list(g[S.SPEAKER]) for f, g in p[p[S.SOURCE_KIND] == "transcript"].groupby(
-        S.SOURCE_FILE)}
+    by_file = {
+        f: list(g[S.SPEAKER]) for f, g in p[p[S.SOURCE_KIND] == "transcript"].groupby(S.SOURCE_FILE)
+    }
     a, b = by_file["transcripts/a.vtt"], by_file["transcripts/b.txt"]
     assert a == ["Facilitator 1", "Participant 1", "Facilitator 1", "Participant 1"]
     # Siti Aminah is one person in both files; "Speaker 1" of b.txt is somebody else
@@ -101,6 +117,7 @@ def test_header_list_does_not_override_manifest_group(tmp_path):
 # ---- issue 11: name columns in the region's languages, by header or by values -------------------
 
 LATIN = ["Maria Santos Reyes", "Budi Santoso", "Khamphone Sisavath", "Lim Wei Ling"]
+# fmt: off
 NAME_HEADERS = [
     ("Name of respondent", LATIN), ("Interviewee name", LATIN), ("Nama Responden", LATIN),
     ("Your name please", LATIN), ("Pangalan", LATIN), ("Nama penuh", LATIN),
@@ -113,6 +130,7 @@ NAME_HEADERS = [
     ("ຊື່", ["ສົມພອນ ແກ້ວມະນີ", "ບຸນມີ ສີສະຫວາດ", "ຄຳພອນ ພົມມະຈັນ", "ນາງ ວັນດີ"]),
     ("အမည်", ["အောင်ကျော်မိုး", "ဒေါ်ခင်ခင်ဝင်း", "ဦးမောင်မောင်", "မသီတာထွန်း"]),
 ]
+# fmt: on
 
 
 def _survey_round(tmp_path: Path, header: str, names: list[str], extra: str = "") -> Path:
@@ -120,8 +138,10 @@ def _survey_round(tmp_path: Path, header: str, names: list[str], extra: str = ""
     (rd / "surveys").mkdir(parents=True)
     rows = [f'"{header}",Sector,What should ASEAN prioritise in the next plan?{extra}']
     for i, name in enumerate(names):
-        rows.append(f'"{name}",Government,"{name} says rail links across the region matter '
-                    f'most, number {i}."')
+        rows.append(
+            f'"{name}",Government,"{name} says rail links across the region matter '
+            f'most, number {i}."'
+        )
     (rd / "surveys" / "s.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
     return rd
 
@@ -138,8 +158,16 @@ def test_name_columns_in_the_regions_languages_never_reach_an_output(tmp_path, h
     assert decisions[header] == "name column -> redacted"
 
 
-@pytest.mark.parametrize("header", ["Name of your organisation", "Tên tổ chức", "Nama instansi",
-                                    "Top ten priorities", "ชื่อหน่วยงาน"])
+@pytest.mark.parametrize(
+    "header",
+    [
+        "Name of your organisation",
+        "Tên tổ chức",
+        "Nama instansi",
+        "Top ten priorities",
+        "ชื่อหน่วยงาน",
+    ],
+)
 def test_headers_naming_no_person_stay_attributes(tmp_path, header):
     orgs = ["Ministry of Transport", "Port Authority", "Chamber of Commerce", "Youth Council"]
     rd = _survey_round(tmp_path, header, orgs)
@@ -154,10 +182,13 @@ def test_manifest_labels_are_kept_and_contact_details_in_them_redacted(tmp_path)
     rd = tmp_path / "labels"
     (rd / "transcripts").mkdir(parents=True)
     (rd / "transcripts" / "t.txt").write_text(
-        "National Vientiane: Roads first.\nSpeaker 2: Ports, in Vientiane.\n", encoding="utf-8")
+        "National Vientiane: Roads first.\nSpeaker 2: Ports, in Vientiane.\n", encoding="utf-8"
+    )
     (rd / "manifest.csv").write_text(
         'file,event,stakeholder_group\ntranscripts/t.txt,"National consultation, Vientiane; '
-        'info: focal.point@example.org, +856 21 555 1234",Youth\n', encoding="utf-8")
+        'info: focal.point@example.org, +856 21 555 1234",Youth\n',
+        encoding="utf-8",
+    )
     res = ingest_round(collect_round(rd), "labels", ConsultConfig())
     p = res.passages
     assert set(p[S.EVENT]) == {"National consultation, Vientiane; info: [email], [phone]"}
@@ -174,6 +205,8 @@ def test_positions_in_locations_are_not_taken_for_phone_numbers():
         return v.replace("0812 3456 7890", "[phone]").replace("3001-3007", "[phone]")
 
     assert redact_around_positions("cues 3001-3007", mask) == "cues 3001-3007"
-    assert redact_around_positions("row 12 column 'call 0812 3456 7890'", mask) == \
-        "row 12 column 'call [phone]'"
+    assert (
+        redact_around_positions("row 12 column 'call 0812 3456 7890'", mask)
+        == "row 12 column 'call [phone]'"
+    )
     assert redact_around_positions("turn 4, part 2 of 3", mask) == "turn 4, part 2 of 3"

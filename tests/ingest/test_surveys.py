@@ -100,8 +100,9 @@ def test_text_columns_override():
 
 
 def test_multi_sheet_xlsx_locations_name_the_sheet():
-    data = gen._xlsx_bytes({"Wave 1": gen.google_forms(), "Empty": [], "Wave 2":
-                            gen.google_forms()[:3]})
+    data = gen._xlsx_bytes(
+        {"Wave 1": gen.google_forms(), "Empty": [], "Wave 2": gen.google_forms()[:3]}
+    )
     res = _read("waves.xlsx", data)
     sheets = {LOC.match(p[S.LOCATION])["sheet"] for p in res.passages}
     assert sheets == {"Wave 1", "Wave 2"}
@@ -111,14 +112,25 @@ def test_multi_sheet_xlsx_locations_name_the_sheet():
 
 
 def test_country_and_alias_normalisation():
-    assert [normalise_country(v) for v in ["Viet Nam", "Lao PDR", "Burma", "Brunei Darussalam",
-                                           "PH", "vn", "Kingdom of Cambodia", "Japan"]] == [
-        "VNM", "LAO", "MMR", "BRN", "PHL", "VNM", "KHM", "Japan"]
+    assert [
+        normalise_country(v)
+        for v in [
+            "Viet Nam",
+            "Lao PDR",
+            "Burma",
+            "Brunei Darussalam",
+            "PH",
+            "vn",
+            "Kingdom of Cambodia",
+            "Japan",
+        ]
+    ] == ["VNM", "LAO", "MMR", "BRN", "PHL", "VNM", "KHM", "Japan"]
     aliases = ConsultConfig().surveys.attribute_aliases
     assert match_alias("AMS", aliases) == "country"
     assert match_alias("Organisation type", aliases) == "stakeholder_group"
-    assert match_alias("What should ASEAN do for the private sector in each country?",
-                       aliases) is None
+    assert (
+        match_alias("What should ASEAN do for the private sector in each country?", aliases) is None
+    )
 
 
 def test_column_letters():
@@ -126,16 +138,20 @@ def test_column_letters():
 
 
 _cell = st.one_of(
-    st.just(""), st.sampled_from(["Yes", "No", "N/A", "Agree", "3", "2024-01-01"]),
-    st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"),
-            max_size=60),
+    st.just(""),
+    st.sampled_from(["Yes", "No", "N/A", "Agree", "3", "2024-01-01"]),
+    st.text(
+        alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"),
+        max_size=60,
+    ),
 )
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
-    header=st.lists(st.text(min_size=1, max_size=15).filter(lambda s: "\x00" not in s),
-                    min_size=1, max_size=6),
+    header=st.lists(
+        st.text(min_size=1, max_size=15).filter(lambda s: "\x00" not in s), min_size=1, max_size=6
+    ),
     body=st.lists(st.lists(_cell, min_size=0, max_size=7), min_size=0, max_size=8),
     delimiter=st.sampled_from([",", ";", "\t"]),
     encoding=st.sampled_from(["utf-8", "utf-8-sig", "utf-16"]),

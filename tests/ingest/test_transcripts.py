@@ -88,7 +88,9 @@ def test_pseudonyms_are_stable_and_names_never_leak(path: Path):
             assert not any(r in value for r in real), (col, value)
         cleaned = redact(p[S.TEXT], res.names)
         assert not any(r in cleaned for r in real), cleaned
-    assert "speakers" not in json.dumps(res.detected) or not any(r in json.dumps(res.detected) for r in real)
+    assert "speakers" not in json.dumps(res.detected) or not any(
+        r in json.dumps(res.detected) for r in real
+    )
 
 
 def test_vtt_cues_merge_and_chair_is_facilitator():
@@ -146,9 +148,15 @@ def test_speaker_prefix_variants_and_continuations():
     texts = [p[S.TEXT] for p in res.passages]
     assert texts[0] == "Welcome all. Let us begin."
     assert texts[1] == "Port fees are too high.\nThey vary by port.\nAnd nobody publishes them."
-    assert texts[2] == "Digital trade needs common rules.\nNote: this line is still Dr Lim speaking."
+    assert (
+        texts[2] == "Digital trade needs common rules.\nNote: this line is still Dr Lim speaking."
+    )
     assert [p[S.SPEAKER] for p in res.passages] == [
-        "Facilitator 2", "Participant 1", "Participant 2", "Participant 1"]
+        "Facilitator 2",
+        "Participant 1",
+        "Participant 2",
+        "Participant 1",
+    ]
     assert res.passages[0][S.SPEAKER_ROLE] == "facilitator"
     assert res.passages[1][S.LOCATION] == "turn 2, 00:01:10, line 5"
     assert res.passages[2][S.LOCATION] == "turn 3, 00:02:00, line 9"
@@ -164,8 +172,10 @@ def test_speaker_prefix_variants_and_continuations():
 def test_srt_without_speakers_is_chunked_not_lost():
     cues = []
     for i in range(12):
-        cues.append(f"{i + 1}\n00:00:{i * 2:02d},000 --> 00:00:{i * 2 + 1:02d},900\n"
-                    f"this is caption line number {i} of a long talk about ports and trade.\n")
+        cues.append(
+            f"{i + 1}\n00:00:{i * 2:02d},000 --> 00:00:{i * 2 + 1:02d},900\n"
+            f"this is caption line number {i} of a long talk about ports and trade.\n"
+        )
     res = read_text("talk.srt", "\n".join(cues))
     assert res.units == len(res.passages) >= 2
     joined = " ".join(p[S.TEXT] for p in res.passages)
@@ -174,10 +184,12 @@ def test_srt_without_speakers_is_chunked_not_lost():
 
 
 def test_vtt_zoom_prefix_entities_and_empty_cue():
-    vtt = ("WEBVTT\n\n1\n00:00:01.000 --> 00:00:02.000\nJane Tan: Tariffs &amp; quotas\n\n"
-           "2\n00:00:02.000 --> 00:00:03.000\nstill matter.\n\n"
-           "3\n00:00:03.000 --> 00:00:04.000\n\n\n"
-           "4\n00:00:04.000 --> 00:00:05.000\n<v Host>Thanks Jane.</v>\n")
+    vtt = (
+        "WEBVTT\n\n1\n00:00:01.000 --> 00:00:02.000\nJane Tan: Tariffs &amp; quotas\n\n"
+        "2\n00:00:02.000 --> 00:00:03.000\nstill matter.\n\n"
+        "3\n00:00:03.000 --> 00:00:04.000\n\n\n"
+        "4\n00:00:04.000 --> 00:00:05.000\n<v Host>Thanks Jane.</v>\n"
+    )
     res = read_text("z.vtt", vtt)
     assert [p[S.TEXT] for p in res.passages] == ["Tariffs & quotas still matter.", "Thanks Jane."]
     assert res.passages[0][S.LOCATION] == "turn 1, 00:00:01, cues 1-2"
@@ -188,8 +200,15 @@ def test_vtt_zoom_prefix_entities_and_empty_cue():
 
 
 def test_looks_like_speaker():
-    for ok in ["Jane Tan", "Hon. Bill Blair (Minister of Public Safety)", "Speaker 2", "Q",
-               "Mr. Paul Manly (NanaimoLadysmith, GP)", "Moderator (ASEAN Secretariat)", "Mr. Chris d'Entremont (West Nova, CPC)"]:
+    for ok in [
+        "Jane Tan",
+        "Hon. Bill Blair (Minister of Public Safety)",
+        "Speaker 2",
+        "Q",
+        "Mr. Paul Manly (NanaimoLadysmith, GP)",
+        "Moderator (ASEAN Secretariat)",
+        "Mr. Chris d'Entremont (West Nova, CPC)",
+    ]:
         assert looks_like_speaker(ok), ok
     for bad in ["Note", "The main point is this", "what we need", "http", "Why not?", ""]:
         assert not looks_like_speaker(bad), bad

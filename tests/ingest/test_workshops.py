@@ -53,7 +53,9 @@ def test_accounting_and_verbatim(path: Path):
         assert p[S.SOURCE_FILE] == f"workshops/{path.name}"
         assert p[S.IS_STAKEHOLDER_INPUT] is True
         assert re.match(r"(line|paragraph|page|table) \d+", p[S.LOCATION])
-        assert not any(m in p[S.TEXT] for m in ("Country:", "Date:", "Stakeholders:", "Facilitator:"))
+        assert not any(
+            m in p[S.TEXT] for m in ("Country:", "Date:", "Stakeholders:", "Facilitator:")
+        )
     for r in res.rejected:
         assert set(r) == {S.LOCATION, S.REASON}
 
@@ -79,14 +81,18 @@ def test_markdown_sections_metadata_and_rejections():
     assert len(res.passages) == 7  # with "N/A", rejected round-wide
 
 
-@pytest.mark.parametrize("name,encoding", [("manila_notes_cp1252.txt", "cp1252"),
-                                           ("manila_notes_utf8bom.txt", "utf-8-sig")])
+@pytest.mark.parametrize(
+    "name,encoding",
+    [("manila_notes_cp1252.txt", "cp1252"), ("manila_notes_utf8bom.txt", "utf-8-sig")],
+)
 def test_plain_text_headings_and_encodings(name, encoding):
     res = read(FIX / name)
     assert res.detected["encoding"] == encoding
     assert [p[S.SECTION] for p in res.passages] == [
-        "BREAKOUT GROUP C > People mobility", "BREAKOUT GROUP C > People mobility",
-        "BREAKOUT GROUP C > Regulatory excellence"]
+        "BREAKOUT GROUP C > People mobility",
+        "BREAKOUT GROUP C > People mobility",
+        "BREAKOUT GROUP C > Regulatory excellence",
+    ]
     assert "café owners’ association" in res.passages[-1][S.TEXT]
     assert res.passages[0][S.EVENT] == "Manila stakeholder workshop"
     assert res.passages[0][S.COUNTRY] == "Philippines"
@@ -100,7 +106,9 @@ def test_docx_headings_bullets_tables_and_facilitator_name():
     assert p[S.SECTION] == "Breakout group B > Digital connectivity"
     assert p[S.COUNTRY] == "Viet Nam" and p[S.EVENT] == "Hanoi national consultation"
     assert p[S.STAKEHOLDER_GROUP] == "Government agencies"
-    grid = by_text["The ASEAN Power Grid needs a common tariff framework before new links are built."]
+    grid = by_text[
+        "The ASEAN Power Grid needs a common tariff framework before new links are built."
+    ]
     assert grid[S.SECTION].startswith("Breakout group B > Sustainable infrastructure")
     cell = by_text["Extend the ASEAN Single Window to transit documents"]
     assert cell[S.LOCATION] == "table 1, row 2, cell 2"
@@ -113,8 +121,9 @@ def test_pdf_text_layer_and_scanned():
     res = read(FIX / "bangkok_notes.pdf")
     assert [p[S.SECTION] for p in res.passages] == ["Plenary discussion"] * 3
     assert res.passages[0][S.COUNTRY] == "Thailand"
-    assert res.passages[0][S.TEXT].startswith("Participants agreed") and \
-        res.passages[0][S.TEXT].endswith("still too high.")
+    assert res.passages[0][S.TEXT].startswith("Participants agreed") and res.passages[0][
+        S.TEXT
+    ].endswith("still too high.")
     with pytest.raises(UnreadableFile, match="looks scanned"):
         read(FIX / "scanned.pdf")
 
@@ -177,10 +186,14 @@ def test_docx_with_dtd_in_rels_is_refused():
 
 
 def test_plain_fragments_without_headings_are_passages():
-    text = "Need for better cross-border payments.\n\nMore training for SMEs\non e-commerce rules.\n"
+    text = (
+        "Need for better cross-border payments.\n\nMore training for SMEs\non e-commerce rules.\n"
+    )
     res = read_workshop(RawFile("workshops/n.txt", text.encode()), ctx())
     assert [p[S.TEXT] for p in res.passages] == [
-        "Need for better cross-border payments.", "More training for SMEs\non e-commerce rules."]
+        "Need for better cross-border payments.",
+        "More training for SMEs\non e-commerce rules.",
+    ]
     assert all(p[S.SECTION] is None for p in res.passages)
 
 
@@ -189,14 +202,17 @@ def test_pdf_paragraphs_split_on_layout_gaps():
     first ends on a full-width line without a full stop were read as one (issue 11)."""
     from tests.support.hostile_files import pdf_pages_of, text_page
 
-    first = ["Participants from the private sector asked that customs procedures at land borders",
-             "be harmonised and that the ASEAN Single Window carry transit documents as well as"]
+    first = [
+        "Participants from the private sector asked that customs procedures at land borders",
+        "be harmonised and that the ASEAN Single Window carry transit documents as well as",
+    ]
     second = ["Civil society groups asked for public reporting on the progress of each project."]
     data = pdf_pages_of(text_page([first, second], gap=10))
     res = read_workshop(RawFile("workshops/gaps.pdf", data), ctx())
     assert [p[S.TEXT] for p in res.passages] == ["\n".join(first), second[0]]
-    same = read_workshop(RawFile("workshops/one.pdf", pdf_pages_of(text_page([first + second],
-                                                                             gap=0))), ctx())
+    same = read_workshop(
+        RawFile("workshops/one.pdf", pdf_pages_of(text_page([first + second], gap=0))), ctx()
+    )
     assert len(same.passages) == 1  # lines at the normal pitch stay one paragraph
 
 
@@ -205,7 +221,11 @@ def test_docx_vertically_merged_cells_are_read_once():
 
     res = read_workshop(RawFile("workshops/t.docx", docx_big_table(4, 3)), ctx())
     locs = [p[S.LOCATION] for p in res.passages]
-    assert locs[:4] == ["paragraph 1", "table 1, row 1, cell 1", "table 1, row 1, cell 2",
-                        "table 1, row 1, cell 3"]
+    assert locs[:4] == [
+        "paragraph 1",
+        "table 1, row 1, cell 1",
+        "table 1, row 1, cell 2",
+        "table 1, row 1, cell 3",
+    ]
     assert locs[4:6] == ["table 1, row 2, cell 2", "table 1, row 2, cell 3"]
     assert res.units == len(locs) == 2 + 4 * 2

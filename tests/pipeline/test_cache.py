@@ -45,8 +45,10 @@ def test_editing_a_transitively_imported_module_misses_the_cache(package, tmp_pa
     folder = tmp_path / "cache"
     key = cache.make_key("stage", fp.fingerprint_of(stage), "same input")
     cache.cache_put(folder, key, "result of the old code")
-    assert cache.cache_get(folder, cache.make_key("stage", fp.fingerprint_of(stage),
-                                                  "same input")) == "result of the old code"
+    assert (
+        cache.cache_get(folder, cache.make_key("stage", fp.fingerprint_of(stage), "same input"))
+        == "result of the old code"
+    )
 
     (package / "d.py").write_text("UNUSED = 2\n")  # not imported by the stage: same key
     fp.forget()
@@ -59,12 +61,29 @@ def test_editing_a_transitively_imported_module_misses_the_cache(package, tmp_pa
     assert cache.cache_get(folder, new_key) is None
 
 
-@pytest.mark.parametrize("stage, needs", [
-    ("consult.themes.topics", ["consult.themes.quotes", "consult.themes.labels",
-                               "consult.text.words", "consult.themes.clustering"]),
-    ("consult.tagging.tag", ["consult.tagging.codebook", "consult.tagging.keywords",
-                             "consult.embedding.embed", "consult.text.lemmas"]),
-])
+@pytest.mark.parametrize(
+    "stage, needs",
+    [
+        (
+            "consult.themes.topics",
+            [
+                "consult.themes.quotes",
+                "consult.themes.labels",
+                "consult.text.words",
+                "consult.themes.clustering",
+            ],
+        ),
+        (
+            "consult.tagging.tag",
+            [
+                "consult.tagging.codebook",
+                "consult.tagging.keywords",
+                "consult.embedding.embed",
+                "consult.text.lemmas",
+            ],
+        ),
+    ],
+)
 def test_stage_keys_cover_the_modules_that_used_to_be_left_out(stage, needs):
     assert set(needs) <= set(fp.closure(stage))
 

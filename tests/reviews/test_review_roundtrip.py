@@ -29,10 +29,17 @@ def _run(folder: Path, passages: pd.DataFrame, cb, when: str) -> tuple[Path, pd.
     if got.target == book:
         archive(book, when)
     tagged = reviews.apply_reviews(passages, got.store)
-    data = ReportData(round="r1", passages=tagged, codebook=cb, run_at=when,
-                      themes=make_themes(), priority_quotes=make_priority_quotes(tagged),
-                      orphaned=reviews.orphaned(tagged, got.store),
-                      agreement=reviews.agreement(tagged, cb), review_problems=got.problems())
+    data = ReportData(
+        round="r1",
+        passages=tagged,
+        codebook=cb,
+        run_at=when,
+        themes=make_themes(),
+        priority_quotes=make_priority_quotes(tagged),
+        orphaned=reviews.orphaned(tagged, got.store),
+        agreement=reviews.agreement(tagged, cb),
+        review_problems=got.problems(),
+    )
     write_workbook(got.target, data)
     remember_written(got.target, tagged, cache, when)
     return got.target, tagged
@@ -52,8 +59,10 @@ def _edit(book: Path, changes: dict[str, tuple[str, str]], *, shuffle: bool = Fa
             ws.cell(r, rp).value, ws.cell(r, rn).value = changes[pid]
     if shuffle:  # the reviewer hides a column, moves the note column and filters the table
         ws.column_dimensions["C"].hidden = True
-        ws.move_range(f"{ws.cell(1, rn).coordinate}:{ws.cell(ws.max_row, rn).coordinate}",
-                      cols=ws.max_column + 1 - rn)
+        ws.move_range(
+            f"{ws.cell(1, rn).coordinate}:{ws.cell(ws.max_row, rn).coordinate}",
+            cols=ws.max_column + 1 - rn,
+        )
         ws.auto_filter.add_filter_column(0, ["pid0001"])
     wb.save(book)
 
@@ -63,8 +72,11 @@ def _passages_for(book: Path, pid: str) -> tuple:
     rows = list(ws.iter_rows(values_only=True))
     header = list(rows[0])
     row = next(r for r in rows[1:] if r[0] == pid)
-    return (row[header.index("Reviewer priorities")], row[header.index("Reviewer note")],
-            row[header.index("Final priorities")])
+    return (
+        row[header.index("Reviewer priorities")],
+        row[header.index("Reviewer note")],
+        row[header.index("Final priorities")],
+    )
 
 
 def _count(book: Path, pid: str) -> int:
@@ -72,7 +84,7 @@ def _count(book: Path, pid: str) -> int:
     rows = list(ws.iter_rows(values_only=True))
     start = next(i for i, r in enumerate(rows) if r and r[0] == "Priority ID")
     header = list(rows[start])
-    row = next(r for r in rows[start + 1:] if r[0] == pid)
+    row = next(r for r in rows[start + 1 :] if r[0] == pid)
     return row[header.index("Passages")]
 
 
@@ -86,8 +98,7 @@ def test_reviewer_edit_survives_two_reruns_and_changes_counts(tmp_path):
     _edit(book, {"pid0001": ("People mobility", "About visas, not payments")}, shuffle=True)
 
     book, tagged = _run(tmp_path, passages, cb, "2026-11-27T11:00:00")  # re-run 1
-    assert _passages_for(book, "pid0001") == ("People mobility", "About visas, not payments",
-                                              "P5")
+    assert _passages_for(book, "pid0001") == ("People mobility", "About visas, not payments", "P5")
     assert _count(book, "P5") == p5_before + 1 and _count(book, "P2") == p2_before - 1
     assert tagged.loc[1, schema.FINAL_SOURCE] == "reviewer"
     assert len(list((tmp_path / "previous").glob("*.xlsx"))) == 1  # the edited copy is kept
@@ -100,17 +111,27 @@ def test_reviewer_edit_survives_two_reruns_and_changes_counts(tmp_path):
     store = store_io.load_store(tmp_path / "reviews.csv")
     assert set(store[schema.PASSAGE_ID]) == {"pid0001", "pid0002", "pid0003"}
     assert store.set_index(schema.PASSAGE_ID).loc["pid0001", reviews.DECIDED_AT] == (
-        "2026-11-27T11:00:00")
+        "2026-11-27T11:00:00"
+    )
     assert store.set_index(schema.PASSAGE_ID).loc["pid0003", reviews.REVIEWER_INPUT] == (
-        "P1; bogus")  # kept verbatim
-    dq = [c for row in load_workbook(book)["Data quality"].iter_rows(values_only=True)
-          for c in row if c]
+        "P1; bogus"
+    )  # kept verbatim
+    dq = [
+        c
+        for row in load_workbook(book)["Data quality"].iter_rows(values_only=True)
+        for c in row
+        if c
+    ]
     assert any("bogus" in str(c) for c in dq)
 
     book, _ = _run(tmp_path, passages, cb, "2026-11-27T13:00:00")  # re-run 3: nothing edited
     assert _passages_for(book, "pid0001")[2] == "P5"
-    overview = [c for row in load_workbook(book)["Overview"].iter_rows(values_only=True)
-                for c in row if c is not None]
+    overview = [
+        c
+        for row in load_workbook(book)["Overview"].iter_rows(values_only=True)
+        for c in row
+        if c is not None
+    ]
     assert "Reviewed passages: 3" in overview
 
 
@@ -125,8 +146,12 @@ def test_decisions_of_vanished_passages_are_kept_and_listed(tmp_path):
     book, _ = _run(tmp_path, changed, cb, "2026-11-27T12:00:00")
     store = store_io.load_store(tmp_path / "reviews.csv")
     assert "pid0004" in set(store[schema.PASSAGE_ID])
-    dq = [c for row in load_workbook(book)["Data quality"].iter_rows(values_only=True)
-          for c in row if c]
+    dq = [
+        c
+        for row in load_workbook(book)["Data quality"].iter_rows(values_only=True)
+        for c in row
+        if c
+    ]
     assert "pid0004" in dq and "checked" in dq
     # and it comes back when the passage does
     book, tagged = _run(tmp_path, passages, cb, "2026-11-27T13:00:00")

@@ -34,28 +34,40 @@ CB = _Codebook()
 
 
 def _edits(*rows):
-    return pd.DataFrame([{schema.PASSAGE_ID: pid, schema.REVIEWER_PRIORITIES: prio,
-                          schema.REVIEWER_NOTE: note, schema.TEXT: f"text of {pid}"}
-                         for pid, prio, note in rows])
+    return pd.DataFrame(
+        [
+            {
+                schema.PASSAGE_ID: pid,
+                schema.REVIEWER_PRIORITIES: prio,
+                schema.REVIEWER_NOTE: note,
+                schema.TEXT: f"text of {pid}",
+            }
+            for pid, prio, note in rows
+        ]
+    )
 
 
 def _passages(*rows):
-    return pd.DataFrame([{schema.PASSAGE_ID: pid, schema.PRIORITIES: tags, schema.TEXT: pid}
-                         for pid, tags in rows])
+    return pd.DataFrame(
+        [{schema.PASSAGE_ID: pid, schema.PRIORITIES: tags, schema.TEXT: pid} for pid, tags in rows]
+    )
 
 
-@pytest.mark.parametrize("typed, ids, decision", [
-    ("A", ["A"], reviews.PRIORITIES_DECISION),
-    ("digital; a,\nTrade", ["B", "A", "C"], reviews.PRIORITIES_DECISION),
-    ("A;A", ["A"], reviews.PRIORITIES_DECISION),
-    ("none", [], reviews.NONE_DECISION),
-    ("-", [], reviews.NONE_DECISION),
-    ("No-Fit", [], reviews.NONE_DECISION),
-    ("model", [], reviews.WITHDRAWN_DECISION),
-    ("", [], reviews.NOTE_ONLY_DECISION),
-    ("zzz", [], reviews.UNRESOLVED_DECISION),
-    ("B: Digital; C: whatever", ["B", "C"], reviews.PRIORITIES_DECISION),  # matrix headers
-])
+@pytest.mark.parametrize(
+    "typed, ids, decision",
+    [
+        ("A", ["A"], reviews.PRIORITIES_DECISION),
+        ("digital; a,\nTrade", ["B", "A", "C"], reviews.PRIORITIES_DECISION),
+        ("A;A", ["A"], reviews.PRIORITIES_DECISION),
+        ("none", [], reviews.NONE_DECISION),
+        ("-", [], reviews.NONE_DECISION),
+        ("No-Fit", [], reviews.NONE_DECISION),
+        ("model", [], reviews.WITHDRAWN_DECISION),
+        ("", [], reviews.NOTE_ONLY_DECISION),
+        ("zzz", [], reviews.UNRESOLVED_DECISION),
+        ("B: Digital; C: whatever", ["B", "C"], reviews.PRIORITIES_DECISION),  # matrix headers
+    ],
+)
 def test_resolve_input(typed, ids, decision):
     got_ids, got_decision, _ = reviews.resolve_input(typed, CB)
     assert (got_ids, got_decision) == (ids, decision)
@@ -94,9 +106,11 @@ def test_emptied_cell_keeps_decision_and_model_withdraws_it():
 
 def test_apply_reviews_makes_reviewer_final():
     store, _ = reviews.merge_reviews(
-        None, _edits(("p1", "Roads", ""), ("p2", "none", "off-topic"), ("p3", "zzz", "")), CB, "t")
-    out = reviews.apply_reviews(_passages(("p1", "B"), ("p2", "A"), ("p3", "C"), ("p4", "A;B")),
-                                store)
+        None, _edits(("p1", "Roads", ""), ("p2", "none", "off-topic"), ("p3", "zzz", "")), CB, "t"
+    )
+    out = reviews.apply_reviews(
+        _passages(("p1", "B"), ("p2", "A"), ("p3", "C"), ("p4", "A;B")), store
+    )
     assert list(out[schema.FINAL_PRIORITIES]) == ["A", "", "C", "A;B"]
     assert list(out[schema.FINAL_SOURCE]) == ["reviewer", "reviewer", "model", "model"]
     assert list(out[schema.REVIEWER_PRIORITIES]) == ["Roads", "none", "zzz", ""]
@@ -111,7 +125,9 @@ def test_store_round_trip_is_exact_and_neutralised(tmp_path):
     assert back.iloc[0][reviews.REVIEWER_INPUT] == "=A; B"
     assert "'=HYPERLINK(x)" in path.read_text(encoding="utf-8-sig")  # no live formula
     assert sorted(p.name for p in path.parent.rglob("*") if p.is_file()) == [
-        "reviews-copy.csv", "reviews.csv"]  # the file and its copy, no temporary left
+        "reviews-copy.csv",
+        "reviews.csv",
+    ]  # the file and its copy, no temporary left
     assert store_io.load_store(tmp_path / "missing.csv").empty
 
 
@@ -129,7 +145,8 @@ def test_journal_appends_and_detects_an_edited_line(tmp_path):
     assert text.startswith(first) and text.count("\n") == first.count("\n") + 1  # appended
     assert review_store.read_journal(path).intact
     assert store_io.load_store(path).set_index(schema.PASSAGE_ID).loc["p1", "decision"] == (
-        reviews.PRIORITIES_DECISION)
+        reviews.PRIORITIES_DECISION
+    )
     path.write_text(text.replace("p2,B,B", "p2,A,A"), encoding="utf-8")
     journal = review_store.read_journal(path)
     assert not journal.intact and [b["line"] for b in journal.bad] == [3]
@@ -144,9 +161,11 @@ def test_orphaned():
 
 def test_agreement_per_priority():
     store, _ = reviews.merge_reviews(
-        None, _edits(("p1", "A", ""), ("p2", "A;B", ""), ("p3", "none", "")), CB, "t")
+        None, _edits(("p1", "A", ""), ("p2", "A;B", ""), ("p3", "none", "")), CB, "t"
+    )
     passages = reviews.apply_reviews(
-        _passages(("p1", "A"), ("p2", "A"), ("p3", "B"), ("p4", "C")), store)
+        _passages(("p1", "A"), ("p2", "A"), ("p3", "B"), ("p4", "C")), store
+    )
     agr = reviews.agreement(passages, CB).set_index(reviews.PRIORITY)
     assert agr.loc["A", reviews.N_REVIEWED] == 3
     assert agr.loc["A", reviews.F1] == 1.0
@@ -155,13 +174,21 @@ def test_agreement_per_priority():
     assert pd.isna(agr.loc["C", reviews.F1])  # neither side used it among reviewed passages
     micro = agr.loc[reviews.ALL_PRIORITIES]
     assert (micro[reviews.BOTH], micro[reviews.REVIEWER_COUNT], micro[reviews.MODEL_COUNT]) == (
-        2, 3, 3)
+        2,
+        3,
+        3,
+    )
 
 
 def test_labelled_examples_from_confirmed_decisions():
     store, _ = reviews.merge_reviews(
-        None, _edits(("p1", "B; a", ""), ("p2", "none", ""), ("p3", "zzz", ""),
-                     ("p4", "", "just a note")), CB, "t")
+        None,
+        _edits(
+            ("p1", "B; a", ""), ("p2", "none", ""), ("p3", "zzz", ""), ("p4", "", "just a note")
+        ),
+        CB,
+        "t",
+    )
     ex = reviews.labelled_examples(store)
     assert list(ex.columns) == [schema.TEXT, schema.PRIORITIES]
     assert ex.values.tolist() == [["text of p1", "B;A"], ["text of p2", ""]]

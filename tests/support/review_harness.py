@@ -29,22 +29,34 @@ CB = FakeCodebook()
 N = 30
 # ten decisions, as typed by a reviewer (one with a note in non-ASCII text)
 DECISIONS = {f"pid{i:04d}": ("P5", "") for i in range(1, 8)}
-DECISIONS.update({"pid0010": ("none", "off-topic"), "pid0011": ("P1; P3", ""),
-                  "pid0012": ("P2", "Café, São Paulo, Hà Nội: digital")})
+DECISIONS.update(
+    {
+        "pid0010": ("none", "off-topic"),
+        "pid0011": ("P1; P3", ""),
+        "pid0012": ("P2", "Café, São Paulo, Hà Nội: digital"),
+    }
+)
 
 
 def _bundle() -> dict:
     passages = make_passages(N)
-    return {"passages": passages, "scores": make_scores(passages, CB),
-            "embeddings": np.random.default_rng(0).random((len(passages), 8), dtype=np.float32),
-            "themes": make_themes(), "rejected": make_rejected(), "files": make_files(),
-            "codebook": CB, "run_info": {"round": "r1", "stage seconds": {}},
-            "started": time.time()}
+    return {
+        "passages": passages,
+        "scores": make_scores(passages, CB),
+        "embeddings": np.random.default_rng(0).random((len(passages), 8), dtype=np.float32),
+        "themes": make_themes(),
+        "rejected": make_rejected(),
+        "files": make_files(),
+        "codebook": CB,
+        "run_info": {"round": "r1", "stage seconds": {}},
+        "started": time.time(),
+    }
 
 
 def _run(out: Path) -> report.Outcome:
-    return report.report(RoundPaths.for_round("r1", outputs=out), report.Bundle(**_bundle()),
-                         ConsultConfig())
+    return report.report(
+        RoundPaths.for_round("r1", outputs=out), report.Bundle(**_bundle()), ConsultConfig()
+    )
 
 
 def _book(out: Path) -> Path:
@@ -72,9 +84,15 @@ def _shown(book: Path) -> dict[str, tuple]:
     ws = load_workbook(book, read_only=True)["Passages"]
     rows = list(ws.iter_rows(values_only=True))
     h = list(rows[0])
-    return {r[h.index("Passage ID")]: (r[h.index("Reviewer priorities")],
-                                       r[h.index("Final priorities")], r[h.index("Decided by")])
-            for r in rows[1:] if r[h.index("Decided by")] == "reviewer"}
+    return {
+        r[h.index("Passage ID")]: (
+            r[h.index("Reviewer priorities")],
+            r[h.index("Final priorities")],
+            r[h.index("Decided by")],
+        )
+        for r in rows[1:]
+        if r[h.index("Decided by")] == "reviewer"
+    }
 
 
 def _quality(book: Path) -> str:
@@ -108,5 +126,7 @@ def _expect_all_decisions(book: Path) -> None:
     assert shown["pid0011"][1] == "P1;P3"
     store = store_io.load_store(book.parent / "reviews.csv")
     assert set(store[schema.PASSAGE_ID]) == set(DECISIONS)
-    assert store.set_index(schema.PASSAGE_ID).loc["pid0012", schema.REVIEWER_NOTE] == (
-        DECISIONS["pid0012"][1])
+    assert (
+        store.set_index(schema.PASSAGE_ID).loc["pid0012", schema.REVIEWER_NOTE]
+        == (DECISIONS["pid0012"][1])
+    )

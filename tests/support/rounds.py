@@ -7,8 +7,11 @@ from pathlib import Path
 
 from tests.support.paths import SAMPLE_RAW
 
-FILES = ["surveys/google-forms-online-survey.csv", "workshops/kuala-lumpur-focus-group-notes.md",
-         "transcripts/viet-nam-national-consultation.vtt"]
+FILES = [
+    "surveys/google-forms-online-survey.csv",
+    "workshops/kuala-lumpur-focus-group-notes.md",
+    "transcripts/viet-nam-national-consultation.vtt",
+]
 
 
 def copy_round(tmp_path: Path, files=FILES) -> Path:

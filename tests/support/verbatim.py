@@ -25,10 +25,14 @@ _PLACEHOLDER = re.compile(
 )
 _SURVEY_LOC = re.compile(r"^(?:sheet '(?P<sheet>.*)', )?row (?P<row>\d+), column (?P<col>[A-Z]+) ")
 _LINE_LOC = re.compile(r"(?:page (?P<page>\d+), )?(?:line|paragraph) (?P<n>\d+)$")
-_TABLE_LOC = re.compile(r"table (?P<t>\d+), row (?P<r>\d+), cell (?P<c>\d+)(?:, paragraph (?P<k>\d+))?$")
+_TABLE_LOC = re.compile(
+    r"table (?P<t>\d+), row (?P<r>\d+), cell (?P<c>\d+)(?:, paragraph (?P<k>\d+))?$"
+)
 _CUES = re.compile(r"cues? (?P<a>\d+)(?:-(?P<b>\d+))?$")
 _TIMING = re.compile(r"^\s*(?:\d+:)?\d{1,2}:\d{1,2}(?:[.,]\d{1,3})?\s*-->")
-_TAGS = re.compile(r"</?(?:v|c|b|i|u|lang|ruby|rt|font|span)(?:[.\s][^>]*)?>|<\d{1,2}:\d{2}[^>]*>", re.I)
+_TAGS = re.compile(
+    r"</?(?:v|c|b|i|u|lang|ruby|rt|font|span)(?:[.\s][^>]*)?>|<\d{1,2}:\d{2}[^>]*>", re.I
+)
 
 
 def pattern(text: str, speaker_prefixes: bool = False) -> re.Pattern[str]:
@@ -103,11 +107,11 @@ def source_text(path: Path, kind: str, location: str, det: dict) -> str:
             return cell.paragraphs[int(t["k"] or 1) - 1].text
         m = _LINE_LOC.search(location)
         assert m, location
-        return "\n".join(p.text for p in doc.paragraphs[int(m["n"]) - 1:])
+        return "\n".join(p.text for p in doc.paragraphs[int(m["n"]) - 1 :])
     if ext == ".pdf":
         m = _LINE_LOC.search(location)
         page = _pdf_page_text(data, int(m["page"]))
-        return "\n".join(re.split(r"\r\n|\r|\n", page)[int(m["n"]) - 1:])
+        return "\n".join(re.split(r"\r\n|\r|\n", page)[int(m["n"]) - 1 :])
     text = _decode(data, det.get("encoding") or "utf-8").lstrip("\ufeff")
     lines = re.split(r"\r\n|\r|\n", text)
     cues = _CUES.search(location)
@@ -124,12 +128,13 @@ def source_text(path: Path, kind: str, location: str, det: dict) -> str:
         for block in blocks:
             k = next((i for i, ln in enumerate(block) if _TIMING.match(ln)), None)
             if k is not None:
-                bodies.append(" ".join(html.unescape(_TAGS.sub("", ln)).strip()
-                                       for ln in block[k + 1:]))
-        return " ".join(bodies[a - 1:b])
+                bodies.append(
+                    " ".join(html.unescape(_TAGS.sub("", ln)).strip() for ln in block[k + 1 :])
+                )
+        return " ".join(bodies[a - 1 : b])
     m = _LINE_LOC.search(location)
     assert m, location
-    return "\n".join(lines[int(m["n"]) - 1:])
+    return "\n".join(lines[int(m["n"]) - 1 :])
 
 
 def check_round(round_dir: Path) -> tuple[int, list[str]]:
@@ -148,9 +153,7 @@ def check_round(round_dir: Path) -> tuple[int, list[str]]:
             ok = pat.fullmatch(src.strip()) is not None
         else:  # found where the window starts (a turn's text may follow its "Name  0:00" line)
             m = pat.search(src)
-            ok = m is not None and src[:m.start()].count("\n") <= 1
+            ok = m is not None and src[: m.start()].count("\n") <= 1
         if not ok:
             problems.append(f"{p[S.SOURCE_FILE]} @ {p[S.LOCATION]}: {p[S.TEXT][:80]!r}")
     return len(res.passages), problems
-
-

@@ -69,13 +69,16 @@ def test_missing_file_says_what_to_do(tmp_path):
         load_codebook(tmp_path / "nope.yaml")
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("", "empty"),
-    ("name: x\n", "no `priorities:` key"),
-    ("priorities: []\n", "`priorities` is empty"),
-    ("- id: A\n  label: x\n  parent: A\n", "names itself as parent"),
-    ("- id: A\n  lable: x\n", "did you mean `label`"),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("", "empty"),
+        ("name: x\n", "no `priorities:` key"),
+        ("priorities: []\n", "`priorities` is empty"),
+        ("- id: A\n  label: x\n  parent: A\n", "names itself as parent"),
+        ("- id: A\n  lable: x\n", "did you mean `label`"),
+    ],
+)
 def test_other_problems(text, expected):
     with pytest.raises(CodebookError, match=expected):
         parse_codebook(text)

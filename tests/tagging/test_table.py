@@ -33,13 +33,23 @@ def setup(tmp_path):
 def test_csv_semicolon_with_id_column(setup):
     tmp, cb, cfg = setup
     src = tmp / "comments.csv"
-    src.write_text("ref;Comment\nr1;more roads and railways\nr2;\nr3;broadband internet data\n",
-                   encoding="utf-8")
-    out = run_table_tag(cb, src, "comment", "REF", tmp / "out" / "tagged.csv", cfg,
-                        cache_dir=tmp / "cache")
+    src.write_text(
+        "ref;Comment\nr1;more roads and railways\nr2;\nr3;broadband internet data\n",
+        encoding="utf-8",
+    )
+    out = run_table_tag(
+        cb, src, "comment", "REF", tmp / "out" / "tagged.csv", cfg, cache_dir=tmp / "cache"
+    )
     df = pd.read_csv(out, keep_default_na=False)
-    assert list(df.columns) == ["ref", schema.PRIORITIES, TABLE_STATUS, schema.CONFIDENCE,
-                                schema.LANGUAGE, "score:T", "score:D"]
+    assert list(df.columns) == [
+        "ref",
+        schema.PRIORITIES,
+        TABLE_STATUS,
+        schema.CONFIDENCE,
+        schema.LANGUAGE,
+        "score:T",
+        "score:D",
+    ]
     assert df["ref"].tolist() == ["r1", "r2", "r3"]
     assert df[schema.PRIORITIES].tolist() == ["T", "", "D"]
     assert df[TABLE_STATUS].iloc[1] == "no-fit"
@@ -67,8 +77,11 @@ def test_missing_column_names_the_fix(setup):
     tmp, cb, cfg = setup
     src = tmp / "c.csv"
     src.write_text("id,answer\n1,roads\n", encoding="utf-8")
-    with pytest.raises(TableError, match=r"no column `comment`; pass --text-column with one of: "
-                                         r"`id`, `answer`"):
+    with pytest.raises(
+        TableError,
+        match=r"no column `comment`; pass --text-column with one of: "
+        r"`id`, `answer`",
+    ):
         run_table_tag(cb, src, "comment", None, tmp / "o.csv", cfg, cache_dir=tmp / "c")
     with pytest.raises(TableError, match="--id-column"):
         run_table_tag(cb, src, "answer", "ref", tmp / "o.csv", cfg, cache_dir=tmp / "c")
@@ -92,13 +105,16 @@ def _zip_bomb() -> bytes:
     return buf.getvalue()
 
 
-@pytest.mark.parametrize("name, data, settings", [
-    ("image.csv", b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4, {}),
-    ("nul.csv", b"id,text\n1,\x00\x00\x00abc\x00\x00\n", {}),
-    ("bomb.xlsx", _zip_bomb(), {}),
-    ("big.csv", b"id,text\n" + b"1,hello there\n" * 200, {"max_file_mb": 0.001}),
-    ("old.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600), {}),
-])
+@pytest.mark.parametrize(
+    "name, data, settings",
+    [
+        ("image.csv", b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4, {}),
+        ("nul.csv", b"id,text\n1,\x00\x00\x00abc\x00\x00\n", {}),
+        ("bomb.xlsx", _zip_bomb(), {}),
+        ("big.csv", b"id,text\n" + b"1,hello there\n" * 200, {"max_file_mb": 0.001}),
+        ("old.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600), {}),
+    ],
+)
 def test_hostile_tables_get_the_reason_a_round_gives(tmp_path, name, data, settings):
     cfg = ConsultConfig.model_validate({"ingest": settings})
     (tmp_path / name).write_bytes(data)
@@ -111,11 +127,15 @@ def test_hostile_tables_get_the_reason_a_round_gives(tmp_path, name, data, setti
 def test_gzipped_csv_is_read_and_a_gzip_bomb_refused(tmp_path):
     csv = b"id,comment\n7,Harmonise customs procedures\n"
     (tmp_path / "ok.csv.gz").write_bytes(gzip.compress(csv))
-    assert read_table(tmp_path / "ok.csv.gz")["comment"].tolist() == ["Harmonise customs procedures"]
+    assert read_table(tmp_path / "ok.csv.gz")["comment"].tolist() == [
+        "Harmonise customs procedures"
+    ]
     (tmp_path / "bomb.csv.gz").write_bytes(gzip.compress(csv + b"8,x\n" * 300_000))
     with pytest.raises(TableError, match="ingest.max_unpacked_mb"):
-        read_table(tmp_path / "bomb.csv.gz",
-                   ConsultConfig.model_validate({"ingest": {"max_unpacked_mb": 1}}))
+        read_table(
+            tmp_path / "bomb.csv.gz",
+            ConsultConfig.model_validate({"ingest": {"max_unpacked_mb": 1}}),
+        )
     (tmp_path / "cut.csv.gz").write_bytes(gzip.compress(csv)[:-6])
     with pytest.raises(TableError, match="gzip file is truncated"):
         read_table(tmp_path / "cut.csv.gz")

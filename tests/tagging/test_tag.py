@@ -50,8 +50,12 @@ def _tag(texts, cb, cfg=None, labelled=None, emb=None):
 
 def test_shape_columns_and_ranges(cb):
     r = _tag(TEXTS, cb)
-    assert list(r.tags.columns) == [schema.PRIORITIES, schema.CONFIDENCE, schema.TAG_STATUS,
-                                    schema.COVERAGE]
+    assert list(r.tags.columns) == [
+        schema.PRIORITIES,
+        schema.CONFIDENCE,
+        schema.TAG_STATUS,
+        schema.COVERAGE,
+    ]
     assert r.tags[schema.COVERAGE].between(-1, 1).all()
     assert list(r.scores.columns) == [schema.score_column(i) for i in ("T", "D", "F")]
     assert len(r.tags) == len(r.scores) == len(TEXTS)
@@ -82,8 +86,11 @@ def test_obvious_passages_get_their_priority_and_unrelated_gets_none(cb):
 
 
 def test_priorities_are_ordered_by_score(cb):
-    r = _tag(TEXTS + ["roads railways bridges internet broadband data"], cb,
-             TaggingConfig(relative_threshold=0.05))
+    r = _tag(
+        TEXTS + ["roads railways bridges internet broadband data"],
+        cb,
+        TaggingConfig(relative_threshold=0.05),
+    )
     row = r.tags.iloc[-1]
     ids = row[schema.PRIORITIES].split(";")
     scores = [r.scores.iloc[-1][schema.score_column(i)] for i in ids]
@@ -119,7 +126,8 @@ def test_keywords_help_when_text_has_no_description_words():
     plain = parse_codebook("- {id: A, label: Alpha}\n- {id: B, label: Beta}\n")
     with_kw = parse_codebook(
         "- {id: A, label: Alpha, keywords: [apple, pear]}\n"
-        "- {id: B, label: Beta, keywords: [engine, piston]}\n")
+        "- {id: B, label: Beta, keywords: [engine, piston]}\n"
+    )
     texts = ["apples and pears are ripe", "the engines need new pistons", "pears", "an engine"]
     before = _tag(texts, plain).tags[schema.PRIORITIES]
     after = _tag(texts, with_kw).tags[schema.PRIORITIES]
@@ -129,12 +137,18 @@ def test_keywords_help_when_text_has_no_description_words():
 
 def test_reviewer_confirmed_tags_improve_tagging():
     vague = parse_codebook("- {id: A, label: Alpha}\n- {id: B, label: Beta}\n")
-    labelled = pd.DataFrame({
-        "text": ["apples pears fruit orchard", "engines pistons motor garage", "weather chat"],
-        schema.PRIORITIES: ["alpha", "B", ""],  # labels and ids both resolve; "" = no priority
-    })
-    texts = ["fruit from the orchard: apples", "motor engines in the garage", "pears and apples",
-             "pistons for the motor"]
+    labelled = pd.DataFrame(
+        {
+            "text": ["apples pears fruit orchard", "engines pistons motor garage", "weather chat"],
+            schema.PRIORITIES: ["alpha", "B", ""],  # labels and ids both resolve; "" = no priority
+        }
+    )
+    texts = [
+        "fruit from the orchard: apples",
+        "motor engines in the garage",
+        "pears and apples",
+        "pistons for the motor",
+    ]
     zero = _tag(texts, vague).tags[schema.PRIORITIES].tolist()
     taught = _tag(texts, vague, labelled=labelled).tags[schema.PRIORITIES].tolist()
     assert [t.split(";")[0] for t in taught] == ["A", "B", "A", "B"]
@@ -166,8 +180,10 @@ def test_tagging_2000_passages_with_keywords_and_lemmas():
     benchmarks/bench_guards.py."""
     cb = load_codebook(None)  # 12 priorities with keywords: the lemma matcher runs too
     rng = np.random.default_rng(0)
-    words = "the region needs better roads ports broadband financing for small firms and " \
-            "training for officials while customs procedures remain slow and costly".split()
+    words = (
+        "the region needs better roads ports broadband financing for small firms and "
+        "training for officials while customs procedures remain slow and costly".split()
+    )
     texts = [" ".join(rng.choice(words, 60)) for _ in range(2000)]
     emb = HashingEmbedder(384)
     vecs = rng.normal(size=(2000, 384)).astype(np.float32)

@@ -26,8 +26,12 @@ def test_ties_broken_by_row_position_and_result_stable():
 
 def test_near_duplicates_quoted_once():
     X = _vecs([1, 0], [1, 0.001], [0.8, 0.6], [0.6, 0.8])
-    texts = ["Ports need faster customs.", "ports need FASTER customs!!",
-             "Green bonds can fund rail links.", "Scholarships for students matter."]
+    texts = [
+        "Ports need faster customs.",
+        "ports need FASTER customs!!",
+        "Green bonds can fund rail links.",
+        "Scholarships for students matter.",
+    ]
     out = representative(X, {"t": [0, 1, 2, 3]}, k=3, texts=texts)
     assert out["t"] == [2, 1, 3]  # row 0 repeats row 1's words: quoted once
 

@@ -16,12 +16,42 @@ from consult.themes.labels import make_labels
 from consult.themes.topics import discover_themes, link_priorities
 
 TOPICS = {
-    "logistics": ["port", "shipping", "customs", "cargo", "logistics", "freight", "border",
-                  "clearance", "warehouse", "container"],
-    "digital": ["broadband", "internet", "ecommerce", "cybersecurity", "fintech", "online",
-                "data", "digital", "platform", "payments"],
-    "people": ["students", "scholarship", "tourism", "culture", "youth", "university",
-               "exchange", "visa", "mobility", "heritage"],
+    "logistics": [
+        "port",
+        "shipping",
+        "customs",
+        "cargo",
+        "logistics",
+        "freight",
+        "border",
+        "clearance",
+        "warehouse",
+        "container",
+    ],
+    "digital": [
+        "broadband",
+        "internet",
+        "ecommerce",
+        "cybersecurity",
+        "fintech",
+        "online",
+        "data",
+        "digital",
+        "platform",
+        "payments",
+    ],
+    "people": [
+        "students",
+        "scholarship",
+        "tourism",
+        "culture",
+        "youth",
+        "university",
+        "exchange",
+        "visa",
+        "mobility",
+        "heritage",
+    ],
 }
 
 
@@ -37,8 +67,13 @@ class Codebook:
     priorities: list[Priority]
 
 
-CODEBOOK = Codebook([Priority("SA4", "Seamless logistics"), Priority("SA3", "Digital innovation"),
-                     Priority("SA6", "People-to-people connectivity")])
+CODEBOOK = Codebook(
+    [
+        Priority("SA4", "Seamless logistics"),
+        Priority("SA3", "Digital innovation"),
+        Priority("SA6", "People-to-people connectivity"),
+    ]
+)
 
 
 def make_round(per_topic: int, seed: int = 0) -> tuple[list[str], np.ndarray]:
@@ -82,8 +117,15 @@ def test_theme_table_schema_and_consistency():
     a, th = res.assignments, res.themes
     assert list(a.columns) == [schema.THEME_ID, schema.THEME_LABEL]
     assert len(a) == len(texts)
-    assert {schema.THEME_ID, schema.THEME_LABEL, schema.THEME_KEYWORDS, schema.THEME_SIZE,
-            schema.THEME_PRIORITIES, schema.THEME_EMERGING, schema.THEME_QUOTES} <= set(th.columns)
+    assert {
+        schema.THEME_ID,
+        schema.THEME_LABEL,
+        schema.THEME_KEYWORDS,
+        schema.THEME_SIZE,
+        schema.THEME_PRIORITIES,
+        schema.THEME_EMERGING,
+        schema.THEME_QUOTES,
+    } <= set(th.columns)
     assert th[schema.THEME_ID].tolist() == list(range(len(th)))
     assert th[schema.THEME_SIZE].sum() == len(texts)
     assert th[schema.THEME_SIZE].is_monotonic_decreasing
@@ -123,8 +165,11 @@ def test_small_and_medium_rounds_do_not_collapse(n):
 
 @pytest.mark.parametrize("n", [0, 1, 2, 3])
 def test_tiny_rounds(n):
-    texts = ["Customs clearance at the border is slow.", "Broadband in rural areas is poor.",
-             "More scholarships for students."][:n]
+    texts = [
+        "Customs clearance at the border is slow.",
+        "Broadband in rural areas is poor.",
+        "More scholarships for students.",
+    ][:n]
     X = embed(texts) if n else np.zeros((0, 256), np.float32)
     res = discover_themes(texts, X, None, None, TopicsConfig())
     assert len(res.assignments) == n
@@ -144,14 +189,16 @@ def test_stop_word_only_texts_do_not_crash():
 
 def test_facilitator_turns_placed_but_not_fitted_or_quoted():
     texts, truth = make_round(15)
-    facil = ["Thank you. Next, customs and cargo clearance at the port?",
-             "Let us move to broadband and online payments."]
+    facil = [
+        "Thank you. Next, customs and cargo clearance at the port?",
+        "Let us move to broadband and online payments.",
+    ]
     all_texts = texts + facil
     mask = np.array([True] * len(texts) + [False, False])
     res = discover_themes(all_texts, embed(all_texts), None, None, TopicsConfig(), fit_mask=mask)
     ids = res.assignments[schema.THEME_ID].to_numpy()
     assert (ids >= 0).all()
-    fitted = ids[:len(texts)]
+    fitted = ids[: len(texts)]
     # each facilitator turn joins a theme made of the topic it talks about
     assert np.bincount(truth[fitted == ids[-2]]).argmax() == 0
     assert np.bincount(truth[fitted == ids[-1]]).argmax() == 1
@@ -163,11 +210,13 @@ def test_facilitator_turns_placed_but_not_fitted_or_quoted():
 
 def test_links_priorities_and_marks_emerging():
     texts, truth = make_round(20)
-    scores = pd.DataFrame({
-        schema.score_column("SA4"): np.where(truth == 0, 0.8, 0.1),
-        schema.score_column("SA3"): np.where(truth == 1, 0.3, 0.05),  # weak: never linked
-        schema.score_column("SA6"): 0.0,
-    })
+    scores = pd.DataFrame(
+        {
+            schema.score_column("SA4"): np.where(truth == 0, 0.8, 0.1),
+            schema.score_column("SA3"): np.where(truth == 1, 0.3, 0.05),  # weak: never linked
+            schema.score_column("SA6"): 0.0,
+        }
+    )
     res = discover_themes(texts, embed(texts), scores, CODEBOOK, TopicsConfig())
     ids = res.assignments[schema.THEME_ID].to_numpy()
     th = res.themes.set_index(schema.THEME_ID)
@@ -183,11 +232,13 @@ def test_links_priorities_and_marks_emerging():
 
 def test_a_theme_the_codebook_barely_covers_is_emerging_even_if_linked():
     texts, truth = make_round(20)
-    scores = pd.DataFrame({  # every topic "wins" some priority, as a softmax tagger makes it
-        schema.score_column("SA4"): np.where(truth == 0, 0.9, 0.0),
-        schema.score_column("SA3"): np.where(truth == 1, 0.9, 0.0),
-        schema.score_column("SA6"): np.where(truth == 2, 0.9, 0.0),
-    })
+    scores = pd.DataFrame(
+        {  # every topic "wins" some priority, as a softmax tagger makes it
+            schema.score_column("SA4"): np.where(truth == 0, 0.9, 0.0),
+            schema.score_column("SA3"): np.where(truth == 1, 0.9, 0.0),
+            schema.score_column("SA6"): np.where(truth == 2, 0.9, 0.0),
+        }
+    )
     coverage = np.where(truth == 2, 0.2, 0.5)  # topic 2 is far from every priority description
     res = discover_themes(texts, embed(texts), scores, CODEBOOK, TopicsConfig(), coverage=coverage)
     ids = res.assignments[schema.THEME_ID].to_numpy()
@@ -202,11 +253,13 @@ def test_a_theme_the_codebook_barely_covers_is_emerging_even_if_linked():
 
 def test_link_rule_mean_or_share():
     cfg = TopicsConfig(link_mean=0.5, link_share=0.3, strong_score=0.5)
-    scores = pd.DataFrame({
-        schema.score_column("A"): [0.6, 0.6, 0.6, 0.6],   # mean 0.6 -> linked
-        schema.score_column("B"): [0.9, 0.9, 0.0, 0.0],   # mean 0.45, share 0.5 -> linked
-        schema.score_column("C"): [0.9, 0.1, 0.1, 0.1],   # mean 0.3, share 0.25 -> not linked
-    })
+    scores = pd.DataFrame(
+        {
+            schema.score_column("A"): [0.6, 0.6, 0.6, 0.6],  # mean 0.6 -> linked
+            schema.score_column("B"): [0.9, 0.9, 0.0, 0.0],  # mean 0.45, share 0.5 -> linked
+            schema.score_column("C"): [0.9, 0.1, 0.1, 0.1],  # mean 0.3, share 0.25 -> not linked
+        }
+    )
     rows = np.arange(4)
     assert link_priorities(scores, rows, ["A", "B", "C"], cfg) == ["A", "B"]
     assert link_priorities(scores, rows, ["Z"], cfg) == []
@@ -222,8 +275,15 @@ def test_without_codebook_uses_score_columns():
 
 def test_custom_reducer_and_clusterer_are_used():
     texts, truth = make_round(20)
-    res = discover_themes(texts, embed(texts), None, None, TopicsConfig(),
-                          reducer=PCAReducer(5), clusterer=KMeansClusterer(n_clusters=3))
+    res = discover_themes(
+        texts,
+        embed(texts),
+        None,
+        None,
+        TopicsConfig(),
+        reducer=PCAReducer(5),
+        clusterer=KMeansClusterer(n_clusters=3),
+    )
     assert res.themes.shape[0] == 3
     assert res.info["backend"] == "custom"
     assert purity(truth, res.assignments[schema.THEME_ID].to_numpy()) >= 0.9
@@ -247,8 +307,7 @@ def test_mismatched_inputs_say_what_to_fix():
     with pytest.raises(ValueError, match="one embedding row per passage"):
         discover_themes(texts, embed(texts[:-1]), None, None, TopicsConfig())
     with pytest.raises(ValueError, match="score table"):
-        discover_themes(texts, embed(texts), pd.DataFrame({"score:A": [0.1]}), None,
-                        TopicsConfig())
+        discover_themes(texts, embed(texts), pd.DataFrame({"score:A": [0.1]}), None, TopicsConfig())
 
 
 def test_auto_theme_count_grows_with_round_size():
@@ -258,10 +317,12 @@ def test_auto_theme_count_grows_with_round_size():
 
 
 def test_labels_chain_bigrams_and_stay_distinct():
-    labels = make_labels({
-        0: ["bond", "green bond", "finance", "private sector", "private"],
-        1: ["bond", "green bond", "finance", "private sector", "rail"],
-    })
+    labels = make_labels(
+        {
+            0: ["bond", "green bond", "finance", "private sector", "private"],
+            1: ["bond", "green bond", "finance", "private sector", "rail"],
+        }
+    )
     assert labels[0] == "Green bond, finance and private sector"
     assert labels[1] != labels[0] and "rail" in labels[1]
 
@@ -283,18 +344,24 @@ def test_real_model_separates_three_topics():
 
     rng = random.Random(1)
     subjects = {
-        0: ["Customs clearance at the port takes too long",
+        0: [
+            "Customs clearance at the port takes too long",
             "Cargo trucks wait for days at the border crossing",
             "Shipping containers need a single window for customs paperwork",
-            "Freight forwarders want harmonised logistics rules"],
-        1: ["Rural villages still lack broadband internet",
+            "Freight forwarders want harmonised logistics rules",
+        ],
+        1: [
+            "Rural villages still lack broadband internet",
             "Small shops need help to sell online and accept digital payments",
             "Cybersecurity rules for cross-border data flows are unclear",
-            "Fintech startups want a regional digital sandbox"],
-        2: ["More scholarships would let students study in neighbouring countries",
+            "Fintech startups want a regional digital sandbox",
+        ],
+        2: [
+            "More scholarships would let students study in neighbouring countries",
             "Visa rules make it hard for young people to travel in the region",
             "Cultural exchange programmes build understanding between citizens",
-            "Tourism campaigns should promote heritage sites across the region"],
+            "Tourism campaigns should promote heritage sites across the region",
+        ],
     }
     tails = ["", " in our country", ", in my view", " for everyone", " as soon as possible"]
     texts, truth = [], []
@@ -373,15 +440,24 @@ class _HalfOutliers:
 
 def test_outliers_are_reduced_into_themes():
     texts, _ = make_round(10)
-    res = discover_themes(texts, embed(texts), None, None, TopicsConfig(),
-                          clusterer=_HalfOutliers())
+    res = discover_themes(
+        texts, embed(texts), None, None, TopicsConfig(), clusterer=_HalfOutliers()
+    )
     assert res.info["outliers_before"] == 10
     assert (res.assignments[schema.THEME_ID] >= 0).all()
-    kept = discover_themes(texts, embed(texts), None, None, TopicsConfig(reduce_outliers=False),
-                           clusterer=_HalfOutliers())
+    kept = discover_themes(
+        texts,
+        embed(texts),
+        None,
+        None,
+        TopicsConfig(reduce_outliers=False),
+        clusterer=_HalfOutliers(),
+    )
     assert (kept.assignments[schema.THEME_ID] == -1).sum() == 10
-    assert (kept.assignments.loc[kept.assignments[schema.THEME_ID] == -1, schema.THEME_LABEL]
-            == "Unassigned").all()
+    assert (
+        kept.assignments.loc[kept.assignments[schema.THEME_ID] == -1, schema.THEME_LABEL]
+        == "Unassigned"
+    ).all()
 
 
 def test_accepts_series_with_missing_texts_and_offset_index():

@@ -49,10 +49,14 @@ def _embed(topics: pd.Series, languages: pd.Series | None = None, seed: int = 0)
 
 @pytest.fixture(scope="module")
 def result(round_):
-    return discover_themes(round_["text"].tolist(), _embed(round_["topic"], round_["language"]),
-                           None, None,
-                           TopicsConfig(n_themes=4, n_quotes=3),
-                           languages=round_["language"].tolist())
+    return discover_themes(
+        round_["text"].tolist(),
+        _embed(round_["topic"], round_["language"]),
+        None,
+        None,
+        TopicsConfig(n_themes=4, n_quotes=3),
+        languages=round_["language"].tolist(),
+    )
 
 
 def _theme_of(result, round_, topic: str) -> int:
@@ -68,8 +72,9 @@ def test_themes_follow_topics_and_hold_several_languages(result, round_):
     for _, row in result.themes.iterrows():
         members = np.flatnonzero(ids == row[schema.THEME_ID])
         counts = Counter(round_["language"].iloc[members])
-        expected = ", ".join(f"{g} {c}" for g, c in
-                             sorted(counts.items(), key=lambda x: (-x[1], x[0])))
+        expected = ", ".join(
+            f"{g} {c}" for g, c in sorted(counts.items(), key=lambda x: (-x[1], x[0]))
+        )
         assert row[schema.THEME_LANGUAGES] == expected
     ports = result.themes.set_index(schema.THEME_ID).loc[_theme_of(result, round_, "ports")]
     assert ports[schema.THEME_LANGUAGES] == "de 4, en 4, id 4, th 4, vi 4"
@@ -77,8 +82,9 @@ def test_themes_follow_topics_and_hold_several_languages(result, round_):
 
 def test_keywords_hold_no_stop_words_of_any_language(result):
     present = ["en", "id", "vi", "th", "de"]
-    stops = set().union(*(spacy_stop_words(g) for g in ("id", "th", "de")),
-                        *(stop_words_for(g) for g in present))
+    stops = set().union(
+        *(spacy_stop_words(g) for g in ("id", "th", "de")), *(stop_words_for(g) for g in present)
+    )
     vi_compounds = {w.replace("_", " ") for w in spacy_stop_words("vi") if "_" in w}
     for _, row in result.themes.iterrows():
         keywords = row[schema.THEME_KEYWORDS].split(", ")
@@ -97,8 +103,9 @@ def test_labels_of_mixed_themes_use_english_keywords(result, round_):
         t = _theme_of(result, round_, topic)
         label = th.loc[t, schema.THEME_LABEL]
         assert not label.endswith(")") and label.isascii(), label
-        english = keyword_docs(round_.loc[(round_["topic"] == topic) & (round_["language"] == "en"),
-                                          "text"].tolist())
+        english = keyword_docs(
+            round_.loc[(round_["topic"] == topic) & (round_["language"] == "en"), "text"].tolist()
+        )
         words = set(" ".join(english).split())
         assert set(label.lower().replace(",", "").replace(" and ", " ").split()) <= words, label
 
@@ -127,15 +134,18 @@ def test_quotes_of_mixed_themes_lead_with_english_original_text(result, round_):
 
 def test_without_languages_every_passage_counts_as_english(round_):
     en = round_[round_["language"] == "en"]
-    res = discover_themes(en["text"].tolist(), _embed(en["topic"]), None, None,
-                          TopicsConfig(n_themes=3))
+    res = discover_themes(
+        en["text"].tolist(), _embed(en["topic"]), None, None, TopicsConfig(n_themes=3)
+    )
     assert set(res.themes[schema.THEME_LANGUAGES]) == {"en 4"}
 
 
 def test_german_stop_words_never_become_keywords_even_unlabelled_or_mislabelled():
-    texts = ["Die Zollabfertigung an der Grenze dauert auf den Straßen zu lange.",
-             "Der Zoll und die Grenze: auf die Fracht warten die Lastwagen.",
-             "Customs at the border are slow for the trucks."]
+    texts = [
+        "Die Zollabfertigung an der Grenze dauert auf den Straßen zu lange.",
+        "Der Zoll und die Grenze: auf die Fracht warten die Lastwagen.",
+        "Customs at the border are slow for the trucks.",
+    ]
     docs = keyword_docs(texts, languages=["de", "und", "en"])
     assert not set(" ".join(docs).split()) & GERMAN
     assert "zollabfertigung" in docs[0] and "zoll" in docs[1] and "customs" in docs[2]
@@ -144,18 +154,28 @@ def test_german_stop_words_never_become_keywords_even_unlabelled_or_mislabelled(
         docs = keyword_docs(texts, languages=[wrong, wrong, "en"])
         assert not set(" ".join(docs).split()) & GERMAN, wrong
     # ... while an English answer keeps words that are German stop words elsewhere
-    assert keyword_docs(["The trade war hit small firms hard."])[0] == "trade war hit small firm hard"
+    assert (
+        keyword_docs(["The trade war hit small firms hard."])[0] == "trade war hit small firm hard"
+    )
 
 
 def test_languages_must_align_with_texts(round_):
     with pytest.raises(ValueError, match="languages"):
-        discover_themes(["a b c", "d e f", "g h i"], np.eye(3, dtype=np.float32), None, None,
-                        TopicsConfig(), languages=["en"])
+        discover_themes(
+            ["a b c", "d e f", "g h i"],
+            np.eye(3, dtype=np.float32),
+            None,
+            None,
+            TopicsConfig(),
+            languages=["en"],
+        )
 
 
 def test_thai_and_lao_are_cut_into_words():
-    docs = keyword_docs(["การขนส่งสินค้าผ่านด่านศุลกากรควรรวดเร็วขึ้น และท่าเรือต้องทันสมัย",
-                         "ການຂົນສົ່ງສິນຄ້າຜ່ານດ່ານພາສີຄວນໄວຂຶ້ນ"], languages=["th", "lo"])
+    docs = keyword_docs(
+        ["การขนส่งสินค้าผ่านด่านศุลกากรควรรวดเร็วขึ้น และท่าเรือต้องทันสมัย", "ການຂົນສົ່ງສິນຄ້າຜ່ານດ່ານພາສີຄວນໄວຂຶ້ນ"],
+        languages=["th", "lo"],
+    )
     thai = docs[0].split()
     assert {"ศุลกากร", "ท่าเรือ"} <= set(thai)
     assert not {"การ", "และ", "ต้อง"} & set(thai)  # Thai stop words
@@ -167,10 +187,10 @@ def test_unsegmented_scripts_never_give_sentence_words(monkeypatch):
 
     monkeypatch.setattr(topics_words, "_segmenter", lambda lang: None)  # no pythainlp
     long_thai = "การขนส่งสินค้าผ่านด่านศุลกากรควรรวดเร็วขึ้น"
-    docs = keyword_docs([long_thai + " ท่าเรือ",
-                         "ជាមួយនឹង\u200bការ\u200bផ្លាស់ប្ដូរ\u200bល្បឿន សំខាន់",
-                         "မြန်မာနိုင်ငံ၏ ကုန်သွယ်ရေး"],
-                        languages=["th", "km", "my"])
+    docs = keyword_docs(
+        [long_thai + " ท่าเรือ", "ជាមួយនឹង\u200bការ\u200bផ្លាស់ប្ដូរ\u200bល្បឿន សំខាន់", "မြန်မာနိုင်ငံ၏ ကုန်သွယ်ရေး"],
+        languages=["th", "km", "my"],
+    )
     assert docs[0] == "ท่าเรือ"  # the unsegmented clause is dropped, the short word kept
     assert "ល្បឿន" in docs[1].split() and "ការ" not in docs[1].split()
     assert all(len(w) <= MAX_WORD for d in docs for w in d.split())
@@ -183,31 +203,37 @@ def test_thai_passage_labelled_english_is_routed_by_script():
 
 
 def test_vietnamese_keeps_two_syllable_words_whole():
-    doc = keyword_docs(["Chính phủ cần đầu tư vào an ninh và năng lượng tái tạo, có thể sớm."],
-                       languages=["vi"])[0]
+    doc = keyword_docs(
+        ["Chính phủ cần đầu tư vào an ninh và năng lượng tái tạo, có thể sớm."], languages=["vi"]
+    )[0]
     assert doc == "chính phủ đầu tư an ninh năng lượng tái tạo sớm"  # "có thể" is a stop word
 
 
 def test_labels_in_other_languages_are_marked_and_comma_joined():
-    labels = make_labels({0: ["giao thông", "cửa khẩu"], 1: ["port", "customs"]},
-                         {0: "vi", 1: ""})
+    labels = make_labels({0: ["giao thông", "cửa khẩu"], 1: ["port", "customs"]}, {0: "vi", 1: ""})
     assert labels == {0: "Giao thông, cửa khẩu (vi)", 1: "Port and customs"}
 
 
 def test_quotes_prefer_english_among_comparable_candidates():
     X = np.array([[1, 0], [0.9, 0.44], [1, 0.05], [0, 1], [0.1, 0.99]], np.float32)
     langs = ["th", "en", "th", "en", "th"]
-    texts = ["ข้อความภาษาไทยที่ยาวพอสำหรับการอ้างอิงหนึ่ง", "An English answer long enough here.",
-             "ข้อความภาษาไทยที่ยาวพอสำหรับการอ้างอิงสอง", "Another English answer, far away.",
-             "ข้อความภาษาไทยที่ไกลออกไปจากกลุ่มนี้มาก"]
+    texts = [
+        "ข้อความภาษาไทยที่ยาวพอสำหรับการอ้างอิงหนึ่ง",
+        "An English answer long enough here.",
+        "ข้อความภาษาไทยที่ยาวพอสำหรับการอ้างอิงสอง",
+        "Another English answer, far away.",
+        "ข้อความภาษาไทยที่ไกลออกไปจากกลุ่มนี้มาก",
+    ]
     plain = representative(X[:3], {"g": [0, 1, 2]}, k=2, texts=texts[:3])
-    liked = representative(X[:3], {"g": [0, 1, 2]}, k=2, texts=texts[:3],
-                           languages=langs[:3], prefer=("en",))
+    liked = representative(
+        X[:3], {"g": [0, 1, 2]}, k=2, texts=texts[:3], languages=langs[:3], prefer=("en",)
+    )
     assert plain["g"][0] != 1 and liked["g"][0] == 1
     assert set(liked["g"]) <= {0, 1, 2}
     # outside the window of comparable candidates an English passage is not lifted
-    far = representative(X, {"g": [0, 2, 3]}, k=1, texts=texts, languages=langs,
-                         prefer=("en",), prefer_window=1)
+    far = representative(
+        X, {"g": [0, 2, 3]}, k=1, texts=texts, languages=langs, prefer=("en",), prefer_window=1
+    )
     assert far["g"] == [0] or far["g"] == [2]
     # a group with no English keeps its own order and still gets quotes
     thai = representative(X, {"g": [0, 2, 4]}, k=2, texts=texts, languages=langs, prefer=("en",))
@@ -223,10 +249,17 @@ def test_thai_passages_are_not_taken_for_short_ones():
 
 def test_a_vietnamese_theme_is_labelled_by_whole_two_syllable_words(round_):
     vi = round_[round_["language"] == "vi"]
-    res = discover_themes(vi["text"].tolist(), _embed(vi["topic"]), None, None,
-                          TopicsConfig(n_themes=3), languages=vi["language"].tolist())
-    ports = res.themes.set_index(schema.THEME_ID).loc[_theme_of(res, vi, "ports"),
-                                                      schema.THEME_LABEL]
+    res = discover_themes(
+        vi["text"].tolist(),
+        _embed(vi["topic"]),
+        None,
+        None,
+        TopicsConfig(n_themes=3),
+        languages=vi["language"].tolist(),
+    )
+    ports = res.themes.set_index(schema.THEME_ID).loc[
+        _theme_of(res, vi, "ports"), schema.THEME_LABEL
+    ]
     assert ports.endswith(" (vi)") and "hải quan" in ports.lower()
     for label in res.themes[schema.THEME_LABEL]:
         terms = label[: -len(" (vi)")].lower().split(", ")

@@ -81,12 +81,25 @@ class E5Embedder:
 
 def _run_workers(batches: list[list[str]]) -> list[np.ndarray]:
     """Each batch embedded by its own worker process, all at once."""
-    env = dict(os.environ, OMP_NUM_THREADS="1", PYTHONPATH=os.pathsep.join(
-        p for p in [str(Path(__file__).resolve().parents[2]),
-                    os.environ.get("PYTHONPATH", "")] if p))
-    procs = [subprocess.Popen([sys.executable, "-m", "consult.embedding.e5"], stdin=subprocess.PIPE,
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
-             for _ in batches]
+    env = dict(
+        os.environ,
+        OMP_NUM_THREADS="1",
+        PYTHONPATH=os.pathsep.join(
+            p
+            for p in [str(Path(__file__).resolve().parents[2]), os.environ.get("PYTHONPATH", "")]
+            if p
+        ),
+    )
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "consult.embedding.e5"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=env,
+        )
+        for _ in batches
+    ]
     try:
         for proc, batch in zip(procs, batches):  # a worker reads all its input before working
             assert proc.stdin is not None

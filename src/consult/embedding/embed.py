@@ -49,8 +49,14 @@ class HashingEmbedder:
 class SentenceTransformerEmbedder:
     """A sentence-transformers model loaded from a local folder (never from a hub)."""
 
-    def __init__(self, path: str | Path, name: str, device: str = "auto", batch_size: int = 64,
-                 precision: str = "fp32"):
+    def __init__(
+        self,
+        path: str | Path,
+        name: str,
+        device: str = "auto",
+        batch_size: int = 64,
+        precision: str = "fp32",
+    ):
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
         from sentence_transformers import SentenceTransformer  # lazy: pulls in torch
@@ -73,12 +79,18 @@ class SentenceTransformerEmbedder:
         import torch
 
         # autocast keeps layer norms, softmax and the pooling sums in fp32: only matmuls go bf16
-        amp = (torch.autocast(self.device.split(":")[0], dtype=torch.bfloat16)
-               if self.precision == "bf16" else contextlib.nullcontext())
+        amp = (
+            torch.autocast(self.device.split(":")[0], dtype=torch.bfloat16)
+            if self.precision == "bf16"
+            else contextlib.nullcontext()
+        )
         with amp:
             vecs = self._model.encode(
-                list(texts), batch_size=self.batch_size, normalize_embeddings=True,
-                show_progress_bar=False, convert_to_numpy=True,
+                list(texts),
+                batch_size=self.batch_size,
+                normalize_embeddings=True,
+                show_progress_bar=False,
+                convert_to_numpy=True,
             )
         return normalise(vecs)
 
@@ -100,7 +112,8 @@ def resolve_device(device: str) -> str:
         raise ValueError(
             f"embedding.device = '{device}' but torch sees no GPU (a CPU build of torch, or no "
             "driver); set embedding.device to 'auto' or 'cpu' in consult.toml, or pass --device "
-            "cpu.")
+            "cpu."
+        )
     return device
 
 
@@ -159,15 +172,17 @@ def load_embedder(cfg: EmbeddingConfig) -> Embedder:
             return OnnxEmbedder(path, name, batch_size=min(cfg.batch_size, 16))
         except Exception as exc:  # an export the runtime cannot take: torch still works
             log.warning("ONNX Runtime unavailable for %s (%s); using torch", name, exc)
-    return SentenceTransformerEmbedder(path, name, device=cfg.device, batch_size=cfg.batch_size,
-                                       precision=precision)
+    return SentenceTransformerEmbedder(
+        path, name, device=cfg.device, batch_size=cfg.batch_size, precision=precision
+    )
 
 
 def _use_onnx(cfg: EmbeddingConfig) -> bool:
     if cfg.runtime == "torch":
         return False
-    if cfg.runtime == "auto" and (cfg.device == "cuda" or (
-            cfg.device == "auto" and resolve_device("auto") == "cuda")):
+    if cfg.runtime == "auto" and (
+        cfg.device == "cuda" or (cfg.device == "auto" and resolve_device("auto") == "cuda")
+    ):
         return False  # a GPU runs torch faster than the CPU runs anything
     from consult.embedding.onnx import onnx_available
 
@@ -316,8 +331,9 @@ class EmbeddingCache:
         return self.get(texts, embedder.name), len(todo)
 
 
-def embed_texts(texts: list[str], embedder: Embedder,
-                cache: EmbeddingCache | None) -> tuple[np.ndarray, int]:
+def embed_texts(
+    texts: list[str], embedder: Embedder, cache: EmbeddingCache | None
+) -> tuple[np.ndarray, int]:
     """Vectors for `texts` (in order; a (0, 1) array when there are none), from `cache` when
     given, else straight from the embedder; and how many had to be computed. Rows are returned
     as the cache or embedder gives them (not normalised again)."""

@@ -60,23 +60,33 @@ def _export(path: Path, dest: Path) -> None:
             self.model = model
 
         def forward(self, input_ids, attention_mask, token_type_ids):
-            return self.model(input_ids=input_ids, attention_mask=attention_mask,
-                              token_type_ids=token_type_ids).last_hidden_state
+            return self.model(
+                input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids
+            ).last_hidden_state
 
     model = AutoModel.from_pretrained(str(path), local_files_only=True).eval()
     tok = AutoTokenizer.from_pretrained(str(path), local_files_only=True)
-    enc = tok(["an example", "a somewhat longer example sentence"], padding=True,
-              return_tensors="pt")
+    enc = tok(
+        ["an example", "a somewhat longer example sentence"], padding=True, return_tensors="pt"
+    )
     axes = {0: "batch", 1: "tokens"}
 
     def export(tmp: Path) -> None:
         with torch.no_grad():
             torch.onnx.export(
-                _Hidden(model), (enc["input_ids"], enc["attention_mask"], enc["token_type_ids"]),
-                str(tmp), input_names=["input_ids", "attention_mask", "token_type_ids"],
-                output_names=["hidden"], opset_version=17, dynamo=False,
-                dynamic_axes={"input_ids": axes, "attention_mask": axes, "token_type_ids": axes,
-                              "hidden": axes},
+                _Hidden(model),
+                (enc["input_ids"], enc["attention_mask"], enc["token_type_ids"]),
+                str(tmp),
+                input_names=["input_ids", "attention_mask", "token_type_ids"],
+                output_names=["hidden"],
+                opset_version=17,
+                dynamo=False,
+                dynamic_axes={
+                    "input_ids": axes,
+                    "attention_mask": axes,
+                    "token_type_ids": axes,
+                    "hidden": axes,
+                },
             )
 
     atomic_write(dest, export)
@@ -112,13 +122,22 @@ class OnnxEmbedder:
         out = np.zeros((len(texts), self.dim), np.float32)
         order = np.argsort([len(t) for t in texts], kind="stable")  # similar lengths batch well
         for start in range(0, len(texts), self.batch_size):
-            idx = order[start:start + self.batch_size]
-            enc = self._tok([texts[i] for i in idx], padding=True, truncation=True,
-                            max_length=self.max_length, return_tensors="np")
+            idx = order[start : start + self.batch_size]
+            enc = self._tok(
+                [texts[i] for i in idx],
+                padding=True,
+                truncation=True,
+                max_length=self.max_length,
+                return_tensors="np",
+            )
             ids = enc["input_ids"].astype(np.int64)
-            feeds = {"input_ids": ids, "attention_mask": enc["attention_mask"].astype(np.int64),
-                     "token_type_ids": enc["token_type_ids"].astype(np.int64)
-                     if "token_type_ids" in enc else np.zeros_like(ids)}
+            feeds = {
+                "input_ids": ids,
+                "attention_mask": enc["attention_mask"].astype(np.int64),
+                "token_type_ids": enc["token_type_ids"].astype(np.int64)
+                if "token_type_ids" in enc
+                else np.zeros_like(ids),
+            }
             hidden = self._session.run(None, feeds)[0]
             if self._pool == "cls":
                 vecs = hidden[:, 0]

@@ -91,7 +91,8 @@ def require_known(spec: str, cfg: EmbeddingConfig) -> None:
         return
     raise ValueError(
         f"{_setting(spec, cfg)} = '{spec}' is neither '{E5_MODEL}', '{BUNDLED_MODEL}' nor a "
-        "local sentence-transformers folder (with config.json); fix it in consult.toml.")
+        "local sentence-transformers folder (with config.json); fix it in consult.toml."
+    )
 
 
 def plan_models(languages: list[str], cfg: EmbeddingConfig) -> ModelPlan:
@@ -107,8 +108,10 @@ def plan_models(languages: list[str], cfg: EmbeddingConfig) -> ModelPlan:
     if not unmapped:
         return ModelPlan(specs, space)
     multi = multilingual_spec(cfg)
-    why = (f"no fitted map from {', '.join(model_name(cfg, s) for s in unmapped)} into "
-           f"{target}: every passage read by {model_name(cfg, multi)}")
+    why = (
+        f"no fitted map from {', '.join(model_name(cfg, s) for s in unmapped)} into "
+        f"{target}: every passage read by {model_name(cfg, multi)}"
+    )
     log.warning("Embedding: %s", why)
     return ModelPlan([multi] * len(specs), multi, why)
 
@@ -126,8 +129,12 @@ class Routed:
     note: str = ""  # why every text went to the multilingual model, when it did
 
 
-def embed_routed(texts: list[str], languages: list[str], cfg: EmbeddingConfig,
-                 embed: Callable[[list[str], EmbeddingConfig], np.ndarray]) -> Routed:
+def embed_routed(
+    texts: list[str],
+    languages: list[str],
+    cfg: EmbeddingConfig,
+    embed: Callable[[list[str], EmbeddingConfig], np.ndarray],
+) -> Routed:
     """Each text embedded by the model for its language (`embed(texts, settings)` returns the
     native vectors), then carried into the shared space."""
     langs = [v if isinstance(v, str) and v else UNDETERMINED for v in languages]
@@ -146,11 +153,18 @@ def embed_routed(texts: list[str], languages: list[str], cfg: EmbeddingConfig,
     counts: dict[str, int] = {}
     for lang in langs:
         counts[lang] = counts.get(lang, 0) + 1
-    first = {lang: names[langs.index(lang)]
-             for lang in sorted(counts, key=lambda k: (-counts[k], k))}
-    return Routed(np.zeros((0, 0), np.float32) if vectors is None else vectors, names,
-                  supported(langs, names), config_for(cfg, plan.space),
-                  reliability(langs, names, target), first, plan.fallback)
+    first = {
+        lang: names[langs.index(lang)] for lang in sorted(counts, key=lambda k: (-counts[k], k))
+    }
+    return Routed(
+        np.zeros((0, 0), np.float32) if vectors is None else vectors,
+        names,
+        supported(langs, names),
+        config_for(cfg, plan.space),
+        reliability(langs, names, target),
+        first,
+        plan.fallback,
+    )
 
 
 def reliability(languages: list[str], names: list[str], target: str) -> list[float]:
@@ -165,8 +179,9 @@ def reliability(languages: list[str], names: list[str], target: str) -> list[flo
     return out
 
 
-def labelled_reader(cfg: EmbeddingConfig, embed: Callable[[list[str], EmbeddingConfig], np.ndarray]
-                    ) -> Callable[[list[str]], np.ndarray]:
+def labelled_reader(
+    cfg: EmbeddingConfig, embed: Callable[[list[str], EmbeddingConfig], np.ndarray]
+) -> Callable[[list[str]], np.ndarray]:
     """Reads reviewer-confirmed passages of earlier rounds as passages are read: language
     detected, each language by its model, into the shared space."""
 

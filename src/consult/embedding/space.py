@@ -54,9 +54,12 @@ def load_map(source: str, target: str) -> LinearMap | None:
     with np.load(path) as z:
         W = np.asarray(z["W"], dtype=np.float32)
         zero = np.zeros(W.shape[1], np.float32)
-        return LinearMap(W, np.asarray(z["source_mean"], np.float32) if "source_mean" in z else zero,
-                         np.asarray(z["target_mean"], np.float32) if "target_mean" in z else zero,
-                         float(z["spread"]) if "spread" in z else 1.0)
+        return LinearMap(
+            W,
+            np.asarray(z["source_mean"], np.float32) if "source_mean" in z else zero,
+            np.asarray(z["target_mean"], np.float32) if "target_mean" in z else zero,
+            float(z["spread"]) if "spread" in z else 1.0,
+        )
 
 
 @lru_cache(maxsize=8)
@@ -81,6 +84,8 @@ def to_space(vectors: np.ndarray, source: str, target: str) -> np.ndarray:
         return normalise(vectors)
     mapping = load_map(source, target)
     if mapping is None:
-        raise ValueError(f"No fitted map from {source} to {target}; run "
-                         "scripts/fit_language_map.py or use one model for every language.")
+        raise ValueError(
+            f"No fitted map from {source} to {target}; run "
+            "scripts/fit_language_map.py or use one model for every language."
+        )
     return normalise(mapping(vectors))

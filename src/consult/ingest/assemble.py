@@ -41,15 +41,20 @@ from consult.privacy.redaction import (
 log = logging.getLogger(__name__)
 
 # Columns holding our own values (ids, pseudonyms, flags): never redacted.
+# fmt: off
 _NOT_REDACTED = {S.PASSAGE_ID, S.ROUND, S.SOURCE_KIND, S.SOURCE_FILE, S.FILE_SHA256,
                  S.N_WORDS, S.IS_STAKEHOLDER_INPUT, S.DUPLICATE_OF, S.LANGUAGE, S.SPEAKER,
                  S.SPEAKER_ROLE, S.RESPONDENT_ID, S.LOCATION, S.ATTRIBUTES}
+# fmt: on
 _TO_REDACT = [c for c in S.PASSAGE_COLUMNS if c not in _NOT_REDACTED]
 _ROLE_OF = re.compile(r"^(Participant|Facilitator) \d+$")
 # Positions consult writes into locations ("cues 3001-3007", "row 12", "part 2 of 3"): numbers a
 # phone or ID pattern would otherwise mask, leaving a reviewer unable to find the passage.
-_POSITIONS = re.compile(r"\b(?:cues?|rows?|lines?|turns?|paragraphs?|pages?|parts?|items?|cells?)"
-                        r"\s+\d+(?:\s*[-\u2013]\s*\d+)?(?:\s+of\s+\d+)?", re.IGNORECASE)
+_POSITIONS = re.compile(
+    r"\b(?:cues?|rows?|lines?|turns?|paragraphs?|pages?|parts?|items?|cells?)"
+    r"\s+\d+(?:\s*[-\u2013]\s*\d+)?(?:\s+of\s+\d+)?",
+    re.IGNORECASE,
+)
 
 
 @dataclass
@@ -63,7 +68,7 @@ def redact_around_positions(value: str, redact: Callable[[str], str]) -> str:
     """`redact` applied to a location except to the positions consult itself wrote in it."""
     out, last = [], 0
     for m in _POSITIONS.finditer(value):
-        out += [redact(value[last:m.start()]) if m.start() > last else "", m.group(0)]
+        out += [redact(value[last : m.start()]) if m.start() > last else "", m.group(0)]
         last = m.end()
     out.append(redact(value[last:]) if last < len(value) else "")
     return "".join(out)
@@ -121,25 +126,36 @@ class RoundPrivacy:
         return self.redactor(self.to_display(text)) if isinstance(text, str) else text
 
 
-def round_privacy(plan: RoundPlan, read: list[tuple[PlannedFile, ReadResult]],
-                  config: ConsultConfig) -> RoundPrivacy:
+def round_privacy(
+    plan: RoundPlan, read: list[tuple[PlannedFile, ReadResult]], config: ConsultConfig
+) -> RoundPrivacy:
     """Pseudonyms renumbered across the round, display paths and the round-wide redactor: a
     name learned in one file is redacted in every file and every file name."""
     renames = round_pseudonyms([res for _, res in read])
-    own_names = [{real: mapping.get(pseudo, pseudo) for real, pseudo in res.names.items()}
-                 for (_, res), mapping in zip(read, renames)]
-    shown = display_names([f.rel for f in plan.files], config,
-                          {item.rel: list(own) for (item, _), own in zip(read, own_names)})
+    own_names = [
+        {real: mapping.get(pseudo, pseudo) for real, pseudo in res.names.items()}
+        for (_, res), mapping in zip(read, renames)
+    ]
+    shown = display_names(
+        [f.rel for f in plan.files],
+        config,
+        {item.rel: list(own) for (item, _), own in zip(read, own_names)},
+    )
     show = shown.display.get
-    to_display = paths_replacer({**{f.display: show(f.rel, f.rel) for f in plan.files},
-                                 **{f.rel: show(f.rel, f.rel) for f in plan.files}})
+    to_display = paths_replacer(
+        {
+            **{f.display: show(f.rel, f.rel) for f in plan.files},
+            **{f.rel: show(f.rel, f.rel) for f in plan.files},
+        }
+    )
     redactor = Redactor(config.privacy, round_full_names(own_names), parts=False)
     return RoundPrivacy(renames, own_names, shown.display, shown.found, redactor, to_display)
 
 
 # ---- files rejected whole -------------------------------------------------------------------
-def unread_files(plan: RoundPlan, outcomes: list[ReadResult | str | None], round_name: str,
-                 privacy: RoundPrivacy) -> tuple[list[dict], list[dict]]:
+def unread_files(
+    plan: RoundPlan, outcomes: list[ReadResult | str | None], round_name: str, privacy: RoundPrivacy
+) -> tuple[list[dict], list[dict]]:
     """(file rows, rejected items) of the manifest and of every file not read: one unit each,
     rejected whole, its reason scrubbed of names."""
     file_rows = [{**r, S.REASON: privacy.scrub(r[S.REASON])} for r in plan.file_rows]
@@ -155,10 +171,29 @@ def unread_files(plan: RoundPlan, outcomes: list[ReadResult | str | None], round
         det: dict[str, Any] = {"extension": ext}
         if where != item.rel:
             det["redactions"] = file_report({}, {}, item.rel, where)
-        file_rows.append(file_row(round_name, where, item.kind or "unknown", status, reason,
-                                  det, item.raw.sha256, item.size, 1, 0, 1))
-        rejects.append({S.SOURCE_FILE: where, S.SOURCE_KIND: item.kind or "unknown",
-                        S.LOCATION: WHOLE_FILE, S.REASON: reason})
+        file_rows.append(
+            file_row(
+                round_name,
+                where,
+                item.kind or "unknown",
+                status,
+                reason,
+                det,
+                item.raw.sha256,
+                item.size,
+                1,
+                0,
+                1,
+            )
+        )
+        rejects.append(
+            {
+                S.SOURCE_FILE: where,
+                S.SOURCE_KIND: item.kind or "unknown",
+                S.LOCATION: WHOLE_FILE,
+                S.REASON: reason,
+            }
+        )
     rejected = [{S.ROUND: round_name, S.STAGE: "ingest", **r} for r in rejects]
     return file_rows, rejected
 
@@ -182,7 +217,8 @@ class FileRedaction:
         out = self._memo.get((value, mode))
         if out is None:
             out = self._memo[(value, mode)] = self.redactor.redact(
-                value, parts=mode != "label", contact_only=mode == "contact")
+                value, parts=mode != "label", contact_only=mode == "contact"
+            )
         return out
 
     def location(self, value: str) -> str:
@@ -211,10 +247,14 @@ class FileContext:
 
 def reader_rejected(rej: dict, ctx: FileContext) -> dict:
     """A unit the reader rejected, located and explained without names."""
-    return {S.ROUND: ctx.round, S.SOURCE_KIND: ctx.kind, S.SOURCE_FILE: ctx.where,
-            S.LOCATION: ctx.redaction.location(str(rej.get(S.LOCATION, ""))),
-            S.REASON: ctx.redaction(str(rej.get(S.REASON, "unreadable"))),
-            S.STAGE: "ingest"}
+    return {
+        S.ROUND: ctx.round,
+        S.SOURCE_KIND: ctx.kind,
+        S.SOURCE_FILE: ctx.where,
+        S.LOCATION: ctx.redaction.location(str(rej.get(S.LOCATION, ""))),
+        S.REASON: ctx.redaction(str(rej.get(S.REASON, "unreadable"))),
+        S.STAGE: "ingest",
+    }
 
 
 def from_manifest(row: dict, manifest: dict[str, Any]) -> tuple[dict, set[str]]:
@@ -229,8 +269,11 @@ def from_manifest(row: dict, manifest: dict[str, Any]) -> tuple[dict, set[str]]:
 
 def normalised(row: dict, groups: dict[str, str]) -> dict:
     """Country as an ISO code and stakeholder group as configured, so files agree on them."""
-    return {**row, S.COUNTRY: normalise_country(row[S.COUNTRY]),
-            S.STAKEHOLDER_GROUP: normalise_group(row[S.STAKEHOLDER_GROUP], groups)}
+    return {
+        **row,
+        S.COUNTRY: normalise_country(row[S.COUNTRY]),
+        S.STAKEHOLDER_GROUP: normalise_group(row[S.STAKEHOLDER_GROUP], groups),
+    }
 
 
 def redacted(row: dict, labels: set[str], redaction: FileRedaction) -> dict:
@@ -240,9 +283,14 @@ def redacted(row: dict, labels: set[str], redaction: FileRedaction) -> dict:
     for col in _TO_REDACT:
         value = row[col]
         if isinstance(value, str) and value:
-            row[col] = redaction.redactor(value) if col == S.TEXT else redaction(
-                value, "contact" if col in labels else
-                "label" if col in LABEL_COLUMNS else "text")
+            row[col] = (
+                redaction.redactor(value)
+                if col == S.TEXT
+                else redaction(
+                    value,
+                    "contact" if col in labels else "label" if col in LABEL_COLUMNS else "text",
+                )
+            )
     attrs = row[S.ATTRIBUTES]
     if isinstance(attrs, str) and attrs:
         row[S.ATTRIBUTES] = redaction.attributes(attrs)
@@ -250,13 +298,21 @@ def redacted(row: dict, labels: set[str], redaction: FileRedaction) -> dict:
     return row
 
 
-def passage_row(p: dict, ctx: FileContext, groups: dict[str, str],
-                canonical_groups: set[str]) -> dict:
+def passage_row(
+    p: dict, ctx: FileContext, groups: dict[str, str], canonical_groups: set[str]
+) -> dict:
     """A reader's passage as a round row: manifest values, normalised labels, the round's
     pseudonym for its speaker, redacted (its id comes later, from the redacted location)."""
     row = {c: p.get(c) for c in S.PASSAGE_COLUMNS}
-    row.update({S.ROUND: ctx.round, S.SOURCE_KIND: ctx.kind, S.SOURCE_FILE: ctx.where,
-                S.FILE_SHA256: ctx.sha, S.DUPLICATE_OF: None})
+    row.update(
+        {
+            S.ROUND: ctx.round,
+            S.SOURCE_KIND: ctx.kind,
+            S.SOURCE_FILE: ctx.where,
+            S.FILE_SHA256: ctx.sha,
+            S.DUPLICATE_OF: None,
+        }
+    )
     row, labels = from_manifest(row, ctx.manifest)
     # values we made (ISO codes, canonical groups) stay as written, like manifest labels
     row = normalised(row, groups)
@@ -285,24 +341,37 @@ def file_detected(res: ReadResult, ctx: FileContext, rel: str) -> dict[str, Any]
     redaction = ctx.redaction
     det = redact_detected(dict(res.detected), redaction)
     if ctx.manifest:
-        det["manifest"] = {k: redaction(v, "contact") if isinstance(v, str) else v
-                           for k, v in ctx.manifest.items()}
+        det["manifest"] = {
+            k: redaction(v, "contact") if isinstance(v, str) else v for k, v in ctx.manifest.items()
+        }
     report = file_report(redaction.redactor.report(), det, rel, ctx.where)
     if report:
         det["redactions"] = report
     return det
 
 
-def assemble_file(item: PlannedFile, res: ReadResult, k: int, privacy: RoundPrivacy,
-                  plan: RoundPlan, round_name: str, config: ConsultConfig
-                  ) -> tuple[list[dict], list[dict], dict]:
+def assemble_file(
+    item: PlannedFile,
+    res: ReadResult,
+    k: int,
+    privacy: RoundPrivacy,
+    plan: RoundPlan,
+    round_name: str,
+    config: ConsultConfig,
+) -> tuple[list[dict], list[dict], dict]:
     """(passages, rejected items, file row) of the k-th read file: units = passages + rejected."""
     assert item.kind is not None  # only read files come here, and plan_round knew their kind
     own = privacy.own_names[k]
     redactor = privacy.redactor.with_names({**privacy.found.get(item.rel, {}), **own})
-    ctx = FileContext(round_name, item.kind, privacy.show(item.rel, item.display),
-                      item.raw.sha256, manifest_for(item.rel, plan.manifest), privacy.renames[k],
-                      FileRedaction(redactor))
+    ctx = FileContext(
+        round_name,
+        item.kind,
+        privacy.show(item.rel, item.display),
+        item.raw.sha256,
+        manifest_for(item.rel, plan.manifest),
+        privacy.renames[k],
+        FileRedaction(redactor),
+    )
     rejected = [reader_rejected(rej, ctx) for rej in res.rejected]
     groups = group_lookup(config.surveys.stakeholder_groups)
     canonical = set(config.surveys.stakeholder_groups)
@@ -311,14 +380,29 @@ def assemble_file(item: PlannedFile, res: ReadResult, k: int, privacy: RoundPriv
     rejected += non_answers
     det = file_detected(res, ctx, item.rel)
     n_p, n_r = len(passages), len(rejected)
-    return passages, rejected, file_row(round_name, ctx.where, item.kind, "read",
-                                        det.get("problem"), det, ctx.sha, len(item.raw.data),
-                                        n_p + n_r, n_p, n_r)
+    return (
+        passages,
+        rejected,
+        file_row(
+            round_name,
+            ctx.where,
+            item.kind,
+            "read",
+            det.get("problem"),
+            det,
+            ctx.sha,
+            len(item.raw.data),
+            n_p + n_r,
+            n_p,
+            n_r,
+        ),
+    )
 
 
 # ---- the round ----------------------------------------------------------------------------------
-def round_tables(passages: list[dict], rejected: list[dict], file_rows: list[dict],
-                 config: ConsultConfig) -> IngestResult:
+def round_tables(
+    passages: list[dict], rejected: list[dict], file_rows: list[dict], config: ConsultConfig
+) -> IngestResult:
     """The three tables, duplicates flagged across the round, files in path order."""
     table = pd.DataFrame(passages, columns=S.PASSAGE_COLUMNS).astype("object")
     if table.empty:
@@ -327,15 +411,20 @@ def round_tables(passages: list[dict], rejected: list[dict], file_rows: list[dic
     rej = pd.DataFrame(rejected, columns=S.REJECTED_COLUMNS).astype("object")
     files_df = pd.DataFrame(file_rows, columns=S.FILE_COLUMNS)
     files_df = files_df.sort_values(S.SOURCE_FILE, kind="stable").reset_index(drop=True)
-    return IngestResult(passages=table, rejected=rej if not rej.empty else S.empty_rejected(),
-                        files=files_df)
+    return IngestResult(
+        passages=table, rejected=rej if not rej.empty else S.empty_rejected(), files=files_df
+    )
 
 
-def assemble_round(plan: RoundPlan, outcomes: list[ReadResult | str | None], round_name: str,
-                   config: ConsultConfig) -> IngestResult:
+def assemble_round(
+    plan: RoundPlan, outcomes: list[ReadResult | str | None], round_name: str, config: ConsultConfig
+) -> IngestResult:
     """Redact across the round, apply the manifest, and account for every unit of every file."""
-    read = [(item, outcome) for item, outcome in zip(plan.files, outcomes)
-            if isinstance(outcome, ReadResult)]
+    read = [
+        (item, outcome)
+        for item, outcome in zip(plan.files, outcomes)
+        if isinstance(outcome, ReadResult)
+    ]
     privacy = round_privacy(plan, read, config)
     file_rows, rejected = unread_files(plan, outcomes, round_name, privacy)
     passages: list[dict] = []
@@ -345,6 +434,11 @@ def assemble_round(plan: RoundPlan, outcomes: list[ReadResult | str | None], rou
         rejected += dropped
         file_rows.append(row)
     result = round_tables(passages, rejected, file_rows, config)
-    log.info("Ingested round %s: %d files, %d passages, %d rejected", round_name,
-             len(result.files), len(result.passages), len(result.rejected))
+    log.info(
+        "Ingested round %s: %d files, %d passages, %d rejected",
+        round_name,
+        len(result.files),
+        len(result.passages),
+        len(result.rejected),
+    )
     return result

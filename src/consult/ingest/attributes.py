@@ -6,6 +6,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
+# fmt: off
 _ASEAN = {
     "BRN": ["brunei", "brunei darussalam", "negara brunei darussalam", "bn", "brn", "บรูไน",
             "ព្រុយណេ", "ບຣູໄນ", "ဘရူနိုင်း"],
@@ -29,6 +30,7 @@ _ASEAN = {
             "socialist republic of vietnam", "vn", "vnm", "เวียดนาม", "វៀតណាម", "ຫວຽດນາມ",
             "ဗီယက်နမ်"],
 }
+# fmt: on
 
 
 @lru_cache(maxsize=4096)

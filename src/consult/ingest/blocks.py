@@ -13,8 +13,10 @@ from consult.config import IngestConfig
 from consult.ingest.limits import Budget
 from consult.ingest.textutil import docx_blocks, parse_meta_line, split_lines
 
-_BULLET = re.compile(r"^(\s*)([-*+\u2022\u00b7\u25aa\u25e6\u2013\u2014\u25cf\u27a2]|"
-                     r"\d{1,3}[.)]|[a-z][.)])(?:\s+(.*))?$")
+_BULLET = re.compile(
+    r"^(\s*)([-*+\u2022\u00b7\u25aa\u25e6\u2013\u2014\u25cf\u27a2]|"
+    r"\d{1,3}[.)]|[a-z][.)])(?:\s+(.*))?$"
+)
 _ATX = re.compile(r"^\s{0,3}(#{1,6})\s*(.*?)\s*#*\s*$")
 _HR = re.compile(r"^\s*([-*_=])(\s*\1){2,}\s*$")
 _TABLE_SEP = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
@@ -36,9 +38,13 @@ class Block:
 def short_title(line: str, max_words: int = 12) -> bool:
     """A line short and capitalised like a title, not ending like a sentence."""
     s = line.strip().strip("*_").strip()
-    return bool(s) and len(s.split()) <= max_words and len(s) <= 100 \
-        and not s.endswith(_END_PUNCT) \
+    return (
+        bool(s)
+        and len(s.split()) <= max_words
+        and len(s) <= 100
+        and not s.endswith(_END_PUNCT)
         and (s[:1].isupper() or s[:1].isdigit())
+    )
 
 
 # ---- text and markdown -----------------------------------------------------------------------
@@ -83,8 +89,13 @@ def text_blocks(text: str, markdown: bool, where=lambda n: f"line {n}") -> list[
             flush()
             blocks.append(Block("heading", m.group(2), where(n), len(m.group(1))))
             continue
-        if re.fullmatch(r"=+|-+", nxt) and len(nxt) >= 3 and cur_kind != "item" and not cur \
-                and short_title(stripped, 15):
+        if (
+            re.fullmatch(r"=+|-+", nxt)
+            and len(nxt) >= 3
+            and cur_kind != "item"
+            and not cur
+            and short_title(stripped, 15)
+        ):
             flush()
             blocks.append(Block("heading", stripped, where(n), 1 if nxt[0] == "=" else 2))
             continue
@@ -106,12 +117,14 @@ def text_blocks(text: str, markdown: bool, where=lambda n: f"line {n}") -> list[
             continue
         if not cur_kind:
             prev_blank = i == 0 or not lines[i - 1].strip()
-            next_blank_or_list = (not nxt or bool(_BULLET.match(lines[i + 1]))
-                                  if i + 1 < len(lines) else True)
+            next_blank_or_list = (
+                not nxt or bool(_BULLET.match(lines[i + 1])) if i + 1 < len(lines) else True
+            )
             bold_only = markdown and re.fullmatch(r"(\*\*|__)(.+?)\1:?", stripped)
-            if prev_blank and (next_blank_or_list or (
-                    not markdown and _is_colon_heading(stripped))) and (
-                bold_only or (not markdown and _plain_heading(stripped, lines, i))
+            if (
+                prev_blank
+                and (next_blank_or_list or (not markdown and _is_colon_heading(stripped)))
+                and (bold_only or (not markdown and _plain_heading(stripped, lines, i)))
             ):
                 title = bold_only.group(2) if bold_only else stripped
                 blocks.append(Block("heading", title.rstrip(":").strip(), where(n), None))
@@ -136,7 +149,7 @@ def _plain_heading(line: str, lines: list[str], i: int) -> bool:
         return True
     if i + 1 < len(lines) and _BULLET.match(lines[i + 1]) and lines[i + 1].strip():
         return True  # directly followed by a list
-    nxt = next((x.strip() for x in lines[i + 1:] if x.strip()), "")
+    nxt = next((x.strip() for x in lines[i + 1 :] if x.strip()), "")
     return len(line.split()) <= 6 and bool(nxt) and not short_title(nxt) and ":" not in line
 
 

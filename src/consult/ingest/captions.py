@@ -82,8 +82,9 @@ def parse_captions(lines: list[str]) -> CaptionFile:
     meta: list[tuple[str, str]] = []
     for block in caption_blocks(lines):
         t_idx = next((k for k, (_, ln) in enumerate(block) if TIMING.match(ln)), None)
-        if t_idx is None and (_COMMENT_BLOCK.match(block[0][1])
-                              or all(parse_meta_line(ln) for _, ln in block)):
+        if t_idx is None and (
+            _COMMENT_BLOCK.match(block[0][1]) or all(parse_meta_line(ln) for _, ln in block)
+        ):
             for _, ln in block:  # WEBVTT header, NOTE, STYLE: only metadata is read from them
                 parsed = parse_meta_line(re.sub(r"^\s*NOTE\s+", "", ln))
                 if parsed:
@@ -95,6 +96,13 @@ def parse_captions(lines: list[str]) -> CaptionFile:
             continue
         tm = TIMING.match(block[t_idx][1])
         assert tm is not None  # t_idx is the line TIMING matched above
-        cues.append(Cue(number, block[t_idx][0], tm.group(1), tm.group(2),
-                        [ln for _, ln in block[t_idx + 1:]]))
+        cues.append(
+            Cue(
+                number,
+                block[t_idx][0],
+                tm.group(1),
+                tm.group(2),
+                [ln for _, ln in block[t_idx + 1 :]],
+            )
+        )
     return CaptionFile(cues, meta)

@@ -29,8 +29,10 @@ def _detected_lines(det: dict) -> list[str]:
     if bits:
         lines.append("detected: " + ", ".join(bits))
     for sheet in det.get("sheets", []) if len(det.get("sheets", [])) > 1 else []:
-        lines.append(f"sheet '{sheet.get('sheet')}': layout {sheet.get('layout')}, "
-                     f"{sheet.get('respondent_rows', 0)} respondents")
+        lines.append(
+            f"sheet '{sheet.get('sheet')}': layout {sheet.get('layout')}, "
+            f"{sheet.get('respondent_rows', 0)} respondents"
+        )
     if det.get("free_text_columns"):
         lines.append("free-text columns: " + _fmt_list(det["free_text_columns"]))
     mapping = det.get("attribute_mapping") or {}
@@ -40,8 +42,7 @@ def _detected_lines(det: dict) -> list[str]:
         lines.append("attributes: " + ", ".join(shown[:8]) + more)
     dropped = [c for s in det.get("sheets", []) for c in s.get("personal_columns_dropped", [])]
     if dropped:
-        lines.append("personal columns (used only to redact, never output): "
-                     + _fmt_list(dropped))
+        lines.append("personal columns (used only to redact, never output): " + _fmt_list(dropped))
     for key in ("format", "sections", "speakers", "turns", "headings"):
         if det.get(key) not in (None, "", [], {}):
             lines.append(f"{key}: {det[key]}")
@@ -71,11 +72,13 @@ def limit_fixes(rejected: pd.DataFrame, shown: int = 3) -> list[str]:
     if rejected is None or rejected.empty:
         return []
     hit = rejected[rejected[S.REASON].astype(str).str.contains("ingest.max_", regex=False)]
-    out = [f"{loc}: {why}" for loc, why in zip(hit[S.LOCATION].head(shown),
-                                                hit[S.REASON].head(shown))]
+    out = [
+        f"{loc}: {why}" for loc, why in zip(hit[S.LOCATION].head(shown), hit[S.REASON].head(shown))
+    ]
     if len(hit) > shown:
-        out.append(f"... and {len(hit) - shown} more item(s) over a limit (Data quality lists "
-                   "them)")
+        out.append(
+            f"... and {len(hit) - shown} more item(s) over a limit (Data quality lists them)"
+        )
     return out
 
 
@@ -88,8 +91,10 @@ def format_check_report(result) -> str:
     total_u = int(files[S.UNITS].sum()) if not files.empty else 0
     total_p = int(files[S.N_PASSAGES].sum()) if not files.empty else 0
     total_r = int(files[S.N_REJECTED].sum()) if not files.empty else 0
-    out.append(f"Round {', '.join(rounds) or '?'}: {len(files)} files, {total_u} units = "
-               f"{total_p} passages + {total_r} rejected")
+    out.append(
+        f"Round {', '.join(rounds) or '?'}: {len(files)} files, {total_u} units = "
+        f"{total_p} passages + {total_r} rejected"
+    )
     languages = language_counts(getattr(result, "passages", None))
     if languages:
         out.append("languages: " + _fmt_languages(sum(languages.values(), Counter())))
@@ -98,8 +103,10 @@ def format_check_report(result) -> str:
         rel = f[S.SOURCE_FILE]
         out.append("")
         out.append(f"{rel}  [{f[S.FILE_STATUS]}]  {f[S.SOURCE_KIND]}")
-        out.append(f"  units {int(f[S.UNITS])} = passages {int(f[S.N_PASSAGES])} + rejected "
-                   f"{int(f[S.N_REJECTED])}")
+        out.append(
+            f"  units {int(f[S.UNITS])} = passages {int(f[S.N_PASSAGES])} + rejected "
+            f"{int(f[S.N_REJECTED])}"
+        )
         mine = rejected[rejected[S.SOURCE_FILE] == rel] if not rejected.empty else rejected
         groups = Counter(_reason_group(r) for r in mine[S.REASON]) if len(mine) else Counter()
         if groups and f[S.FILE_STATUS] == "read":
@@ -121,8 +128,11 @@ def format_check_report(result) -> str:
             if units == 0:
                 fixes.append("nothing was read from this file; check it has answers or text")
             elif int(f[S.N_REJECTED]) > 0.5 * units:
-                where = ("the free-text columns (surveys.text_columns) or the file's content"
-                         if f[S.SOURCE_KIND] == "survey" else "the file's content (reasons above)")
+                where = (
+                    "the free-text columns (surveys.text_columns) or the file's content"
+                    if f[S.SOURCE_KIND] == "survey"
+                    else "the file's content (reasons above)"
+                )
                 fixes.append(f"more than half of the units were rejected; check {where}")
         for fix in fixes:
             n_fix += 1

@@ -61,15 +61,17 @@ def _xpath(expr: str):
 
 def _run_text(r) -> str:
     """python-docx's Run.text (tabs, breaks and hyphens as characters)."""
-    return "".join(str(e) for e in _xpath("w:br | w:cr | w:noBreakHyphen | w:ptab | w:t | "
-                                          "w:tab")(r))
+    return "".join(
+        str(e) for e in _xpath("w:br | w:cr | w:noBreakHyphen | w:ptab | w:t | w:tab")(r)
+    )
 
 
 def _para_text(p) -> str:
     """python-docx's Paragraph.text: its runs and the runs of its hyperlinks."""
-    return "".join(_run_text(e) if e.tag.endswith("}r") else
-                   "".join(_run_text(r) for r in _xpath("w:r")(e))
-                   for e in _xpath("w:r | w:hyperlink")(p))
+    return "".join(
+        _run_text(e) if e.tag.endswith("}r") else "".join(_run_text(r) for r in _xpath("w:r")(e))
+        for e in _xpath("w:r | w:hyperlink")(p)
+    )
 
 
 def _para_info(p, styles: dict[str, str]) -> tuple[int | None, bool, bool, str]:
@@ -88,9 +90,7 @@ def _para_info(p, styles: dict[str, str]) -> tuple[int | None, bool, bool, str]:
     elif style.lower() == "title":
         level = 0
     ppr = p.pPr
-    is_list = bool(
-        (ppr is not None and ppr.numPr is not None) or re.match(r"(?i)list", style)
-    )
+    is_list = bool((ppr is not None and ppr.numPr is not None) or re.match(r"(?i)list", style))
     runs = [r for r in p.r_lst if _run_text(r).strip()]
     # python-docx types the parent as a story part; .bold reads only the run's XML
     all_bold = bool(runs) and all(Run(r, None).bold for r in runs)  # type: ignore[arg-type]
@@ -256,8 +256,9 @@ class PdfText:
     gaps: list[set[int]] = field(default_factory=list)  # per page: lines after a layout gap
 
 
-def read_pdf(data: bytes, config: IngestConfig | None = None,
-             budget: Budget | None = None) -> PdfText:
+def read_pdf(
+    data: bytes, config: IngestConfig | None = None, budget: Budget | None = None
+) -> PdfText:
     """Text of each page of a text-based PDF; scanned, encrypted or broken PDFs are refused.
 
     A page whose content unpacks to more than ingest.max_pdf_page_mb is not parsed (one such
@@ -288,26 +289,38 @@ def read_pdf(data: bytes, config: IngestConfig | None = None,
                 )
         n = len(reader.pages)
         if n > config.max_pdf_pages:
-            raise LimitExceeded(f"the PDF has {n:,} pages, over ingest.max_pdf_pages="
-                                f"{config.max_pdf_pages:,}; split it, or raise the limit in "
-                                "consult.toml")
+            raise LimitExceeded(
+                f"the PDF has {n:,} pages, over ingest.max_pdf_pages="
+                f"{config.max_pdf_pages:,}; split it, or raise the limit in "
+                "consult.toml"
+            )
         for k, page in enumerate(reader.pages, 1):
             budget.tick()
             size = _page_content_bytes(page)
             if size > page_limit:
-                skipped.append((k, f"the page's content unpacks to {size / 1024 / 1024:,.1f} MB, "
-                                   f"over ingest.max_pdf_page_mb={config.max_pdf_page_mb:g}; its "
-                                   "text is not read (export the page again, or raise the limit "
-                                   "in consult.toml)"))
+                skipped.append(
+                    (
+                        k,
+                        f"the page's content unpacks to {size / 1024 / 1024:,.1f} MB, "
+                        f"over ingest.max_pdf_page_mb={config.max_pdf_page_mb:g}; its "
+                        "text is not read (export the page again, or raise the limit "
+                        "in consult.toml)",
+                    )
+                )
                 pages.append("")
                 gaps.append(set())
                 continue
             try:
                 text, gap = _page_text(page)
             except LimitReachedError as exc:  # pypdf's own guard against hostile pages
-                skipped.append((k, f"the page is too complex for the PDF reader ({exc}); its "
-                                   "text is not read (export the page again from the original "
-                                   "document)"))
+                skipped.append(
+                    (
+                        k,
+                        f"the page is too complex for the PDF reader ({exc}); its "
+                        "text is not read (export the page again from the original "
+                        "document)",
+                    )
+                )
                 pages.append("")
                 gaps.append(set())
                 continue

@@ -52,8 +52,10 @@ def file_extension(relpath: str) -> str:
 
 def oversize_reason(size: int, config: ConsultConfig) -> str:
     """Why a file over ingest.max_file_mb is not read (a round's upload, `consult tag`'s input)."""
-    return (f"file is {size / 1024 / 1024:.0f} MB, over the limit ingest.max_file_mb="
-            f"{config.ingest.max_file_mb:g}; split it or raise the limit")
+    return (
+        f"file is {size / 1024 / 1024:.0f} MB, over the limit ingest.max_file_mb="
+        f"{config.ingest.max_file_mb:g}; split it or raise the limit"
+    )
 
 
 def read_upload(path: Path, config: ConsultConfig) -> bytes:
@@ -99,33 +101,69 @@ def collect_round(round_dir: Path, config: ConsultConfig | None = None) -> list[
             try:
                 real = path.resolve(strict=True)
             except (OSError, RuntimeError):
-                out.append(CollectedFile(rel, b"", "", 0, "the file is a broken link; upload "
-                                         "the file itself"))
+                out.append(
+                    CollectedFile(
+                        rel, b"", "", 0, "the file is a broken link; upload the file itself"
+                    )
+                )
                 continue
             if path.is_symlink() or real != path.absolute():
                 if not real.is_relative_to(root_real):
-                    out.append(CollectedFile(rel, b"", "", 0, "the file is a link to a place "
-                                             "outside the round folder; copy the file in instead"))
+                    out.append(
+                        CollectedFile(
+                            rel,
+                            b"",
+                            "",
+                            0,
+                            "the file is a link to a place "
+                            "outside the round folder; copy the file in instead",
+                        )
+                    )
                     continue
             if not real.is_file():
-                out.append(CollectedFile(rel, b"", "", 0, "not a regular file (device, pipe "
-                                         "or socket); upload an ordinary file"))
+                out.append(
+                    CollectedFile(
+                        rel,
+                        b"",
+                        "",
+                        0,
+                        "not a regular file (device, pipe or socket); upload an ordinary file",
+                    )
+                )
                 continue
             try:
                 size = real.stat().st_size
                 if size > limit:
-                    out.append(CollectedFile(rel, b"", sha256_file(real), size,
-                                             oversize_reason(size, config)))
+                    out.append(
+                        CollectedFile(
+                            rel, b"", sha256_file(real), size, oversize_reason(size, config)
+                        )
+                    )
                     continue
                 with real.open("rb") as fh:
                     data = fh.read(limit + 1)
             except OSError as exc:
-                out.append(CollectedFile(rel, b"", "", 0, f"the file could not be read ({exc}); "
-                                         "check its permissions and upload it again"))
+                out.append(
+                    CollectedFile(
+                        rel,
+                        b"",
+                        "",
+                        0,
+                        f"the file could not be read ({exc}); "
+                        "check its permissions and upload it again",
+                    )
+                )
                 continue
             if len(data) > limit:  # grew while we looked
-                out.append(CollectedFile(rel, b"", "", len(data), "file is over the limit "
-                                         "ingest.max_file_mb; split it or raise the limit"))
+                out.append(
+                    CollectedFile(
+                        rel,
+                        b"",
+                        "",
+                        len(data),
+                        "file is over the limit ingest.max_file_mb; split it or raise the limit",
+                    )
+                )
                 continue
             out.append(CollectedFile(rel, data, sha256_bytes(data), len(data)))
     out.sort(key=lambda f: f.relpath)

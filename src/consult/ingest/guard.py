@@ -78,18 +78,27 @@ def split_long_passages(res: ReadResult, limit: int) -> ReadResult:
         longest = max(longest, len(text))
         first = first or str(p.get(S.LOCATION) or "")
         for k, part in enumerate(parts, 1):
-            out.append({**p, S.TEXT: part, S.LOCATION: f"{p.get(S.LOCATION)}, part {k} of "
-                        f"{len(parts)}"})
+            out.append(
+                {**p, S.TEXT: part, S.LOCATION: f"{p.get(S.LOCATION)}, part {k} of {len(parts)}"}
+            )
     res.passages = out
     if res.found is not None:
         res.found += n_parts - n_long
     res.detected["split_passages"] = {"passages": n_long, "parts": n_parts, "longest": longest}
-    add_problem(res.detected, (
-        f"{n_long} passage(s) longer than ingest.max_passage_chars={limit:,} characters (the "
-        f"longest {longest:,}, first at {first}) were split into {n_parts} parts; check they "
-        "are genuine answers, not pasted documents, or raise the limit in consult.toml"))
-    log.warning("%d over-long passage(s) split into %d parts (ingest.max_passage_chars=%d)",
-                n_long, n_parts, limit)
+    add_problem(
+        res.detected,
+        (
+            f"{n_long} passage(s) longer than ingest.max_passage_chars={limit:,} characters (the "
+            f"longest {longest:,}, first at {first}) were split into {n_parts} parts; check they "
+            "are genuine answers, not pasted documents, or raise the limit in consult.toml"
+        ),
+    )
+    log.warning(
+        "%d over-long passage(s) split into %d parts (ingest.max_passage_chars=%d)",
+        n_long,
+        n_parts,
+        limit,
+    )
     return res
 
 
@@ -100,25 +109,44 @@ def reconcile_units(res: ReadResult, relpath: str) -> ReadResult:
     if found > accounted:
         missing = found - accounted
         # the file by its extension only: its name may hold a person's name (logs reach Prefect)
-        log.error("A .%s file: %d of %d units neither read nor rejected",
-                  relpath.rsplit(".", 1)[-1], missing, found)
+        log.error(
+            "A .%s file: %d of %d units neither read nor rejected",
+            relpath.rsplit(".", 1)[-1],
+            missing,
+            found,
+        )
         for k in range(1, missing + 1):
-            res.rejected.append({
-                S.LOCATION: f"unit not accounted for ({k} of {missing})",
-                S.REASON: "found in the file but neither read nor rejected by the reader (a "
-                          "consult bug: please report it with this file)"})
+            res.rejected.append(
+                {
+                    S.LOCATION: f"unit not accounted for ({k} of {missing})",
+                    S.REASON: "found in the file but neither read nor rejected by the reader (a "
+                    "consult bug: please report it with this file)",
+                }
+            )
     elif found < accounted:
-        log.error("A .%s file: %d units found but %d accounted", relpath.rsplit(".", 1)[-1],
-                  found, accounted)
-        add_problem(res.detected, (
-            f"the reader found {found} units but produced {accounted} passages and rejected "
-            "items (a consult bug: please report it with this file)"))
+        log.error(
+            "A .%s file: %d units found but %d accounted",
+            relpath.rsplit(".", 1)[-1],
+            found,
+            accounted,
+        )
+        add_problem(
+            res.detected,
+            (
+                f"the reader found {found} units but produced {accounted} passages and rejected "
+                "items (a consult bug: please report it with this file)"
+            ),
+        )
     res.found = len(res.passages) + len(res.rejected)
     return res
 
 
-def read_guarded(reader: Callable[[RawFile, ReadContext], ReadResult], raw: RawFile,
-                 ctx: ReadContext, max_passages: int | None = None) -> ReadResult:
+def read_guarded(
+    reader: Callable[[RawFile, ReadContext], ReadResult],
+    raw: RawFile,
+    ctx: ReadContext,
+    max_passages: int | None = None,
+) -> ReadResult:
     """reader(raw, ctx) under the file's limits; raises LimitExceeded (an UnreadableFile).
     `max_passages`: ingest.max_document_passages, for transcripts and notes."""
     cfg = ctx.config.ingest
@@ -128,6 +156,7 @@ def read_guarded(reader: Callable[[RawFile, ReadContext], ReadResult], raw: RawF
         raise LimitExceeded(
             f"the file gives {len(res.passages):,} passages, over the limit "
             f"ingest.max_document_passages={max_passages:,} (a file of tiny cues or lines?); "
-            "split it or raise the limit in consult.toml")
+            "split it or raise the limit in consult.toml"
+        )
     res = split_long_passages(res, cfg.max_passage_chars)
     return reconcile_units(res, raw.relpath)

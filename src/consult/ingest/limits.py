@@ -41,9 +41,11 @@ def _mb(n: float) -> str:
 
 
 def timeout_reason(seconds: float) -> str:
-    return (f"reading the file took longer than ingest.max_seconds_per_file={seconds:g} s and "
-            "was stopped; split the file, or raise the limit in consult.toml if it is a large "
-            "but genuine upload")
+    return (
+        f"reading the file took longer than ingest.max_seconds_per_file={seconds:g} s and "
+        "was stopped; split the file, or raise the limit in consult.toml if it is a large "
+        "but genuine upload"
+    )
 
 
 def worth_caching(outcome: object) -> bool:
@@ -77,7 +79,8 @@ class Budget:
             raise LimitExceeded(
                 f"the file has more than ingest.max_cells={self.config.max_cells:,} {what}; "
                 "remove empty rows and columns or split the file, or raise the limit in "
-                "consult.toml")
+                "consult.toml"
+            )
         self._ticks += n
         if self._ticks >= _TICK_EVERY:
             self._ticks = 0
@@ -91,7 +94,8 @@ class Budget:
                 f"the file unpacks to more than ingest.max_file_chars="
                 f"{self.config.max_file_chars:,} characters of {what} (a few kilobytes can "
                 "repeat one long text in many cells); remove the repeated text or split the "
-                "file, or raise the limit in consult.toml")
+                "file, or raise the limit in consult.toml"
+            )
 
     def check_columns(self, n: int, where: str = "") -> None:
         """A table wider than ingest.max_columns (after its empty trailing columns) is refused."""
@@ -99,7 +103,8 @@ class Budget:
             raise LimitExceeded(
                 f"{where or 'a table'} has {n:,} columns with content, over ingest.max_columns="
                 f"{self.config.max_columns:,}; delete the empty or unused columns, or raise the "
-                "limit in consult.toml")
+                "limit in consult.toml"
+            )
 
     def check_unpacked(self, n_bytes: int, what: str, limit_mb: float, setting: str) -> None:
         """Decompressed parts (a PDF page's content) over their limit are refused."""
@@ -107,7 +112,8 @@ class Budget:
             raise LimitExceeded(
                 f"{what} unpacks to {_mb(n_bytes)}, over {setting}={limit_mb:g}; export it again "
                 "(e.g. print to PDF from the original document), or raise the limit in "
-                "consult.toml")
+                "consult.toml"
+            )
 
 
 def budget_of(ctx) -> Budget:
@@ -146,8 +152,9 @@ class _Watchdog:
         self._seconds = seconds
         self._target = threading.get_ident()
         self._done = threading.Event()
-        self._watcher = threading.Thread(target=self._watch, daemon=True,
-                                         name="consult-read-watchdog")
+        self._watcher = threading.Thread(
+            target=self._watch, daemon=True, name="consult-read-watchdog"
+        )
 
     def _watch(self) -> None:
         if self._done.wait(self._seconds):

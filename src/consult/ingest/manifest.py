@@ -16,12 +16,14 @@ from consult.schema import RawFile
 log = logging.getLogger(__name__)
 
 MANIFEST_NAMES = ("manifest.csv", "manifest.xlsx")
+# fmt: off
 _FIELDS = {
     "file": "file", "filename": "file", "file name": "file", "path": "file", "source file": "file",
     "country": S.COUNTRY, "member state": S.COUNTRY, "ams": S.COUNTRY,
     "stakeholder group": S.STAKEHOLDER_GROUP,
     "sector": S.STAKEHOLDER_GROUP, "event": S.EVENT, "date": S.DATE, "language": S.LANGUAGE,
 }
+# fmt: on
 
 
 def is_manifest(relpath: str) -> bool:

@@ -23,13 +23,23 @@ log = logging.getLogger(__name__)
 
 WHOLE_FILE = "whole file"  # the location of an item that rejects a file whole
 
+# fmt: off
 _KIND_FOLDERS = {
     "survey": "survey", "surveys": "survey", "workshop": "workshop", "workshops": "workshop",
     "workshop notes": "workshop", "notes": "workshop", "transcript": "transcript",
     "transcripts": "transcript",
 }
-_EXT_KIND = {"csv": "survey", "xlsx": "survey", "xlsm": "survey", "tsv": "survey",
-             "vtt": "transcript", "srt": "transcript", "md": "workshop", "pdf": "workshop"}
+# fmt: on
+_EXT_KIND = {
+    "csv": "survey",
+    "xlsx": "survey",
+    "xlsm": "survey",
+    "tsv": "survey",
+    "vtt": "transcript",
+    "srt": "transcript",
+    "md": "workshop",
+    "pdf": "workshop",
+}
 
 
 def source_kind(relpath: str) -> str | None:
@@ -44,10 +54,19 @@ def source_kind(relpath: str) -> str | None:
 
 def file_row(round_name, rel, kind, status, reason, detected, sha, size, units=0, n_p=0, n_r=0):
     """One row of the files table (S.FILE_COLUMNS): what a file gave, and why if not all."""
-    return {S.ROUND: round_name, S.SOURCE_FILE: rel, S.SOURCE_KIND: kind, S.FILE_STATUS: status,
-            S.UNITS: units, S.N_PASSAGES: n_p, S.N_REJECTED: n_r, S.REASON: reason,
-            S.DETECTED: json.dumps(detected, ensure_ascii=False, sort_keys=True, default=str),
-            S.FILE_SHA256: sha, S.SIZE_BYTES: size}
+    return {
+        S.ROUND: round_name,
+        S.SOURCE_FILE: rel,
+        S.SOURCE_KIND: kind,
+        S.FILE_STATUS: status,
+        S.UNITS: units,
+        S.N_PASSAGES: n_p,
+        S.N_REJECTED: n_r,
+        S.REASON: reason,
+        S.DETECTED: json.dumps(detected, ensure_ascii=False, sort_keys=True, default=str),
+        S.FILE_SHA256: sha,
+        S.SIZE_BYTES: size,
+    }
 
 
 @dataclass
@@ -78,12 +97,13 @@ class RoundPlan:
     whole_rejects: list[dict]
 
 
-def plan_round(files: list[RawFile], round_name: str,
-               config: ConsultConfig | None = None) -> RoundPlan:
+def plan_round(
+    files: list[RawFile], round_name: str, config: ConsultConfig | None = None
+) -> RoundPlan:
     """Read the manifest and decide, without parsing, which files will be read."""
     config = config or ConsultConfig()
     limit = config.ingest.max_file_mb * 1024 * 1024
-    ordered = sorted(files, key=lambda f: (normalise_relpath(f.relpath) or f.relpath))
+    ordered = sorted(files, key=lambda f: normalise_relpath(f.relpath) or f.relpath)
     file_rows: list[dict] = []
     whole_rejects: list[dict] = []
     manifest: dict[str, dict] = {}
@@ -93,15 +113,43 @@ def plan_round(files: list[RawFile], round_name: str,
             sha = raw.sha256 or sha256_bytes(raw.data)
             try:
                 manifest = read_manifest(raw, config)
-                file_rows.append(file_row(round_name, rel, "manifest", "read", None,
-                                           {"files_described": len(manifest)}, sha,
-                                           len(raw.data)))
+                file_rows.append(
+                    file_row(
+                        round_name,
+                        rel,
+                        "manifest",
+                        "read",
+                        None,
+                        {"files_described": len(manifest)},
+                        sha,
+                        len(raw.data),
+                    )
+                )
             except UnreadableFile as exc:
                 reason: str | None = f"manifest not applied: {exc}"
-                file_rows.append(file_row(round_name, rel, "manifest", "rejected", reason, {},
-                                           sha, len(raw.data), 1, 0, 1))
-                whole_rejects.append({S.SOURCE_FILE: rel, S.SOURCE_KIND: "manifest",
-                                      S.LOCATION: WHOLE_FILE, S.REASON: reason})
+                file_rows.append(
+                    file_row(
+                        round_name,
+                        rel,
+                        "manifest",
+                        "rejected",
+                        reason,
+                        {},
+                        sha,
+                        len(raw.data),
+                        1,
+                        0,
+                        1,
+                    )
+                )
+                whole_rejects.append(
+                    {
+                        S.SOURCE_FILE: rel,
+                        S.SOURCE_KIND: "manifest",
+                        S.LOCATION: WHOLE_FILE,
+                        S.REASON: reason,
+                    }
+                )
     seen: dict[str, str] = {}
     planned: list[PlannedFile] = []
     for raw in ordered:
@@ -114,16 +162,20 @@ def plan_round(files: list[RawFile], round_name: str,
         reason = getattr(raw, "problem", None)
         status = "rejected"
         if rel is None:
-            reason, rel = "the file name points outside the round folder; rename the file", (
-                raw.relpath)
+            reason, rel = (
+                "the file name points outside the round folder; rename the file",
+                (raw.relpath),
+            )
         elif reason is None and size > limit:
             reason = oversize_reason(size, config)
         elif reason is None and sha and sha in seen:
             status = "duplicate-file"
             reason = f"same content as `{seen[sha]}`; counted once there, remove this copy"
         elif reason is None and kind is None:
-            reason = (f"cannot tell what kind of source `.{file_extension(rel)}` is here; put the "
-                      "file under surveys/, workshops/ or transcripts/")
+            reason = (
+                f"cannot tell what kind of source `.{file_extension(rel)}` is here; put the "
+                "file under surveys/, workshops/ or transcripts/"
+            )
         elif reason is None and not raw.data.strip():
             reason = "the file is empty; upload the file with its content"
         if reason is None:

@@ -30,8 +30,17 @@ from consult.ingest.manifest import manifest_for
 from consult.ingest.plan import PlannedFile, RoundPlan, plan_round, source_kind
 from consult.schema import RawFile
 
-__all__ = ["IngestResult", "PlannedFile", "RoundPlan", "assemble_round", "ingest_round",
-           "plan_round", "read_planned", "redact_around_positions", "source_kind"]
+__all__ = [
+    "IngestResult",
+    "PlannedFile",
+    "RoundPlan",
+    "assemble_round",
+    "ingest_round",
+    "plan_round",
+    "read_planned",
+    "redact_around_positions",
+    "source_kind",
+]
 
 log = logging.getLogger(__name__)
 
@@ -51,8 +60,9 @@ def _reader(kind: str) -> Callable[[RawFile, ReadContext], ReadResult]:
     return fn
 
 
-def read_planned(item: PlannedFile, round_name: str, config: ConsultConfig,
-                 manifest: dict[str, dict]) -> ReadResult | str:
+def read_planned(
+    item: PlannedFile, round_name: str, config: ConsultConfig, manifest: dict[str, dict]
+) -> ReadResult | str:
     """Parse one file (the costly, cacheable, parallel part): a ReadResult or the reason it failed.
 
     The result is not yet redacted: it must stay in memory or in a private cache, never in outputs.
@@ -61,21 +71,30 @@ def read_planned(item: PlannedFile, round_name: str, config: ConsultConfig,
     assert item.kind is not None  # plan_round rejects a file of unknown kind before reading
     ctx = ReadContext(round=round_name, config=config, manifest=manifest_for(item.rel, manifest))
     try:
-        return read_guarded(_reader(item.kind), item.raw, ctx, None if item.kind == "survey"
-                            else config.ingest.max_document_passages)
+        return read_guarded(
+            _reader(item.kind),
+            item.raw,
+            ctx,
+            None if item.kind == "survey" else config.ingest.max_document_passages,
+        )
     except UnreadableFile as exc:
         return str(exc)
     except Exception as exc:  # a reader bug must not stop the round
         log.exception("Reader failed on %s", item.label)
-        return (f"the file could not be read ({type(exc).__name__}: {exc}); check it "
-                "opens in its application and upload it again")
+        return (
+            f"the file could not be read ({type(exc).__name__}: {exc}); check it "
+            "opens in its application and upload it again"
+        )
 
 
-def ingest_round(files: list[RawFile], round_name: str,
-                 config: ConsultConfig | None = None) -> IngestResult:
+def ingest_round(
+    files: list[RawFile], round_name: str, config: ConsultConfig | None = None
+) -> IngestResult:
     """Read every file of a round into one redacted passage table, with per-file accounting."""
     config = config or ConsultConfig()
     plan = plan_round(files, round_name, config)
-    outcomes = [read_planned(f, round_name, config, plan.manifest) if f.status == "to-read"
-                else None for f in plan.files]
+    outcomes = [
+        read_planned(f, round_name, config, plan.manifest) if f.status == "to-read" else None
+        for f in plan.files
+    ]
     return assemble_round(plan, outcomes, round_name, config)

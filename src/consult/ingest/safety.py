@@ -37,11 +37,13 @@ _BOMS = [
     (codecs.BOM_UTF16_LE, "utf-16-le", "utf-16"),
     (codecs.BOM_UTF16_BE, "utf-16-be", "utf-16"),
 ]
+# fmt: off
 _WESTERN_SINGLE_BYTE = {
     "latin_1", "iso8859_1", "iso8859_15", "cp1252", "cp1250", "cp1254", "cp1257", "mac_roman",
     "iso8859_2", "iso8859_9", "cp850", "cp437", "mac_latin2", "iso8859_10", "iso8859_14",
     "iso8859_13", "iso8859_16", "iso8859_3", "iso8859_4", "hp_roman8", "cp1258",
 }
+# fmt: on
 # Control characters that never occur in real text (tab, LF, VT, FF, CR are fine).
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f\ufffd]")
 _DETECT_SAMPLE = 1 << 20  # bytes given to the charset detector; decoding covers the whole file
@@ -110,7 +112,7 @@ def decode_text(data: bytes, what: str = "text file") -> tuple[str, str]:
     name = ""  # set together with codec below
     for bom, c, n in _BOMS:
         if data.startswith(bom):
-            codec, name, data = c, n, data[len(bom):]
+            codec, name, data = c, n, data[len(bom) :]
             break
     if codec is None:
         for magic, kind in _BINARY_MAGIC.items():
@@ -180,8 +182,9 @@ def check_xml_part(name: str, blob: bytes, kind: str) -> None:
         ) from exc
 
 
-def check_office_zip(data: bytes, config: IngestConfig, kind: str,
-                     required: str | None = None) -> None:
+def check_office_zip(
+    data: bytes, config: IngestConfig, kind: str, required: str | None = None
+) -> None:
     """Refuse what must not reach an Office parser: non-zips, encrypted, truncated, zip bombs,
     unsafe XML. `kind` is the extension without dot ("docx"); `required` a part it must hold."""
     if data.startswith(OLE_MAGIC):

@@ -16,6 +16,7 @@ from consult.privacy.lexicon import is_common, is_place, thai_person_names
 
 # ---- speaker names -> pseudonyms ------------------------------------------------------------
 
+# fmt: off
 HONORIFICS = {
     "mr", "mrs", "ms", "miss", "mx", "dr", "prof", "professor", "hon", "honourable", "honorable",
     "rt", "right", "sir", "dame", "lord", "lady", "he", "h.e", "excellency", "his", "her", "dato",
@@ -26,7 +27,23 @@ HONORIFICS = {
     "anh", "chị", "ông", "bà", "cô", "chú", "bác", "encik", "puan", "tuan", "cik", "hj", "haji",
     "hajah", "tun", "bpk", "sdr", "sdri", "drs", "gng", "bb",
 }
-POSTNOMINALS = {"am", "mp", "ms", "msp", "mla", "ms.", "qc", "kc", "obe", "mbe", "cbe", "phd", "md", "mpp"}
+# fmt: on
+POSTNOMINALS = {
+    "am",
+    "mp",
+    "ms",
+    "msp",
+    "mla",
+    "ms.",
+    "qc",
+    "kc",
+    "obe",
+    "mbe",
+    "cbe",
+    "phd",
+    "md",
+    "mpp",
+}
 GENERIC_LABEL = re.compile(
     r"(?i)^(speaker|participant|guest|unknown|unknown speaker|audience|audience member|attendee|"
     r"respondent|interviewee|voice|person|member|p|s|q|a|question|answer|interpreter|"
@@ -35,6 +52,7 @@ GENERIC_LABEL = re.compile(
     r"ผู้พูด|ผู้ให้สัมภาษณ์|អ្នកចូលរួម|ຜູ້ເຂົ້າຮ່ວມ|တက်ရောက်သူ)(\s*[#]?\d+)?$"
 )
 # Facilitator roles in the region's languages, on top of `transcripts.facilitator_roles`.
+# fmt: off
 ASEAN_FACILITATOR_ROLES = (
     "moderator", "fasilitator", "notulis", "notulen", "pembawa acara", "pemandu acara",
     "pengerusi", "urus setia", "pencatat", "người điều phối", "điều phối viên", "chủ tọa",
@@ -43,20 +61,42 @@ ASEAN_FACILITATOR_ROLES = (
     "ผู้จดบันทึก", "អ្នកសម្របសម្រួល", "ប្រធានអង្គប្រជុំ", "ຜູ້ດຳເນີນລາຍການ", "ຜູ້ອຳນວຍຄວາມສະດວກ",
     "ປະທານກອງປະຊຸມ", "အစည်းအဝေးဥက္ကဋ္ဌ", "ဥက္ကဋ္ဌ", "ပံ့ပိုးကူညီသူ",
 )
+# fmt: on
 # Scripts written without spaces between words and without capital letters.
 UNSPACED = re.compile(r"[\u0E00-\u0EFF\u1000-\u109F\u1780-\u17FF]")
-SCRIPT_HONORIFICS = ("นางสาว", "นาง", "นาย", "คุณ", "ดร.", "ท่าน", "ທ່ານນາງ", "ທ່ານ", "ທ້າວ", "ນາງ",
-                     "លោកស្រី", "លោក", "កញ្ញា", "ឯកឧត្តម", "ဦး", "ဒေါ်", "ကို")
+SCRIPT_HONORIFICS = (
+    "นางสาว",
+    "นาง",
+    "นาย",
+    "คุณ",
+    "ดร.",
+    "ท่าน",
+    "ທ່ານນາງ",
+    "ທ່ານ",
+    "ທ້າວ",
+    "ນາງ",
+    "លោកស្រី",
+    "លោក",
+    "កញ្ញា",
+    "ឯកឧត្តម",
+    "ဦး",
+    "ဒေါ်",
+    "ကို",
+)
 _SCRIPT_NOT_NAME = re.compile(
     "สรุป|ข้อเสนอ|หมายเหตุ|หัวข้อ|วันที่|สถานที่|ประเด็น|คำถาม|คำตอบ|ความเห็น|คือ|"
-    "ໝາຍເຫດ|ສະຫຼຸບ|សេចក្តីសង្ខេប|កំណត់សម្គាល់|မှတ်ချက်|အကျဉ်း")
+    "ໝາຍເຫດ|ສະຫຼຸບ|សេចក្តីសង្ខេប|កំណត់សម្គាល់|မှတ်ချက်|အကျဉ်း"
+)
 # Roles and offices: a speaker label, but no person's name ("ผู้แทนกระทรวงคมนาคม").
 _SCRIPT_ROLEISH = re.compile(
     "ผู้แทน|ตัวแทน|เจ้าหน้าที่|ประธาน|รัฐมนตรี|นายก|ผู้ว่า|ผู้อำนวยการ|กระทรวง|กรม|สำนักงาน|"
-    "ຜູ້ຕາງໜ້າ|ກະຊວງ|តំណាង|ក្រសួង|ကိုယ်စားလှယ်|ဝန်ကြီး")
+    "ຜູ້ຕາງໜ້າ|ກະຊວງ|តំណាង|ក្រសួង|ကိုယ်စားလှယ်|ဝန်ကြီး"
+)
 _SCRIPT_PHRASE_START = ("การ", "ความ", "เรื่อง", "ข้อ", "ที่", "ใน", "และ", "ของ")
-_ASEAN_ROLES = frozenset(unicodedata.normalize("NFC", r).casefold()
-                         for r in ASEAN_FACILITATOR_ROLES)
+_ASEAN_ROLES = frozenset(
+    unicodedata.normalize("NFC", r).casefold() for r in ASEAN_FACILITATOR_ROLES
+)
+# fmt: off
 ORG_WORDS = {
     "ministry", "bank", "department", "agency", "association", "council", "chamber", "university",
     "institute", "secretariat", "office", "group", "government", "sector", "private", "public",
@@ -64,17 +104,51 @@ ORG_WORDS = {
     "commission", "committee", "centre", "center", "board", "federation", "union", "network",
     "forum", "programme", "program", "asean", "team", "unit", "division", "society", "corporation",
 }
+# fmt: on
+# fmt: off
 COMMON_GIVEN = {
     "may", "dawn", "will", "mark", "grace", "hope", "joy", "faith", "rose", "june", "april",
     "august", "bill", "frank", "guy", "jack", "ray", "art", "rich", "sue", "pat", "don", "dean",
     "chase", "bob", "drew", "earl", "king", "max", "miles", "page", "sky", "summer", "victor",
     "the", "chair", "minister", "member",
 }
+# fmt: on
 # Lower-case words inside a person's name ("Ursula von der Leyen", "Anwar bin Ibrahim").
-NAME_PARTICLES = frozenset({"de", "da", "van", "von", "bin", "binti", "al", "el", "la", "le", "del",
-                            "dos", "du", "di", "ap"})
-TITLES_FOR_SURNAME = ("Mr", "Mr.", "Mrs", "Mrs.", "Ms", "Ms.", "Dr", "Dr.", "Hon.", "Minister",
-                      "Professor", "Prof.", "Senator", "Ambassador")
+NAME_PARTICLES = frozenset(
+    {
+        "de",
+        "da",
+        "van",
+        "von",
+        "bin",
+        "binti",
+        "al",
+        "el",
+        "la",
+        "le",
+        "del",
+        "dos",
+        "du",
+        "di",
+        "ap",
+    }
+)
+TITLES_FOR_SURNAME = (
+    "Mr",
+    "Mr.",
+    "Mrs",
+    "Mrs.",
+    "Ms",
+    "Ms.",
+    "Dr",
+    "Dr.",
+    "Hon.",
+    "Minister",
+    "Professor",
+    "Prof.",
+    "Senator",
+    "Ambassador",
+)
 
 
 def _fold(text: str) -> str:
@@ -82,11 +156,11 @@ def _fold(text: str) -> str:
 
 
 def strip_script_honorific(text: str) -> str:
-    """"คุณสมชาย" -> "สมชาย": Thai, Lao, Khmer and Burmese honorifics are written joined."""
+    """ "คุณสมชาย" -> "สมชาย": Thai, Lao, Khmer and Burmese honorifics are written joined."""
     text = text.strip()
     for h in SCRIPT_HONORIFICS:
         if text.startswith(h) and len(text) > len(h) + 1:
-            return text[len(h):].strip()
+            return text[len(h) :].strip()
     return text
 
 
@@ -118,7 +192,8 @@ def script_speaker(label: str) -> bool:
     if tokens[0] in given or (len(tokens) >= 2 and tokens[1] in family):
         return True
     if _SCRIPT_NOT_NAME.search(outer) or any(
-            is_common(t) or t.startswith(_SCRIPT_PHRASE_START) for t in tokens):
+        is_common(t) or t.startswith(_SCRIPT_PHRASE_START) for t in tokens
+    ):
         return False  # a phrase before a colon ("ประเด็นสำคัญ: ...")
     return len(tokens) >= 2
 
@@ -151,20 +226,23 @@ def _affiliation(text: str) -> bool:
     words = text.replace(",", " ").split()
     if not words:
         return False
-    return (any(w.isupper() and len(w) >= 2 for w in words)
-            or any(w.lower().strip(".") in ORG_WORDS | HONORIFICS for w in words)
-            or any(not w[:1].isupper() for w in words if w.lower() not in NAME_PARTICLES)
-            or is_place(" ".join(words)) or is_common(words[-1]))
+    return (
+        any(w.isupper() and len(w) >= 2 for w in words)
+        or any(w.lower().strip(".") in ORG_WORDS | HONORIFICS for w in words)
+        or any(not w[:1].isupper() for w in words if w.lower() not in NAME_PARTICLES)
+        or is_place(" ".join(words))
+        or is_common(words[-1])
+    )
 
 
 def without_affiliation(outer: str) -> str:
-    """"Siti Rahma, BAPPENAS" -> "Siti Rahma": the part after a comma says where she is from."""
+    """ "Siti Rahma, BAPPENAS" -> "Siti Rahma": the part after a comma says where she is from."""
     head, comma, rest = outer.partition(",")
     return head.strip() if comma and head.strip() and _affiliation(rest) else outer
 
 
 def name_core(label: str) -> str:
-    """"Hon. Andrew Scheer (Leader of the Opposition)" -> "Andrew Scheer"; "The Chair" -> "Chair"."""
+    """ "Hon. Andrew Scheer (Leader of the Opposition)" -> "Andrew Scheer"; "The Chair" -> "Chair"."""
     outer, _ = strip_parens(label)
     tokens = without_affiliation(outer).replace(",", " ").split()
     if tokens and UNSPACED.search(tokens[0]):
@@ -172,21 +250,29 @@ def name_core(label: str) -> str:
         tokens = [t for t in tokens if t and t not in SCRIPT_HONORIFICS]
     while tokens and tokens[0].lower().rstrip(".") in HONORIFICS:
         tokens.pop(0)
-    while tokens and tokens[-1].lower().rstrip(".") in POSTNOMINALS and tokens[-1][:1].isupper() \
-            and len(tokens) > 1:
+    while (
+        tokens
+        and tokens[-1].lower().rstrip(".") in POSTNOMINALS
+        and tokens[-1][:1].isupper()
+        and len(tokens) > 1
+    ):
         tokens.pop()
     return " ".join(tokens)
 
 
 def looks_like_person(text: str) -> bool:
     tokens = text.split()
-    if not 1 <= len(tokens) <= 5 or any(c in text for c in ",;:?!\"") or re.search(r"\d", text):
+    if not 1 <= len(tokens) <= 5 or any(c in text for c in ',;:?!"') or re.search(r"\d", text):
         return False
     if any(t.lower().strip(".'") in ORG_WORDS for t in tokens):
         return False
     if UNSPACED.search(text):  # no capital letters: the shape of a name label
-        return (script_speaker(text) and not is_role_label(text)
-                and not GENERIC_LABEL.match(text) and not _SCRIPT_ROLEISH.search(text))
+        return (
+            script_speaker(text)
+            and not is_role_label(text)
+            and not GENERIC_LABEL.match(text)
+            and not _SCRIPT_ROLEISH.search(text)
+        )
     return all(t[:1].isupper() or t.lower() in NAME_PARTICLES for t in tokens)
 
 
@@ -199,8 +285,9 @@ class Pseudonyms:
     """
 
     def __init__(self, facilitator_roles: list[str]):
-        roles = {_fold(r.strip()) for r in (*facilitator_roles, *ASEAN_FACILITATOR_ROLES)
-                 if r.strip()}
+        roles = {
+            _fold(r.strip()) for r in (*facilitator_roles, *ASEAN_FACILITATOR_ROLES) if r.strip()
+        }
         latin = sorted((r for r in roles if not UNSPACED.search(r)), key=len, reverse=True)
         script = sorted((r for r in roles if UNSPACED.search(r)), key=len, reverse=True)
         parts = [r"(?<![\w])(?:" + "|".join(map(re.escape, latin)) + r")(?![\w])"] if latin else []
@@ -245,8 +332,13 @@ class Pseudonyms:
             self.names[real] = pseudo
 
     def _names_nobody(self, core: str) -> bool:
-        return not core or bool(GENERIC_LABEL.match(core)) or self.is_facilitator(core) \
-            or is_role_label(core) or core.lower().rstrip(".") in HONORIFICS
+        return (
+            not core
+            or bool(GENERIC_LABEL.match(core))
+            or self.is_facilitator(core)
+            or is_role_label(core)
+            or core.lower().rstrip(".") in HONORIFICS
+        )
 
     def _add_names(self, label: str, pseudo: str) -> None:
         """Learn the name forms of a label. Bracketed parts (constituency, party, organisation,
@@ -264,8 +356,12 @@ class Pseudonyms:
                 p_outer, _ = strip_parens(part)
                 p_core = name_core(p_outer)
                 first = p_outer.split()[0].lower().rstrip(".") if p_outer else ""
-                if p_core and (first in HONORIFICS or len(p_core.split()) >= 2) \
-                        and looks_like_person(p_core) and not self._names_nobody(p_core):
+                if (
+                    p_core
+                    and (first in HONORIFICS or len(p_core.split()) >= 2)
+                    and looks_like_person(p_core)
+                    and not self._names_nobody(p_core)
+                ):
                     candidates.append((p_outer, p_core))
         if not candidates:
             return

@@ -32,6 +32,7 @@ from consult.schema import RawFile
 
 log = logging.getLogger(__name__)
 
+# fmt: off
 _METADATA = {
     "timestamp", "marca temporal", "horodateur", "zeitstempel", "dấu thời gian", "cap waktu",
     "stempel waktu", "start time", "completion time", "last modified time", "id", "respondent id",
@@ -46,9 +47,12 @@ _METADATA = {
     "parent index", "parent table name", "submission uuid", "rootuuid", "deprecatedid",
     "total time", "interviewtime", "response type", "q recaptchascore", "q relevantidduplicate",
 }
+# fmt: on
+# fmt: off
 _DATE_HEADERS = {"timestamp", "completion time", "submitdate", "enddate", "end date",
                  "recordeddate", "recorded date", "submission time", "datestamp", "end",
                  "marca temporal", "horodateur", "zeitstempel", "dấu thời gian", "cap waktu"}
+# fmt: on
 _LANGUAGE_HEADERS = {"userlanguage", "startlanguage", "language", "q language"}
 _PERSONAL = re.compile(
     r"^(?:your |respondent s |respondent |participant s |participant |contact |full |first |"
@@ -113,16 +117,24 @@ def detect_layout(rows: list[list[str]], start: int) -> tuple[str, int]:
         return "kobotoolbox", 1
     if "start time" in heads and "completion time" in heads:
         return "microsoft-forms", 1
-    if raw and _norm(raw[0]) in {"timestamp", "marca temporal", "horodateur", "zeitstempel",
-                                 "dấu thời gian", "cap waktu", "stempel waktu"}:
+    if raw and _norm(raw[0]) in {
+        "timestamp",
+        "marca temporal",
+        "horodateur",
+        "zeitstempel",
+        "dấu thời gian",
+        "cap waktu",
+        "stempel waktu",
+    }:
         return "google-forms", 1
     if len(heads & {"submitdate", "lastpage", "startlanguage", "seed", "datestamp"}) >= 2:
         return "limesurvey", 1
     return "unknown", 1
 
 
-def _question_texts(rows: list[list[str]], start: int, n_header: int, vendor: str,
-                    width: int) -> list[str]:
+def _question_texts(
+    rows: list[list[str]], start: int, n_header: int, vendor: str, width: int
+) -> list[str]:
     first = rows[start] + [""] * (width - len(rows[start]))
     if vendor == "qualtrics" and n_header >= 2:
         second = rows[start + 1] + [""] * width
@@ -133,8 +145,11 @@ def _question_texts(rows: list[list[str]], start: int, n_header: int, vendor: st
         for i in range(width):
             last = first[i].strip() or last
             sub = second[i].strip()
-            out.append(last if sub.lower() in ("", "response", "open-ended response")
-                       else f"{last} - {sub}")
+            out.append(
+                last
+                if sub.lower() in ("", "response", "open-ended response")
+                else f"{last} - {sub}"
+            )
         return out
     return list(first)
 
@@ -166,7 +181,9 @@ def _looks_text(values: list[str], header: str, min_words: int) -> bool:
         return False
     question_like = "?" in header or re.match(
         r"^(what|why|how|which|please|describe|explain|suggest|comment|any|other|recommend|"
-        r"share|tell|in your|do you have)", key)
+        r"share|tell|in your|do you have)",
+        key,
+    )
     if med >= min_words:
         return True
     mean_len = sum(len(v) for v in values) / n
@@ -186,18 +203,24 @@ def classify_columns(cols: list[Column], data_rows: list[list[str]], ctx: ReadCo
         c.header.lower().strip() in wanted or c.question.lower().strip() in wanted for c in cols
     )
     if wanted and not override:
-        log.warning("None of surveys.text_columns %s is in this table; detecting free text",
-                    sc.text_columns)
+        log.warning(
+            "None of surveys.text_columns %s is in this table; detecting free text", sc.text_columns
+        )
     not_personal = {header_key(c) for c in pc.not_personal_columns}
     for col in cols:
-        values = [r[col.index].strip() for r in data_rows
-                  if col.index < len(r) and r[col.index].strip()]
+        values = [
+            r[col.index].strip() for r in data_rows if col.index < len(r) and r[col.index].strip()
+        ]
         h, hk = col.header.strip(), _norm(col.header)
         emails = sum(bool(_EMAILISH.match(v)) for v in values)
         exempt = hk in not_personal or header_key(h) in not_personal
         meaning = None if exempt else (header_meaning(h) or header_meaning(col.question))
-        if meaning and meaning[0] == NAME and values and statistics.median(
-                count_words(v) for v in values) > 6:
+        if (
+            meaning
+            and meaning[0] == NAME
+            and values
+            and statistics.median(count_words(v) for v in values) > 6
+        ):
             meaning = None  # a question about names ("Name the agencies ..."): free text
         if h.lower() in ignore or col.question.lower().strip() in ignore:
             col.role, col.why = "ignored", "surveys.ignore_columns"
@@ -210,16 +233,23 @@ def classify_columns(cols: list[Column], data_rows: list[list[str]], ctx: ReadCo
         elif not exempt and values and emails >= 0.5 * len(values):
             col.role, col.personal = "personal", "contact"
             col.why = f"{emails} of {len(values)} values are e-mail addresses"
-        elif hk in _METADATA or header_key(h) in meta_extra or hk.startswith("meta ") or (
-            h.startswith("_") or h.lower().startswith(("meta/", "formhub/", "__"))
+        elif (
+            hk in _METADATA
+            or header_key(h) in meta_extra
+            or hk.startswith("meta ")
+            or (h.startswith("_") or h.lower().startswith(("meta/", "formhub/", "__")))
         ):
             col.role, col.why = "metadata", "system column of the export"
-        elif (canonical := match_alias(col.question, sc.attribute_aliases)
-              or match_alias(h, sc.attribute_aliases)):
+        elif canonical := match_alias(col.question, sc.attribute_aliases) or match_alias(
+            h, sc.attribute_aliases
+        ):
             col.role, col.canonical = "attribute", canonical
             col.why = f"surveys.attribute_aliases ({canonical})"
-        elif not exempt and not _CLOSED_HINT.search(header_key(col.question)) and (
-                named := values_look_like_names(values))[0]:
+        elif (
+            not exempt
+            and not _CLOSED_HINT.search(header_key(col.question))
+            and (named := values_look_like_names(values))[0]
+        ):
             col.role, col.personal, col.why = "personal", NAME, named[1]
         elif override:
             is_text = h.lower() in wanted or col.question.lower().strip() in wanted
@@ -244,8 +274,12 @@ def column_decisions(cols: list[Column]) -> list[dict[str, str]]:
         elif c.role == "attribute":
             decision = f"attribute ({c.canonical})" if c.canonical else "attribute"
         else:
-            decision = {"text": "free text", "metadata": "metadata", "ignored": "ignored",
-                        "empty": "empty"}.get(c.role, c.role)
+            decision = {
+                "text": "free text",
+                "metadata": "metadata",
+                "ignored": "ignored",
+                "empty": "empty",
+            }.get(c.role, c.role)
         out.append({"column": c.header or c.question, "decision": decision, "why": c.why})
     return out
 
@@ -259,8 +293,9 @@ def _date_value(v: str) -> str | None:
     return f"{m.group(3)}-{int(m.group(1)):02d}-{int(m.group(2)):02d}" if m else (v or None)
 
 
-def _read_table(table: Table, raw: RawFile, ctx: ReadContext, result: ReadResult,
-                ordinal: int) -> tuple[int, dict]:
+def _read_table(
+    table: Table, raw: RawFile, ctx: ReadContext, result: ReadResult, ordinal: int
+) -> tuple[int, dict]:
     rows = table.rows
     start = next((i for i, r in enumerate(rows) if any(c.strip() for c in r)), None)
     if start is None:
@@ -269,8 +304,10 @@ def _read_table(table: Table, raw: RawFile, ctx: ReadContext, result: ReadResult
     width = max(len(r) for r in rows)
     questions = _question_texts(rows, start, n_header, vendor, width)
     header = rows[start] + [""] * (width - len(rows[start]))
-    cols = [Column(i, header[i], (questions[i] or header[i] or column_letter(i)).strip())
-            for i in range(width)]
+    cols = [
+        Column(i, header[i], (questions[i] or header[i] or column_letter(i)).strip())
+        for i in range(width)
+    ]
     first_data = start + n_header
     data_rows = rows[first_data:]
     classify_columns(cols, data_rows, ctx)
@@ -281,8 +318,11 @@ def _read_table(table: Table, raw: RawFile, ctx: ReadContext, result: ReadResult
     date_col = next((c for c in meta if _norm(c.header) in _DATE_HEADERS), None)
     lang_col = next((c for c in meta + attr_cols if _norm(c.header) in _LANGUAGE_HEADERS), None)
     where = f"sheet '{table.sheet}', " if table.sheet is not None else ""
-    name_cols = [c for c in personal if c.personal == NAME
-                 and re.search(r"first|given|last|family|surname", _norm(c.header))]
+    name_cols = [
+        c
+        for c in personal
+        if c.personal == NAME and re.search(r"first|given|last|family|surname", _norm(c.header))
+    ]
     withheld = 0
     blank_rows = 0
     budget = budget_of(ctx)
@@ -324,15 +364,27 @@ def _read_table(table: Table, raw: RawFile, ctx: ReadContext, result: ReadResult
             if not value.strip():
                 result.rejected.append({S.LOCATION: location, S.REASON: "empty answer"})
                 continue
-            result.passages.append({
-                S.SOURCE_KIND: "survey", S.LOCATION: location, S.RESPONDENT_ID: rid,
-                S.SPEAKER: None, S.SPEAKER_ROLE: "respondent", S.QUESTION: c.question,
-                S.SECTION: None, S.COUNTRY: country, S.STAKEHOLDER_GROUP: group, S.DATE: date,
-                S.ATTRIBUTES: json.dumps(attrs, ensure_ascii=False, sort_keys=True),
-                S.TEXT: value.strip(), S.LANGUAGE: language, S.IS_STAKEHOLDER_INPUT: True,
-            })
+            result.passages.append(
+                {
+                    S.SOURCE_KIND: "survey",
+                    S.LOCATION: location,
+                    S.RESPONDENT_ID: rid,
+                    S.SPEAKER: None,
+                    S.SPEAKER_ROLE: "respondent",
+                    S.QUESTION: c.question,
+                    S.SECTION: None,
+                    S.COUNTRY: country,
+                    S.STAKEHOLDER_GROUP: group,
+                    S.DATE: date,
+                    S.ATTRIBUTES: json.dumps(attrs, ensure_ascii=False, sort_keys=True),
+                    S.TEXT: value.strip(),
+                    S.LANGUAGE: language,
+                    S.IS_STAKEHOLDER_INPUT: True,
+                }
+            )
     # units: one answer cell per respondent row and free-text column, answered or not
     result.found = (result.found or 0) + (len(data_rows) - blank_rows) * len(text_cols)
+    # fmt: off
     detected = {
         "sheet": table.sheet, "layout": vendor, "header_rows": n_header,
         "first_data_row": first_data + 1, "respondent_rows": len(data_rows) - blank_rows,
@@ -346,6 +398,7 @@ def _read_table(table: Table, raw: RawFile, ctx: ReadContext, result: ReadResult
         "column_decisions": column_decisions(cols),
         "ignored_columns": [c.header for c in cols if c.role == "ignored"],
     }
+    # fmt: on
     return ordinal, detected
 
 
@@ -366,12 +419,16 @@ def read_survey(raw: RawFile, ctx: ReadContext) -> ReadResult:
             "`surveys.text_columns` in consult.toml"
         )
     first = sheets[0]
-    result.detected.update({
-        "vendor": first.get("layout"), "encoding": first.get("encoding"),
-        "delimiter": first.get("delimiter"),
-        "free_text_columns": [h for s in sheets for h in s.get("free_text_columns", [])],
-        "attribute_mapping": {k: v for s in sheets for k, v in s.get("attribute_mapping",
-                                                                      {}).items()},
-        "sheets": sheets,
-    })
+    result.detected.update(
+        {
+            "vendor": first.get("layout"),
+            "encoding": first.get("encoding"),
+            "delimiter": first.get("delimiter"),
+            "free_text_columns": [h for s in sheets for h in s.get("free_text_columns", [])],
+            "attribute_mapping": {
+                k: v for s in sheets for k, v in s.get("attribute_mapping", {}).items()
+            },
+            "sheets": sheets,
+        }
+    )
     return result

@@ -41,8 +41,9 @@ def trim_row(row: list[str]) -> list[str]:
     return row if k == len(row) else row[:k]
 
 
-def _parse(text: str, delimiter: str, limit: int | None = None,
-           budget: Budget | None = None) -> list[list[str]]:
+def _parse(
+    text: str, delimiter: str, limit: int | None = None, budget: Budget | None = None
+) -> list[list[str]]:
     """Records as lists of cells. With a budget (the full read, not the sniffing), every cell
     counts against ingest.max_cells and empty trailing cells are dropped."""
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False)
@@ -92,8 +93,10 @@ def load_csv(data: bytes, budget: Budget | None = None) -> Table:
         raise UnreadableFile(
             f"the CSV file could not be parsed ({exc}); export it again from the survey tool"
         ) from exc
-    return Table(rows=rows, detected={"encoding": encoding,
-                                      "delimiter": DELIMITER_NAMES.get(delimiter, delimiter)})
+    return Table(
+        rows=rows,
+        detected={"encoding": encoding, "delimiter": DELIMITER_NAMES.get(delimiter, delimiter)},
+    )
 
 
 def cell_text(value: object) -> str:
@@ -161,8 +164,9 @@ def load_xlsx(data: bytes, config: IngestConfig, budget: Budget | None = None) -
     return tables
 
 
-def load_tables(relpath: str, data: bytes, config: IngestConfig,
-                budget: Budget | None = None) -> list[Table]:
+def load_tables(
+    relpath: str, data: bytes, config: IngestConfig, budget: Budget | None = None
+) -> list[Table]:
     """Tables in a survey export, by extension; unsupported types are rejected with a reason.
 
     Reading stays within `budget` (ingest.max_cells, max_columns, max_file_chars, time).

@@ -13,8 +13,19 @@ from typing import Any
 from consult.ingest.documents import DocBlock, PdfText, docx_blocks, pdf_pages, read_pdf
 from consult.ingest.safety import decode_text, split_lines
 
-__all__ = ["DocBlock", "HeaderMeta", "PdfText", "decode_text", "docx_blocks", "non_answer_reason",
-           "parse_meta_line", "pdf_pages", "read_pdf", "split_lines", "split_person_list"]
+__all__ = [
+    "DocBlock",
+    "HeaderMeta",
+    "PdfText",
+    "decode_text",
+    "docx_blocks",
+    "non_answer_reason",
+    "parse_meta_line",
+    "pdf_pages",
+    "read_pdf",
+    "split_lines",
+    "split_person_list",
+]
 
 log = logging.getLogger(__name__)
 
@@ -22,6 +33,7 @@ log = logging.getLogger(__name__)
 # ---- header metadata -------------------------------------------------------------------------
 
 # key (lowercase, as written) -> canonical field
+# fmt: off
 META_KEYS = {
     "country": "country", "countries": "country", "member state": "country", "ams": "country",
     "date": "date", "dates": "date", "date of meeting": "date",
@@ -36,8 +48,10 @@ META_KEYS = {
     "language": "language", "round": "round_label", "attendees": "attendees",
     "participants": "attendees", "number of participants": "attendees",
 }
+# fmt: on
 # Keys that are also speaker labels or sentence starts ("Respondent: I think ..."): a header line
 # only when the value is a list of names ("Narasumber: Siti Rahma; Budi").
+# fmt: off
 _NAMES_ONLY_KEYS = {
     # who ran or wrote up the session, in English and the region's languages
     "prepared by": "facilitator", "recorded by": "facilitator", "written by": "facilitator",
@@ -56,12 +70,15 @@ _NAMES_ONLY_KEYS = {
     "người tham dự": "attendees", "thành phần tham dự": "attendees",
     "người được phỏng vấn": "attendees",
 }
+# fmt: on
 META_KEYS.update(_NAMES_ONLY_KEYS)
 _NAME_WORD = re.compile(r"^(?:[^\W\d_][\w'\u2019.\-]*|(?:bin|binti|van|de|dela|del|da|dos|al))$")
 _UNSPACED_SCRIPT = re.compile(r"[\u0E00-\u0EFF\u1000-\u109F\u1780-\u17FF]")
 # A key: letters of any script, up to 30 (Thai and Lao vowel signs are marks, not \w).
-_META_RE = re.compile(r"^\s*(?:[*_]{1,2})?([^\W\d_][\w' \-\u0E00-\u0EFF]{1,30}?)(?:[*_]{1,2})?"
-                      r"\s*:(?:[*_]{1,2})?\s*(.*?)\s*$")
+_META_RE = re.compile(
+    r"^\s*(?:[*_]{1,2})?([^\W\d_][\w' \-\u0E00-\u0EFF]{1,30}?)(?:[*_]{1,2})?"
+    r"\s*:(?:[*_]{1,2})?\s*(.*?)\s*$"
+)
 
 
 def parse_meta_line(line: str) -> tuple[str, str] | None:
@@ -80,7 +97,7 @@ def parse_meta_line(line: str) -> tuple[str, str] | None:
 
 
 def _names_only(value: str) -> bool:
-    """"Siti Rahma; Budi (Bappenas)" is a list of names; "I think the port ..." is not."""
+    """ "Siti Rahma; Budi (Bappenas)" is a list of names; "I think the port ..." is not."""
     if len(value) > 200 or re.search(r"[?!\d]|[.;,]\s*$", value):
         return False
     parts = split_person_list(value)
@@ -92,14 +109,19 @@ def _names_only(value: str) -> bool:
             if len(part) > 40:
                 return False
             continue
-        if not all(_NAME_WORD.match(t) and (t[:1].isupper() or t.islower() and len(t) <= 5)
-                   for t in tokens) or not tokens[0][:1].isupper():
+        if (
+            not all(
+                _NAME_WORD.match(t) and (t[:1].isupper() or t.islower() and len(t) <= 5)
+                for t in tokens
+            )
+            or not tokens[0][:1].isupper()
+        ):
             return False
     return bool(parts)
 
 
 def split_person_list(value: str) -> list[str]:
-    """"Maria Santos (ASEC); John Tan" -> ["Maria Santos", "John Tan"] (organisations in brackets dropped)."""
+    """ "Maria Santos (ASEC); John Tan" -> ["Maria Santos", "John Tan"] (organisations in brackets dropped)."""
     out = []
     for part in re.split(r"[;,/]| and |&", value):
         part = re.sub(r"\([^)]*\)", "", part).strip(" .")
@@ -145,8 +167,9 @@ def count_words(text: Any) -> int:
     return n
 
 
-def non_answer_reason(text: Any, non_answers: set[str] | frozenset[str] | list[str],
-                      phrases: bool = True) -> str | None:
+def non_answer_reason(
+    text: Any, non_answers: set[str] | frozenset[str] | list[str], phrases: bool = True
+) -> str | None:
     """Why a unit is not usable ("empty", "no words ('...')", "non-answer ('N/A')"), or None.
 
     The rule for every source kind: an empty unit, or one without a letter or digit, is rejected.

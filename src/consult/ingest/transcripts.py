@@ -40,17 +40,25 @@ log = logging.getLogger(__name__)
 
 _TS = r"\d{1,2}:\d{1,2}(?::\d{1,2})?(?:[.,]\d{1,3})?"
 _VOICE = re.compile(r"<v(?:\.[^\s>]*)?\s+([^>]*)>")
-_TAG = re.compile(r"</?(?:v|c|b|i|u|lang|ruby|rt|font|span)(?:[.\s][^>]*)?>|<\d{1,2}:\d{2}[^>]*>", re.I)
-_TS_FIRST = re.compile(rf"^\s*[\[(]?({_TS})[\])]?\s*[-\u2013\u2014|]?\s*(.+?)\s*:\s(.*)$|^\s*[\[(]?({_TS})[\])]?\s*[-\u2013\u2014|]?\s*(.+?)\s*:$")
+_TAG = re.compile(
+    r"</?(?:v|c|b|i|u|lang|ruby|rt|font|span)(?:[.\s][^>]*)?>|<\d{1,2}:\d{2}[^>]*>", re.I
+)
+_TS_FIRST = re.compile(
+    rf"^\s*[\[(]?({_TS})[\])]?\s*[-\u2013\u2014|]?\s*(.+?)\s*:\s(.*)$|^\s*[\[(]?({_TS})[\])]?\s*[-\u2013\u2014|]?\s*(.+?)\s*:$"
+)
 _TS_AFTER = re.compile(rf"^\s*(.+?)\s*[\[(]({_TS})[\])]\s*:\s*(.*)$")
 _PLAIN = re.compile(r"^\s*(?:>>\s*)?([^:]{1,100}?)\s*:(?:\s+(.*)|\s*)$")
-_HEADER_ONLY = re.compile(rf"^\s*(.+?)\s{{2,}}[\[(]?({_TS})[\])]?\s*$|^\s*(.+?)\s+[\[(]({_TS})[\])]\s*$")
+_HEADER_ONLY = re.compile(
+    rf"^\s*(.+?)\s{{2,}}[\[(]?({_TS})[\])]?\s*$|^\s*(.+?)\s+[\[(]({_TS})[\])]\s*$"
+)
 _TS_ONLY = re.compile(rf"^\s*[\[(]?({_TS})[\])]?\s*$")
+# fmt: off
 _NOT_SPEAKER = {
     "note", "notes", "action", "actions", "summary", "update", "example", "agenda", "item",
     "subject", "re", "tip", "warning", "important", "http", "https", "source", "ps", "nb",
     "question", "answer", "conclusion", "decision", "follow-up", "follow up", "outcome",
 }
+# fmt: on
 _PREFIXED = re.compile(r"^[a-z]{1,3}['\u2019-][A-Z]")  # d'Entremont, al-Hassan
 _PARTICLES = NAME_PARTICLES | {"of", "the", "and", "for", "on", "y"}
 
@@ -63,19 +71,22 @@ def looks_like_speaker(label: str) -> bool:
     if UNSPACED.search(label) or is_role_label(label):  # no capitals there; "Người điều phối"
         return script_speaker(label) if UNSPACED.search(label) else True
     outer = re.sub(r"\([^()]*(\([^()]*\))?[^()]*\)|\[[^\]]*\]", " ", label).strip()
-    if not outer or any(c in outer for c in "?!;\"“”") or outer.count(",") > 1:
+    if not outer or any(c in outer for c in '?!;"“”') or outer.count(",") > 1:
         return False
     tokens = outer.replace(",", " ").split()
     if not 1 <= len(tokens) <= 7 or not tokens[0][:1].isupper():
         return False
     caps = sum(1 for t in tokens if t[:1].isupper() or t[:1].isdigit() or _PREFIXED.match(t))
-    odd = [t for t in tokens if not (t[:1].isupper() or t[:1].isdigit() or t.lower() in _PARTICLES
-                                     or _PREFIXED.match(t))]
+    odd = [
+        t
+        for t in tokens
+        if not (t[:1].isupper() or t[:1].isdigit() or t.lower() in _PARTICLES or _PREFIXED.match(t))
+    ]
     return not odd and caps >= max(1, len(tokens) // 2)
 
 
 def _hms(ts: str | None) -> str | None:
-    """"0:14:32.120" / "14:32,5" -> "00:14:32"."""
+    """ "0:14:32.120" / "14:32,5" -> "00:14:32"."""
     if not ts:
         return None
     parts = re.split(r"[.,]", ts)[0].split(":")
@@ -147,21 +158,32 @@ def _caption_turns(lines: list[str], meta: HeaderMeta, res: ReadResult) -> tuple
     for cue in parsed.cues:
         if cue.problem:
             rejected_cues.add(cue.number)
-            res.rejected.append({S.LOCATION: f"cue {cue.number}, line {cue.line}",
-                                 S.REASON: cue.problem})
+            res.rejected.append(
+                {S.LOCATION: f"cue {cue.number}, line {cue.line}", S.REASON: cue.problem}
+            )
             continue
         parts = _cue_lines(cue.body)
         if not any(t for _, t in parts):
             rejected_cues.add(cue.number)
-            res.rejected.append({S.LOCATION: f"cue {cue.number}, {_hms(cue.start)}",
-                                 S.REASON: "empty"})
+            res.rejected.append(
+                {S.LOCATION: f"cue {cue.number}, {_hms(cue.start)}", S.REASON: "empty"}
+            )
             continue
         for speaker, text in parts:
             if speaker:
                 labelled = True
             if text or speaker:
-                segments.append((speaker, text, cue.number, cue.start, _seconds(cue.start),
-                                 _seconds(cue.end), cue.line))
+                segments.append(
+                    (
+                        speaker,
+                        text,
+                        cue.number,
+                        cue.start,
+                        _seconds(cue.start),
+                        _seconds(cue.end),
+                        cue.line,
+                    )
+                )
     n_cue = len(parsed.cues)
     n_timed = sum(1 for c in parsed.cues if not c.problem)
     res.detected["n_cue_blocks"] = n_cue
@@ -169,13 +191,18 @@ def _caption_turns(lines: list[str], meta: HeaderMeta, res: ReadResult) -> tuple
         raise UnreadableFile(
             "has no caption cues (no `00:00:01.000 --> ...` lines"
             + (f"; {n_cue} block(s) without a valid timing line" if n_cue else "")
-            + "); check it is a .vtt/.srt caption file")
+            + "); check it is a .vtt/.srt caption file"
+        )
     turns: list[Turn] = []
     current: str | None = None
     for speaker, text, cue_no, start, s0, s1, ln in segments:
         who = speaker if speaker is not None else current
-        same = turns and who is not None and turns[-1].label is not None and \
-            Pseudonyms.key(who) == Pseudonyms.key(turns[-1].label)
+        same = (
+            turns
+            and who is not None
+            and turns[-1].label is not None
+            and Pseudonyms.key(who) == Pseudonyms.key(turns[-1].label)
+        )
         if not labelled and turns:  # no speakers at all: cut at sentence ends and pauses
             prev = turns[-1]
             words = sum(len(t.split()) for t in prev.texts)
@@ -194,8 +221,13 @@ def _caption_turns(lines: list[str], meta: HeaderMeta, res: ReadResult) -> tuple
     in_turns = {c for t in turns for c in t.cues}
     for cue_no in sorted(set(range(1, n_cue + 1)) - in_turns - rejected_cues):  # never expected
         log.error("cue %d neither in a turn nor rejected", cue_no)
-        res.rejected.append({S.LOCATION: f"cue {cue_no}", S.REASON: "cue lost while merging turns "
-                             "(a consult bug: please report it with this file)"})
+        res.rejected.append(
+            {
+                S.LOCATION: f"cue {cue_no}",
+                S.REASON: "cue lost while merging turns "
+                "(a consult bug: please report it with this file)",
+            }
+        )
     return turns, n_timed
 
 
@@ -209,7 +241,7 @@ _BRACKETED_LABEL = re.compile(r"^(\s*)\[([^\]\d:][^\]:]{0,99})\]\s*:(.*)$")
 
 
 def _unwrap_label(line: str) -> str:
-    """"**Siti Rahma:** text" -> "Siti Rahma: text" (and the bracketed form), else the line."""
+    """ "**Siti Rahma:** text" -> "Siti Rahma: text" (and the bracketed form), else the line."""
     m = _WRAPPED_LABEL.match(line)
     if m and (m.group(4) or m.group(5)):
         return f"{m.group(1)}{m.group(3).strip()}: {m.group(6).strip()}"
@@ -224,8 +256,9 @@ def _match_turn(line: str) -> tuple[str, str | None, str] | None:
     line = _unwrap_label(line)
     m = _TS_FIRST.match(line)
     if m:
-        ts, label, text = (m.group(1), m.group(2), m.group(3)) if m.group(1) else \
-            (m.group(4), m.group(5), "")
+        ts, label, text = (
+            (m.group(1), m.group(2), m.group(3)) if m.group(1) else (m.group(4), m.group(5), "")
+        )
         if looks_like_speaker(label):
             return label.strip(), ts, (text or "").strip()
     m = _TS_AFTER.match(line)
@@ -242,8 +275,13 @@ def _match_turn(line: str) -> tuple[str, str | None, str] | None:
     return None
 
 
-def _line_turns(lines: list[str], meta: HeaderMeta, res: ReadResult, unit: str,
-                headings: dict[int, tuple[int, str]] | None = None) -> list[Turn]:
+def _line_turns(
+    lines: list[str],
+    meta: HeaderMeta,
+    res: ReadResult,
+    unit: str,
+    headings: dict[int, tuple[int, str]] | None = None,
+) -> list[Turn]:
     """Turns from `Speaker: text` lines; `headings` (line -> (level, text), .docx) set the section."""
     headings = headings or {}
     stack: list[tuple[int, str]] = []
@@ -266,9 +304,13 @@ def _line_turns(lines: list[str], meta: HeaderMeta, res: ReadResult, unit: str,
         if not turns:
             parsed = parse_meta_line(s)
             # "Chair: Welcome, everyone." is a turn, "Chair: Maria Santos" is a header line
-            if parsed and (parsed[0] != "facilitator" or all(
+            if parsed and (
+                parsed[0] != "facilitator"
+                or all(
                     looks_like_person(p) and len(p.split()) >= 2
-                    for p in split_person_list(parsed[1]))):
+                    for p in split_person_list(parsed[1])
+                )
+            ):
                 meta.add(*parsed)
                 continue
         ts_only = _TS_ONLY.match(s)
@@ -278,8 +320,15 @@ def _line_turns(lines: list[str], meta: HeaderMeta, res: ReadResult, unit: str,
         hit = _match_turn(line)
         if hit:
             label, ts, text = hit
-            turns.append(Turn(label, [text] if text else [], ts or pending_ts, n,
-                              section=" > ".join(t for _, t in stack) or None))
+            turns.append(
+                Turn(
+                    label,
+                    [text] if text else [],
+                    ts or pending_ts,
+                    n,
+                    section=" > ".join(t for _, t in stack) or None,
+                )
+            )
             pending_ts = None
         elif turns:
             turns[-1].texts.append(s)
@@ -296,8 +345,12 @@ def _line_turns(lines: list[str], meta: HeaderMeta, res: ReadResult, unit: str,
             prev = n
         return turns
     for n, _s in preamble:
-        res.rejected.append({S.LOCATION: f"{unit} {n}",
-                             S.REASON: "text before the first speaker turn (title or header, no speaker)"})
+        res.rejected.append(
+            {
+                S.LOCATION: f"{unit} {n}",
+                S.REASON: "text before the first speaker turn (title or header, no speaker)",
+            }
+        )
     return turns
 
 
@@ -317,8 +370,11 @@ def read_transcript(raw, ctx: ReadContext) -> ReadResult:
     if ext == ".docx":
         blocks = docx_blocks(raw.data, ctx.config.ingest, budget)
         lines = [b.text for b in blocks]
-        headings = {k: (b.heading_level, b.text.strip()) for k, b in enumerate(blocks, 1)
-                    if b.heading_level is not None and b.text.strip()}
+        headings = {
+            k: (b.heading_level, b.text.strip())
+            for k, b in enumerate(blocks, 1)
+            if b.heading_level is not None and b.text.strip()
+        }
         detected["format"] = "docx"
         unit = "paragraph"
     elif ext in (".vtt", ".srt", ".txt", ".text", ".sbv"):
@@ -360,7 +416,9 @@ def read_transcript(raw, ctx: ReadContext) -> ReadResult:
         if t.start:
             where += f", {_hms(t.start)}"
         if t.cues:
-            where += f", cue {t.cues[0]}" if len(t.cues) == 1 else f", cues {t.cues[0]}-{t.cues[-1]}"
+            where += (
+                f", cue {t.cues[0]}" if len(t.cues) == 1 else f", cues {t.cues[0]}-{t.cues[-1]}"
+            )
         elif t.line is not None:
             where += f", {unit} {t.line}"
         if t.label:
@@ -374,20 +432,33 @@ def read_transcript(raw, ctx: ReadContext) -> ReadResult:
         if not body:  # short replies ("No.", "OK") are real turns: kept (see round.py)
             res.rejected.append({S.LOCATION: where, S.REASON: "empty"})
             continue
-        res.passages.append({
-            S.SOURCE_KIND: "transcript", S.SOURCE_FILE: raw.relpath, S.LOCATION: where,
-            S.SPEAKER: speaker, S.SPEAKER_ROLE: role, S.TEXT: body, S.SECTION: t.section,
-            S.IS_STAKEHOLDER_INPUT: role != "facilitator" or count_fac, **base,
-        })
+        res.passages.append(
+            {
+                S.SOURCE_KIND: "transcript",
+                S.SOURCE_FILE: raw.relpath,
+                S.LOCATION: where,
+                S.SPEAKER: speaker,
+                S.SPEAKER_ROLE: role,
+                S.TEXT: body,
+                S.SECTION: t.section,
+                S.IS_STAKEHOLDER_INPUT: role != "facilitator" or count_fac,
+                **base,
+            }
+        )
     res.names = pseudo.names
     res.people = pseudo.identity
     detected.update(
-        n_turns=len(turns), speakers=len(speakers), facilitator_speakers=n_fac,
-        speaker_labels=any(t.label for t in turns), timestamps=any(t.start for t in turns),
+        n_turns=len(turns),
+        speakers=len(speakers),
+        facilitator_speakers=n_fac,
+        speaker_labels=any(t.label for t in turns),
+        timestamps=any(t.start for t in turns),
         metadata=meta.keys_seen(),
     )
     res.detected = {**res.detected, **detected}
     if res.units == 0:
-        raise UnreadableFile("has no transcript text (no turns or cues found); check it is the right file")
+        raise UnreadableFile(
+            "has no transcript text (no turns or cues found); check it is the right file"
+        )
     log.debug("%s: %d turns, %d speakers", raw.relpath, len(turns), len(speakers))
     return res

@@ -46,7 +46,7 @@ _LIST_SPLIT = re.compile(r"\s*(?:[;,/&+\n]|\band\b|\u2022)\s*", re.IGNORECASE)
 
 
 def is_list_value(value: str) -> bool:
-    """"Government; private sector; civil society" names several groups, "Private sector" one."""
+    """ "Government; private sector; civil society" names several groups, "Private sector" one."""
     return len([p for p in _LIST_SPLIT.split(value) if p.strip()]) > 1
 
 
@@ -57,25 +57,30 @@ def learn_attendees(names: Pseudonyms, meta: HeaderMeta) -> None:
         person = re.sub(r"\([^)]*\)", "", person).strip()
         if not looks_like_person(person):
             continue
-        if len(person.split()) >= 2 or (len(person) >= 3 and not is_common(person)
-                                         and not is_place(person)):
+        if len(person.split()) >= 2 or (
+            len(person) >= 3 and not is_common(person) and not is_place(person)
+        ):
             names.assign(person)
 
 
 # "Interview with Siti Rahma", "Notes by Pak Budi", "Wawancara dengan Ibu Sri": the capitalised
 # words after such a word in a title or heading name a person (not a place or an organisation).
-_HEADING_CUE = re.compile(r"(?i)(?<!\w)(?:with|by|dengan|bersama|oleh|với|kay|kina|ni|"
-                          r"interview|interviewing|wawancara|temubual|phỏng vấn)\s+(?=\S)")
+_HEADING_CUE = re.compile(
+    r"(?i)(?<!\w)(?:with|by|dengan|bersama|oleh|với|kay|kina|ni|"
+    r"interview|interviewing|wawancara|temubual|phỏng vấn)\s+(?=\S)"
+)
+# fmt: off
 _HEADING_TITLES = frozenset({"mr", "mrs", "ms", "dr", "prof", "pak", "bapak", "bu", "ibu", "khun",
                              "daw", "u", "encik", "puan", "anh", "chị", "ông", "bà", "cô",
                              "hon", "h.e", "dato", "datuk", "dato'"})
+# fmt: on
 
 
 def heading_names(text: str) -> list[str]:
     """Person names a title or heading holds after "with", "by", "dengan", ... (see above)."""
     out = []
     for m in _HEADING_CUE.finditer(text or ""):
-        words = text[m.end():].split()
+        words = text[m.end() :].split()
         titled = False
         while words and words[0].lower().rstrip(".") in _HEADING_TITLES:
             words.pop(0)
@@ -88,16 +93,25 @@ def heading_names(text: str) -> list[str]:
             run.append(w)
         # one word is a name only after a title ("with Pak Budi"; "with Bappenas" is not); a
         # run ending in an English word is a group ("with Gojek Drivers")
-        if not run or (len(run) == 1 and not titled) or _is_org_or_place(run) or all(
-                is_common_name_part(w) for w in run) or is_english_word(run[-1]) or len(run[-1]) < 2:
+        if (
+            not run
+            or (len(run) == 1 and not titled)
+            or _is_org_or_place(run)
+            or all(is_common_name_part(w) for w in run)
+            or is_english_word(run[-1])
+            or len(run[-1]) < 2
+        ):
             continue
         out.append(" ".join(run))
     return out
 
 
 def _is_org_or_place(words: list[str]) -> bool:
-    return any(w.lower() in ORG_WORDS for w in words) or is_place(" ".join(words)) or any(
-        is_place(w) for w in words)
+    return (
+        any(w.lower() in ORG_WORDS for w in words)
+        or is_place(" ".join(words))
+        or any(is_place(w) for w in words)
+    )
 
 
 def file_fields(meta: HeaderMeta, manifest: dict[str, Any]) -> dict[str, Any]:
@@ -110,10 +124,17 @@ def file_fields(meta: HeaderMeta, manifest: dict[str, Any]) -> dict[str, Any]:
     when the manifest has none.
     """
     out: dict[str, Any] = {}
-    extra = {k: v for k, v in meta.fields.items()
-             if k not in {"country", "date", "stakeholder_group", "event", "attendees"}}
-    for col, key in ((S.COUNTRY, "country"), (S.DATE, "date"),
-                     (S.STAKEHOLDER_GROUP, "stakeholder_group"), (S.EVENT, "event")):
+    extra = {
+        k: v
+        for k, v in meta.fields.items()
+        if k not in {"country", "date", "stakeholder_group", "event", "attendees"}
+    }
+    for col, key in (
+        (S.COUNTRY, "country"),
+        (S.DATE, "date"),
+        (S.STAKEHOLDER_GROUP, "stakeholder_group"),
+        (S.EVENT, "event"),
+    ):
         value, given = meta.fields.get(key), manifest.get(col)
         if value and key in ("country", "stakeholder_group") and is_list_value(value):
             extra["countries" if key == "country" else "stakeholders"] = value
@@ -123,8 +144,9 @@ def file_fields(meta: HeaderMeta, manifest: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def blocks_to_result(blocks: list[Block], raw_relpath: str, ctx: ReadContext,
-                     detected: dict[str, Any]) -> ReadResult:
+def blocks_to_result(
+    blocks: list[Block], raw_relpath: str, ctx: ReadContext, detected: dict[str, Any]
+) -> ReadResult:
     """Turn structural blocks into passages/rejected items; header metadata is read, not counted."""
     res = ReadResult(detected=detected)
     meta = HeaderMeta()
@@ -135,8 +157,12 @@ def blocks_to_result(blocks: list[Block], raw_relpath: str, ctx: ReadContext,
     prev_heading = False
     units: list[tuple[Block, str, str | None]] = []  # block, text, section
     level1 = [b for b in blocks if b.kind == "heading" and b.level == 1]
-    if len(level1) == 1 and blocks and blocks[0] is level1[0] and any(
-            b.kind == "heading" and (b.level or 0) > 1 for b in blocks):
+    if (
+        len(level1) == 1
+        and blocks
+        and blocks[0] is level1[0]
+        and any(b.kind == "heading" and (b.level or 0) > 1 for b in blocks)
+    ):
         level1[0].level = 0  # a lone top "# Title" names the document; it is not a section
     for blk in blocks:
         if blk.kind == "heading":
@@ -145,7 +171,9 @@ def blocks_to_result(blocks: list[Block], raw_relpath: str, ctx: ReadContext,
                 continue
             if not blk.text.strip():
                 continue
-            level = blk.level if blk.level is not None else _guess_level(blk.text, stack, prev_heading)
+            level = (
+                blk.level if blk.level is not None else _guess_level(blk.text, stack, prev_heading)
+            )
             while stack and stack[-1][0] >= level:
                 stack.pop()
             stack.append((level, blk.text.strip()))
@@ -170,8 +198,11 @@ def blocks_to_result(blocks: list[Block], raw_relpath: str, ctx: ReadContext,
     base = file_fields(meta, ctx.manifest)
     names.add_facilitators(meta.facilitators)
     learn_attendees(names, meta)
-    titles = [detected.get("title") or "", *headings,
-              *(text for _, text, _ in units if short_title(text))]  # a bold line as a title
+    titles = [
+        detected.get("title") or "",
+        *headings,
+        *(text for _, text, _ in units if short_title(text)),
+    ]  # a bold line as a title
     for title in titles:
         for person in heading_names(title):
             names.assign(person)
@@ -181,11 +212,13 @@ def blocks_to_result(blocks: list[Block], raw_relpath: str, ctx: ReadContext,
         if not body:  # stock non-answers ("N/A") are rejected round-wide, in round.py
             res.rejected.append({S.LOCATION: blk.where, S.REASON: "empty"})
             continue
+        # fmt: off
         row = {
             S.SOURCE_KIND: "workshop", S.SOURCE_FILE: raw_relpath, S.LOCATION: blk.where,
             S.SPEAKER: None, S.SPEAKER_ROLE: "note", S.SECTION: section, S.TEXT: body,
             S.IS_STAKEHOLDER_INPUT: True, **base,
         }
+        # fmt: on
         res.passages.append(row)
     res.names = names.names
     res.people = names.identity
@@ -227,6 +260,8 @@ def read_workshop(raw, ctx: ReadContext) -> ReadResult:
         res.rejected.append({S.LOCATION: f"page {page}", S.REASON: reason})
         res.found = (res.found or 0) + 1
     if res.units == 0:
-        raise UnreadableFile("has no text (no paragraphs or bullets found); check it is the right file")
+        raise UnreadableFile(
+            "has no text (no paragraphs or bullets found); check it is the right file"
+        )
     log.debug("%s: %d passages, %d rejected", raw.relpath, len(res.passages), len(res.rejected))
     return res

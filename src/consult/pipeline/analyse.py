@@ -50,9 +50,16 @@ def labelled_from_other_rounds(outputs_dir: Path, round_name: str) -> pd.DataFra
     return pd.concat(frames, ignore_index=True) if frames else None
 
 
-def tag(passages: pd.DataFrame, embeddings: np.ndarray, config: ConsultConfig,
-        outputs_dir: Path, round_name: str, cache: EmbeddingCache | None = None,
-        space: ConsultConfig | None = None, reliability: list[float] | None = None) -> Tagged:
+def tag(
+    passages: pd.DataFrame,
+    embeddings: np.ndarray,
+    config: ConsultConfig,
+    outputs_dir: Path,
+    round_name: str,
+    cache: EmbeddingCache | None = None,
+    space: ConsultConfig | None = None,
+    reliability: list[float] | None = None,
+) -> Tagged:
     """`space`: the settings whose model put `embeddings` in their space (it reads the
     codebook); the run's own settings when every passage was read by one model.
     `reliability`: per passage, see `consult.tagging.tag.tag_passages`."""
@@ -64,40 +71,78 @@ def tag(passages: pd.DataFrame, embeddings: np.ndarray, config: ConsultConfig,
     languages = languages_of(passages)
     lazy = LazyEmbedder((space or config).embedding)
     code = fingerprint_of(tag_passages, load_codebook, labelled_passages_reader, labelled_examples)
-    key = make_key("tag", code, embeddings.tobytes(), texts, languages, reliability,
-                   codebook.sha256, config.section_hash("tagging"), lazy.name,
-                   None if labelled is None else labelled.to_json(orient="values"))
+    key = make_key(
+        "tag",
+        code,
+        embeddings.tobytes(),
+        texts,
+        languages,
+        reliability,
+        codebook.sha256,
+        config.section_hash("tagging"),
+        lazy.name,
+        None if labelled is None else labelled.to_json(orient="values"),
+    )
     paths = RoundPaths.for_round(round_name, outputs=outputs_dir)
     folder = paths.cache / "tags"
     hit = cache_get(folder, key)
     if hit is None:
-        res = tag_passages(texts, embeddings, codebook, lazy, config.tagging, labelled=labelled,
-                           cache=cache or embedding_cache(paths, config), languages=languages,
-                           reliability=reliability,
-                           encode_labelled=labelled_passages_reader(config, cache))
+        res = tag_passages(
+            texts,
+            embeddings,
+            codebook,
+            lazy,
+            config.tagging,
+            labelled=labelled,
+            cache=cache or embedding_cache(paths, config),
+            languages=languages,
+            reliability=reliability,
+            encode_labelled=labelled_passages_reader(config, cache),
+        )
         hit = (res.tags.reset_index(drop=True), res.scores.reset_index(drop=True))
         cache_put(folder, key, hit)
     return Tagged(hit[0], hit[1], codebook, 0 if labelled is None else len(labelled))
 
 
-def themes(passages: pd.DataFrame, embeddings: np.ndarray, scores: pd.DataFrame,
-           codebook: Codebook, config: ConsultConfig, cache_dir: Path,
-           coverage: np.ndarray | None = None):
+def themes(
+    passages: pd.DataFrame,
+    embeddings: np.ndarray,
+    scores: pd.DataFrame,
+    codebook: Codebook,
+    config: ConsultConfig,
+    cache_dir: Path,
+    coverage: np.ndarray | None = None,
+):
     """Fit themes, reusing the fitted result when texts, vectors, scores and settings are unchanged."""
     from consult.themes.topics import discover_themes
 
     texts = passages[S.TEXT].astype(str).tolist()
     languages = languages_of(passages)
     mask = counted_mask(passages).to_numpy()
-    key = make_key("themes", fingerprint_of(discover_themes), embeddings.tobytes(),
-                   languages, texts, mask.tolist(),
-                   pd.util.hash_pandas_object(scores, index=False).sum(),
-                   None if coverage is None else coverage.tobytes(),
-                   config.section_hash("topics"), codebook.sha256)
+    key = make_key(
+        "themes",
+        fingerprint_of(discover_themes),
+        embeddings.tobytes(),
+        languages,
+        texts,
+        mask.tolist(),
+        pd.util.hash_pandas_object(scores, index=False).sum(),
+        None if coverage is None else coverage.tobytes(),
+        config.section_hash("topics"),
+        codebook.sha256,
+    )
     hit = cache_get(cache_dir / "themes", key)
     if hit is not None:
         return hit
-    res = discover_themes(texts, embeddings, scores, codebook, config.topics, fit_mask=mask,
-                          coverage=coverage, languages=languages).without_model()
+    res = discover_themes(
+        texts,
+        embeddings,
+        scores,
+        codebook,
+        config.topics,
+        fit_mask=mask,
+        coverage=coverage,
+        languages=languages,
+    ).without_model()
     cache_put(cache_dir / "themes", key, res)
     return res

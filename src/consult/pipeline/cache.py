@@ -54,7 +54,7 @@ def unseal(secret: bytes, key: str, blob: bytes) -> bytes | None:
     """
     if not blob.startswith(MAGIC):
         return None
-    body = blob[len(MAGIC):]
+    body = blob[len(MAGIC) :]
     mac, payload = body[:_MAC_BYTES], body[_MAC_BYTES:]
     return payload if hmac.compare_digest(mac, _mac(secret, key, payload)) else None
 
@@ -70,8 +70,11 @@ def _secret() -> bytes | None:
     except OSError as exc:
         if "secret" not in _WARNED:
             _WARNED.add("secret")
-            log.warning("Running without a cache: no private folder for its key (%s). Set "
-                        "CONSULT_CACHE_DIR to a folder only you can write.", exc)
+            log.warning(
+                "Running without a cache: no private folder for its key (%s). Set "
+                "CONSULT_CACHE_DIR to a folder only you can write.",
+                exc,
+            )
         return None
 
 
@@ -91,8 +94,11 @@ def cache_get(folder: Path, key: str):
         return None
     payload = unseal(secret, key, blob)
     if payload is None:
-        log.warning("Ignoring cache entry %s: not signed with this user's key (planted, damaged, "
-                    "written by someone else or by an older consult); it is recomputed", path)
+        log.warning(
+            "Ignoring cache entry %s: not signed with this user's key (planted, damaged, "
+            "written by someone else or by an older consult); it is recomputed",
+            path,
+        )
         return None
     try:
         return pickle.loads(payload)

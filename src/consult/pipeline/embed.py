@@ -41,16 +41,22 @@ def embedding_cache(paths: RoundPaths, config: ConsultConfig) -> EmbeddingCache:
     return EmbeddingCache(folder if config.embedding.cache else None)
 
 
-def embed_all(texts: list[str], config: ConsultConfig, cache: EmbeddingCache,
-              run_chunks: ChunkRunner, logger) -> np.ndarray:
+def embed_all(
+    texts: list[str], config: ConsultConfig, cache: EmbeddingCache, run_chunks: ChunkRunner, logger
+) -> np.ndarray:
     """Embed each distinct text once per model; cached vectors are reused across runs and rounds."""
     lazy = LazyEmbedder(config.embedding)
     todo = cache.missing(texts, lazy.name)
     t = time.perf_counter()
     if todo:
-        chunks = [todo[i:i + EMBED_CHUNK] for i in range(0, len(todo), EMBED_CHUNK)]
-        logger.info("embed: %d new texts in %d chunk(s) with %s (%d cached)", len(todo),
-                    len(chunks), lazy.name, len(set(texts)) - len(todo))
+        chunks = [todo[i : i + EMBED_CHUNK] for i in range(0, len(todo), EMBED_CHUNK)]
+        logger.info(
+            "embed: %d new texts in %d chunk(s) with %s (%d cached)",
+            len(todo),
+            len(chunks),
+            lazy.name,
+            len(set(texts)) - len(todo),
+        )
         cache.add(lazy.name, todo, np.concatenate(run_chunks(chunks)))
         logger.info("embed: %.0f texts/s", len(todo) / max(time.perf_counter() - t, 1e-9))
     else:
@@ -73,8 +79,13 @@ class Embedded:
     note: str = ""  # why every passage went to the multilingual model, when it did
 
 
-def embed_passages(passages: pd.DataFrame, config: ConsultConfig, cache: EmbeddingCache,
-                   runner: Callable[[ConsultConfig], ChunkRunner], logger) -> Embedded:
+def embed_passages(
+    passages: pd.DataFrame,
+    config: ConsultConfig,
+    cache: EmbeddingCache,
+    runner: Callable[[ConsultConfig], ChunkRunner],
+    logger,
+) -> Embedded:
     """Each passage embedded (cached, in chunks) by the model for its language."""
     runtimes: dict[str, str] = {}
 
@@ -85,16 +96,26 @@ def embed_passages(passages: pd.DataFrame, config: ConsultConfig, cache: Embeddi
         runtimes[lazy.name] = lazy.runtime
         return vecs
 
-    routed = embed_routed(passages[S.TEXT].astype(str).tolist(),
-                          passages[S.LANGUAGE].tolist(), config.embedding, embed)
-    columns = pd.DataFrame({S.EMBEDDING_MODEL: pd.Series(routed.names, dtype=object),
-                            S.LANGUAGE_SUPPORTED: pd.Series(routed.supported, dtype=bool)})
+    routed = embed_routed(
+        passages[S.TEXT].astype(str).tolist(),
+        passages[S.LANGUAGE].tolist(),
+        config.embedding,
+        embed,
+    )
+    columns = pd.DataFrame(
+        {
+            S.EMBEDDING_MODEL: pd.Series(routed.names, dtype=object),
+            S.LANGUAGE_SUPPORTED: pd.Series(routed.supported, dtype=bool),
+        }
+    )
     space = config.model_copy(update={"embedding": routed.space})
-    return Embedded(routed.vectors, columns, space, routed.models, runtimes, routed.reliability,
-                    routed.note)
+    return Embedded(
+        routed.vectors, columns, space, routed.models, runtimes, routed.reliability, routed.note
+    )
 
 
 def labelled_passages_reader(config: ConsultConfig, cache: EmbeddingCache | None):
     """Confirmed passages of earlier rounds, read as this round's passages are."""
-    return labelled_reader(config.embedding,
-                           lambda texts, s: embed_texts(texts, LazyEmbedder(s), cache)[0])
+    return labelled_reader(
+        config.embedding, lambda texts, s: embed_texts(texts, LazyEmbedder(s), cache)[0]
+    )

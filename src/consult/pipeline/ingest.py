@@ -50,8 +50,9 @@ def read_one(item, round_name: str, config: ConsultConfig, manifest: dict, cache
     return outcome
 
 
-def known_reads(items: list, round_name: str, config: ConsultConfig, manifest: dict,
-                cache_dir: Path) -> dict[int, Any]:
+def known_reads(
+    items: list, round_name: str, config: ConsultConfig, manifest: dict, cache_dir: Path
+) -> dict[int, Any]:
     """Outcomes known without parsing (unchanged files, files not to read), by position.
 
     The flow maps a task only over the rest: a re-run does not pay a task per unchanged file.
@@ -70,12 +71,20 @@ def known_reads(items: list, round_name: str, config: ConsultConfig, manifest: d
 
 
 def read_key(item, round_name: str, config: ConsultConfig, manifest: dict) -> str:
-    return make_key("read", fingerprint_of(read_planned), item.raw.sha256, item.rel, round_name,
-                    config.section_hash(*INGEST_SECTIONS), manifest_for(item.rel, manifest))
+    return make_key(
+        "read",
+        fingerprint_of(read_planned),
+        item.raw.sha256,
+        item.rel,
+        round_name,
+        config.section_hash(*INGEST_SECTIONS),
+        manifest_for(item.rel, manifest),
+    )
 
 
-def combine(plan: RoundPlan, outcomes: list, round_name: str,
-            config: ConsultConfig) -> IngestResult:
+def combine(
+    plan: RoundPlan, outcomes: list, round_name: str, config: ConsultConfig
+) -> IngestResult:
     return assemble_round(plan, outcomes, round_name, config)
 
 
@@ -86,20 +95,27 @@ class Prepared:
     files: pd.DataFrame
 
 
-def prepare(ingested: IngestResult, config: ConsultConfig,
-            cache_dir: Path | None = None) -> Prepared:
+def prepare(
+    ingested: IngestResult, config: ConsultConfig, cache_dir: Path | None = None
+) -> Prepared:
     """Prepare the round; with `cache_dir`, languages detected for the same passages in an
     earlier run are reused (detection is most of prepare's time at 10k passages)."""
     detect = remembered_detection(cache_dir) if cache_dir is not None else None
-    passages, rejected, files = prepare_round(ingested.passages, ingested.rejected,
-                                              ingested.files, config,
-                                              **({"detect": detect} if detect else {}))
-    return Prepared(validate_passages(passages, "prepare"), validate_rejected(rejected, "prepare"),
-                    files)
+    passages, rejected, files = prepare_round(
+        ingested.passages,
+        ingested.rejected,
+        ingested.files,
+        config,
+        **({"detect": detect} if detect else {}),
+    )
+    return Prepared(
+        validate_passages(passages, "prepare"), validate_rejected(rejected, "prepare"), files
+    )
 
 
 def remembered_detection(cache_dir: Path):
     """`detect_languages` that remembers its answers in `cache_dir`."""
+
     def detect(texts, priors=None, groups=None):
         key = make_key("languages", fingerprint_of(detect_languages), texts, priors, groups)
         hit = cache_get(cache_dir, key)

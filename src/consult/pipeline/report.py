@@ -74,10 +74,21 @@ def _shown_config(config: ConsultConfig) -> str:
     return json.dumps(data, ensure_ascii=False)
 
 
-def bundle(paths: RoundPaths, prepared: Prepared, embedded: Embedded, tagged: Tagged, themed,
-           config: ConsultConfig, timings: dict, started: float) -> Bundle:
-    passages = validate_passages(pd.concat(
-        [prepared.passages, embedded.columns, tagged.tags, themed.assignments], axis=1), "themes")
+def bundle(
+    paths: RoundPaths,
+    prepared: Prepared,
+    embedded: Embedded,
+    tagged: Tagged,
+    themed,
+    config: ConsultConfig,
+    timings: dict,
+    started: float,
+) -> Bundle:
+    passages = validate_passages(
+        pd.concat([prepared.passages, embedded.columns, tagged.tags, themed.assignments], axis=1),
+        "themes",
+    )
+    # fmt: off
     run_info = {
         "consult version": consult.__version__,
         "round": paths.round,
@@ -93,8 +104,18 @@ def bundle(paths: RoundPaths, prepared: Prepared, embedded: Embedded, tagged: Ta
         "input files": {r[S.SOURCE_FILE]: r[S.FILE_SHA256] for _, r in prepared.files.iterrows()},
         "stage seconds": {k: round(v, 2) for k, v in timings.items()},
     }
-    return Bundle(passages, tagged.scores, embedded.vectors, themed.themes, prepared.rejected,
-                  prepared.files, tagged.codebook, run_info, started)
+    # fmt: on
+    return Bundle(
+        passages,
+        tagged.scores,
+        embedded.vectors,
+        themed.themes,
+        prepared.rejected,
+        prepared.files,
+        tagged.codebook,
+        run_info,
+        started,
+    )
 
 
 def report(paths: RoundPaths, b: Bundle, config: ConsultConfig) -> Outcome:
@@ -117,25 +138,37 @@ def report(paths: RoundPaths, b: Bundle, config: ConsultConfig) -> Outcome:
     stamp = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     previous = _previous_run(paths)
     edits_cache = paths.cache / "edits"
-    got = collect(paths.workbook, paths.reviews, codebook, stamp, edits_cache,
-                  set(passages[S.PASSAGE_ID].astype(str)))
+    got = collect(
+        paths.workbook,
+        paths.reviews,
+        codebook,
+        stamp,
+        edits_cache,
+        set(passages[S.PASSAGE_ID].astype(str)),
+    )
     assert got.target is not None  # collect() always sets where the workbook goes
     store = got.store
     summary = got.summary()
     b = replace(b, run_info=dict(b.run_info, **{"reviewer decisions": summary}))
     content = _content_key(b, store, config, got.problems())  # an open workbook is no change
     if previous is not None and previous.get("content_key") == content:
-        log.info("Outputs of %s are up to date (same inputs, settings and reviews); kept as they are",
-                 paths.round)
+        log.info(
+            "Outputs of %s are up to date (same inputs, settings and reviews); kept as they are",
+            paths.round,
+        )
         return _reuse_outputs(paths, b, previous, t0, store, got.notices + got.open_notices)
     notices = got.notices + got.open_notices
     if got.target == paths.workbook and got.changed_since_read(paths.workbook):
         got.target = beside_path(paths.workbook, stamp)
-        notices.append(f"`{paths.workbook}` was saved again while this run was reading it; it "
-                       "was left as it is, and its new edits count on the next run.")
+        notices.append(
+            f"`{paths.workbook}` was saved again while this run was reading it; it "
+            "was left as it is, and its new edits count on the next run."
+        )
     if got.target != paths.workbook:
-        notices.append(f"The new workbook was written beside it, as `{got.target}`; "
-                       f"`{paths.workbook.name}` was not replaced.")
+        notices.append(
+            f"The new workbook was written beside it, as `{got.target}`; "
+            f"`{paths.workbook.name}` was not replaced."
+        )
         summary["workbook written to"] = got.target.name
         log.warning("%s", notices[-1])
     else:
@@ -144,26 +177,48 @@ def report(paths: RoundPaths, b: Bundle, config: ConsultConfig) -> Outcome:
     passages = reviews.apply_reviews(passages, store)  # the workbook validates what it shows
     groups = priority_rows(passages, [p.id for p in codebook.priorities])
     data = ReportData(
-        round=paths.round, passages=passages, scores=b.scores, themes=b.themes,
-        codebook=codebook, rejected=b.rejected, files=b.files, run_info=b.run_info,
+        round=paths.round,
+        passages=passages,
+        scores=b.scores,
+        themes=b.themes,
+        codebook=codebook,
+        rejected=b.rejected,
+        files=b.files,
+        run_info=b.run_info,
         priority_quotes=representative(b.embeddings, groups, config.report.quotes_per_priority),
-        orphaned=reviews.orphaned(passages, store), agreement=reviews.agreement(passages, codebook),
-        review_problems=problems, started=b.started, config=config.report,
+        orphaned=reviews.orphaned(passages, store),
+        agreement=reviews.agreement(passages, codebook),
+        review_problems=problems,
+        started=b.started,
+        config=config.report,
     )
     workbook = write_workbook(got.target, data)
     remember_written(workbook, passages, edits_cache, stamp)
-    tables = write_tables(paths.out_dir, passages, b.scores,
-                          neutralize_csv=config.report.csv_neutralize_formulas)
-    info = dict(b.run_info, passages=len(passages), workbook=str(workbook),
-                workbook_sha256=sha256_file(workbook), content_key=content)
+    tables = write_tables(
+        paths.out_dir, passages, b.scores, neutralize_csv=config.report.csv_neutralize_formulas
+    )
+    info = dict(
+        b.run_info,
+        passages=len(passages),
+        workbook=str(workbook),
+        workbook_sha256=sha256_file(workbook),
+        content_key=content,
+    )
     _write_run_info(paths, info, t0)
-    return _outcome(b, workbook, passages, tables=tables, review_problems=problems,
-                    notices=notices)
+    return _outcome(b, workbook, passages, tables=tables, review_problems=problems, notices=notices)
 
 
 def _outcome(b: Bundle, workbook: Path, passages: pd.DataFrame, **extra) -> Outcome:
-    return Outcome(workbook, passages, b.themes, b.rejected, b.files, b.codebook,
-                   int((passages[S.FINAL_SOURCE] == reviews.REVIEWER).sum()), **extra)
+    return Outcome(
+        workbook,
+        passages,
+        b.themes,
+        b.rejected,
+        b.files,
+        b.codebook,
+        int((passages[S.FINAL_SOURCE] == reviews.REVIEWER).sum()),
+        **extra,
+    )
 
 
 def _previous_run(paths: RoundPaths) -> dict | None:
@@ -185,11 +240,17 @@ def _content_key(b: Bundle, store, config: ConsultConfig, problems=None) -> str:
     from consult.reviews.sources import collect
     from consult.themes.quotes import representative
 
-    frames = [b.passages, b.scores, b.rejected, b.files,
-              b.themes.astype({S.THEME_QUOTES: str}) if len(b.themes) else b.themes]
+    frames = [
+        b.passages,
+        b.scores,
+        b.rejected,
+        b.files,
+        b.themes.astype({S.THEME_QUOTES: str}) if len(b.themes) else b.themes,
+    ]
     frames += [f for f in (store, problems) if f is not None]
-    parts = [pd.util.hash_pandas_object(f.astype(str), index=False).to_numpy().tobytes()
-             for f in frames]
+    parts = [
+        pd.util.hash_pandas_object(f.astype(str), index=False).to_numpy().tobytes() for f in frames
+    ]
     # not what the workbook says, or (reviewer decisions) said by the store and problems above
     per_process = ("started", "stage seconds", "embedding runtime", "reviewer decisions")
     info = {k: v for k, v in b.run_info.items() if k not in per_process}
@@ -200,14 +261,23 @@ def _content_key(b: Bundle, store, config: ConsultConfig, problems=None) -> str:
 def _write_run_info(paths: RoundPaths, info: dict, t0: float) -> None:
     info["stage seconds"] = dict(info["stage seconds"], report=round(time.perf_counter() - t0, 2))
     text = json.dumps(info, indent=1, default=str)
-    atomic_write(paths.out_dir / "run-info.json", lambda tmp: tmp.write_text(text, encoding="utf-8"))
+    atomic_write(
+        paths.out_dir / "run-info.json", lambda tmp: tmp.write_text(text, encoding="utf-8")
+    )
 
 
-def _reuse_outputs(paths: RoundPaths, b: Bundle, previous: dict, t0: float, store,
-                   notices: list[str] | None = None) -> Outcome:
+def _reuse_outputs(
+    paths: RoundPaths, b: Bundle, previous: dict, t0: float, store, notices: list[str] | None = None
+) -> Outcome:
     passages = reviews.apply_reviews(b.passages, store)
-    info = dict(previous, **{"stage seconds": b.run_info["stage seconds"],
-                             "outputs reused from": previous.get("started")})
+    info = dict(
+        previous,
+        **{
+            "stage seconds": b.run_info["stage seconds"],
+            "outputs reused from": previous.get("started"),
+        },
+    )
     _write_run_info(paths, info, t0)
-    return _outcome(b, paths.workbook, passages, review_problems=None, reused=True,
-                    notices=notices or [])
+    return _outcome(
+        b, paths.workbook, passages, review_problems=None, reused=True, notices=notices or []
+    )

@@ -22,7 +22,8 @@ _DATA = Path(__file__).resolve().parents[1] / "data"
 _STOP_LANGS = ("en", "id", "vi", "th", "tl", "ms")
 # Words of the region's languages that start sentences and headings, and honorifics: never a
 # name part on their own ("Kota", "Desa", "Bapak").
-_REGION_COMMON = frozenset("""
+_REGION_COMMON = frozenset(
+    """
 kota provinsi kabupaten desa kecamatan pemerintah masyarakat negara daerah wilayah pusat nasional
 bapak ibu pak bu saudara saudari kami kita mereka dia saya anda tuan puan encik cik datuk dato
 negeri bandar kampung jalan jl kementerian dinas badan lembaga pelabuhan jalan tol sekolah
@@ -32,10 +33,13 @@ khun ban mueang amphoe tambon changwat krung thep
 u daw ko ma maung sayadaw
 asean menteri gubernur bupati walikota camat lurah kepala ketua direktur presiden wakil
 sekretaris dirjen pengarah setiausaha pengerusi
-""".split())
+""".split()
+)
 # Member States, capitals, large cities, provinces and regions often named in file names and in
 # closed survey answers ("Kuala Lumpur", "Phnom Penh"): places, never person names.
-ASEAN_PLACES = frozenset(p.strip() for p in """
+ASEAN_PLACES = frozenset(
+    p.strip()
+    for p in """
 brunei|brunei darussalam|bandar seri begawan|seria|kuala belait|tutong|temburong|
 cambodia|phnom penh|siem reap|battambang|sihanoukville|kampot|kep|kampong cham|takeo|kandal|
 indonesia|jakarta|surabaya|bandung|medan|semarang|makassar|yogyakarta|denpasar|bali|batam|
@@ -63,7 +67,9 @@ long an|lao cai|dien bien|son la|nghe an|thanh hoa|quang nam|quang ngai|gia lai|
 lam dong|da lat|khanh hoa|ca mau|kien giang|an giang|ben tre|tien giang|ba ria|
 hà nội|thành phố hồ chí minh|đà nẵng|hải phòng|cần thơ|huế|
 asean|asia|southeast asia|mekong|greater mekong
-""".replace("\n", "").split("|") if p.strip())
+""".replace("\n", "").split("|")
+    if p.strip()
+)
 
 
 def _lookups_dir() -> Path | None:
@@ -175,5 +181,7 @@ def thai_person_names() -> tuple[frozenset[str], frozenset[str]]:
                 continue
         return frozenset(out)
 
-    return (read("person_names_male_th.txt", "person_names_female_th.txt"),
-            read("family_names_th.txt"))
+    return (
+        read("person_names_male_th.txt", "person_names_female_th.txt"),
+        read("family_names_th.txt"),
+    )

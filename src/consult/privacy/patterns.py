@@ -20,15 +20,19 @@ ID_TAG = "[id-number]"
 
 # ---- e-mail addresses --------------------------------------------------------------------------
 _OPEN, _CLOSE = r"[\[\(\{<]", r"[\]\)\}>]"
-_AT_MARKED = (rf"\s*(?:[@\uff20\ufe6b]|{_OPEN}\s*(?:at|@)\s*{_CLOSE}|-at-|_at_|%40|&#0*64;|"
-              r"&commat;)\s*")
+_AT_MARKED = (
+    rf"\s*(?:[@\uff20\ufe6b]|{_OPEN}\s*(?:at|@)\s*{_CLOSE}|-at-|_at_|%40|&#0*64;|"
+    r"&commat;)\s*"
+)
 _AT_WORD = r"\s+at\s+"
 _DOT_MARKED = rf"(?:\.|\uff0e|\s+[.\uff0e]\s+|\s*{_OPEN}\s*(?:dot|\.)\s*{_CLOSE}\s*|-dot-|_dot_)"
 _DOT_WORD = r"\s+dot\s+"
 _LABEL = r"[^\W_](?:[\w-]{0,61}[^\W_])?"
 # a dot of the name before the @ may be obfuscated too: "siti(dot)rahma(at)...", "siti dot rahma at"
-_LOCAL = (rf"[^\W_][\w.+\-]*(?:(?:\s*{_OPEN}\s*(?:dot|\.)\s*{_CLOSE}\s*|-dot-|_dot_|{_DOT_WORD})"
-          rf"[\w+\-][\w.+\-]*){{0,3}}")
+_LOCAL = (
+    rf"[^\W_][\w.+\-]*(?:(?:\s*{_OPEN}\s*(?:dot|\.)\s*{_CLOSE}\s*|-dot-|_dot_|{_DOT_WORD})"
+    rf"[\w+\-][\w.+\-]*){{0,3}}"
+)
 EMAIL_RE = re.compile(
     rf"(?<![\w.+\-@\uff20])(?P<local>{_LOCAL})(?P<at>{_AT_MARKED}|{_AT_WORD})"
     rf"(?P<domain>{_LABEL}(?:(?:{_DOT_MARKED}|{_DOT_WORD}){_LABEL})+)(?![\w@])",
@@ -45,7 +49,8 @@ _DOT_SPLIT = re.compile(rf"{_DOT_MARKED}|{_DOT_WORD}", re.IGNORECASE)
 _TLDS = frozenset(
     "com org net gov edu int mil info biz io co asia me app dev online site email mail "
     "id my sg th ph vn kh la mm bn "
-    "au nz uk us ca de fr nl jp kr cn tw hk in eu ch se no dk fi be at it es pt ie".split())
+    "au nz uk us ca de fr nl jp kr cn tw hk in eu ch se no dk fi be at it es pt ie".split()
+)
 
 
 def _email_ok(m: re.Match[str]) -> bool:
@@ -57,8 +62,18 @@ def _email_ok(m: re.Match[str]) -> bool:
         if tld not in _TLDS:
             return False
         local = m.group("local")
-        return spelled_dot or at == "AT" or (not domain.lower().startswith("www") and (
-            bool(re.search(r"[._+\d-]", local)) or len(local) == 1 or not is_english_word(local)))
+        return (
+            spelled_dot
+            or at == "AT"
+            or (
+                not domain.lower().startswith("www")
+                and (
+                    bool(re.search(r"[._+\d-]", local))
+                    or len(local) == 1
+                    or not is_english_word(local)
+                )
+            )
+        )
     if spelled_dot:
         return tld in _TLDS
     return tld.isalpha() and 2 <= len(tld) <= 24
@@ -75,7 +90,8 @@ def find_emails(text: str) -> list[tuple[int, int]]:
 _PROFILE_URL = re.compile(
     r"(?i)(?<![\w.])(?:https?://)?(?:www\.|m\.|web\.)?(?:facebook|fb|instagram|twitter|x|tiktok|"
     r"linkedin|t|telegram|line|zalo|wa|api\.whatsapp|youtube)\.(?:com|me)/"
-    r"(?:in/|@|ti/p/|profile\.php\?id=|send\?phone=)?[\w.\-~%@+]+/?")
+    r"(?:in/|@|ti/p/|profile\.php\?id=|send\?phone=)?[\w.\-~%@+]+/?"
+)
 _HANDLE = re.compile(r"(?<![\w@.\-])@[A-Za-z0-9_][A-Za-z0-9_.]{1,28}[A-Za-z0-9_](?![\w@])")
 
 
@@ -140,8 +156,10 @@ _AFTER_AMOUNT = re.compile(
     r"units|teu|"
     r"million|billion|trillion|juta|miliar|triệu|tỷ|ล้าน)\b)"
 )
-_DATE_START = re.compile(r"^(?:\d{4}[-./]\d{1,2}[-./]\d{1,2}|\d{1,2}[-./]\d{1,2}[-./]\d{2,4})"
-                         r"(?:$|[ T])")
+_DATE_START = re.compile(
+    r"^(?:\d{4}[-./]\d{1,2}[-./]\d{1,2}|\d{1,2}[-./]\d{1,2}[-./]\d{2,4})"
+    r"(?:$|[ T])"
+)
 _THOUSANDS = re.compile(r"^\d{1,3}(?:([ .\u00a0])\d{3})(?:\1\d{3})*$")
 _YEARS = re.compile(r"^(?:19|20)\d\d(?:[ \-\u2010-\u2015/.\u00a0]+(?:19|20)\d\d)+$")
 
@@ -151,15 +169,16 @@ def _digits(s: str) -> str:
     return "".join(str(unicodedata.digit(ch, 0)) for ch in s if ch.isdigit())
 
 
-def classify_number(text: str, start: int, end: int,
-                    known_phones: frozenset[str] | set[str] = frozenset()) -> str | None:
+def classify_number(
+    text: str, start: int, end: int, known_phones: frozenset[str] | set[str] = frozenset()
+) -> str | None:
     """PHONE_TAG, ID_TAG or None (an ordinary number) for the number at text[start:end]."""
     s = text[start:end]
     digits = _digits(s)
     n = len(digits)
     if n < 7:
         return None
-    before = text[max(0, start - 32):start]
+    before = text[max(0, start - 32) : start]
     if digits in known_phones:
         return PHONE_TAG
     if _ID_CUE.search(before):
@@ -169,8 +188,11 @@ def classify_number(text: str, start: int, end: int,
     if _CURRENCY.search(before) or _AFTER_AMOUNT.match(text, end):
         return None
     bare = s.strip("()+")
-    if _DATE_START.match(bare) or _YEARS.match(bare) or (
-            _THOUSANDS.match(bare) and not digits.startswith("0")):
+    if (
+        _DATE_START.match(bare)
+        or _YEARS.match(bare)
+        or (_THOUSANDS.match(bare) and not digits.startswith("0"))
+    ):
         return None  # dates, year lists, amounts written with thousands separators (no "012")
     plus = s.startswith(("+", "00"))
     if plus and 8 <= n <= 15:
@@ -186,15 +208,18 @@ def classify_number(text: str, start: int, end: int,
     return None
 
 
-def find_numbers(text: str, known_phones: frozenset[str] | set[str] = frozenset()
-                 ) -> list[tuple[int, int, str]]:
+def find_numbers(
+    text: str, known_phones: frozenset[str] | set[str] = frozenset()
+) -> list[tuple[int, int, str]]:
     """(start, end, tag) of identity numbers and phone numbers in `text`."""
     out: list[tuple[int, int, str]] = []
     taken: list[tuple[int, int]] = []
     for m in _ID_SHAPES.finditer(text):
         s = m.group(0)
-        if s.isdigit() and (_CURRENCY.search(text[max(0, m.start() - 16):m.start()])
-                            or _AFTER_AMOUNT.match(text, m.end())):
+        if s.isdigit() and (
+            _CURRENCY.search(text[max(0, m.start() - 16) : m.start()])
+            or _AFTER_AMOUNT.match(text, m.end())
+        ):
             continue  # "USD 1000000000", "2500000000 rupiah"
         out.append((m.start(), m.end(), ID_TAG))
         taken.append(m.span())
@@ -206,8 +231,11 @@ def find_numbers(text: str, known_phones: frozenset[str] | set[str] = frozenset(
             end -= 1  # "(HP 8123 4567)": the bracket closes the aside, not the number
         if text[start] == "(" and text.count(")", start, end) == 0:
             start += 1
-        elif start and text[start - 1] == "(" and 0 <= text.find(")", start, end) < (
-                text.find("(", start, end) % (end + 1)):
+        elif (
+            start
+            and text[start - 1] == "("
+            and 0 <= text.find(")", start, end) < (text.find("(", start, end) % (end + 1))
+        ):
             start -= 1  # "(+65) 9123 4567": the country code's brackets are the number's
         tag = classify_number(text, start, end, known_phones)
         if tag:
@@ -227,7 +255,7 @@ def mask(value: str, kind: str) -> str:
         return "@***"
     if kind in ("phone", "national ID"):
         lead = value[:1] if value[:1] in "+(" else ""
-        body = re.sub(r"\d", "#", value[len(lead):])
+        body = re.sub(r"\d", "#", value[len(lead) :])
         return lead + body
     words = re.findall(r"\w+", value)
     return " ".join(f"{w[:1]}***" for w in words[:4]) or "***"

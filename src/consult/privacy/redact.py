@@ -61,15 +61,24 @@ def _plain(text: str) -> str:
 
 # "Siti Rahma <siti@...>", "Budi Santoso (budi@...)": the capitalised words just before an
 # address in brackets are its owner's name.
-_BEFORE_BRACKET = re.compile(r"((?:[^\s<(\[]+[ \u00a0]+){0,3}[^\s<(\[]+)[ \u00a0]*[<(\[][ \u00a0]*$")
+_BEFORE_BRACKET = re.compile(
+    r"((?:[^\s<(\[]+[ \u00a0]+){0,3}[^\s<(\[]+)[ \u00a0]*[<(\[][ \u00a0]*$"
+)
 _NAME_WORD = re.compile(r"[^\W\d_][\w'\u2019.\-]*")
-_ORG_WORDS = frozenset("""
+_ORG_WORDS = frozenset(
+    """
 secretariat ministry department agency office desk team unit division bureau council committee
 commission association foundation centre center institute university bank authority board
 group network forum programme program project helpdesk hotline support admin info media press
-""".split())
-KIND_OF_TAG = {EMAIL_TAG: "e-mail", PHONE_TAG: "phone", ID_TAG: "national ID",
-               NAME_TAG: "name before an e-mail", HANDLE_TAG: "social media handle"}
+""".split()
+)
+KIND_OF_TAG = {
+    EMAIL_TAG: "e-mail",
+    PHONE_TAG: "phone",
+    ID_TAG: "national ID",
+    NAME_TAG: "name before an e-mail",
+    HANDLE_TAG: "social media handle",
+}
 
 _WORD_RE = re.compile(r"\w+", re.UNICODE)
 # Enough digits for a phone or ID number (7 in a row, with separators) or a run of 5: texts
@@ -81,28 +90,50 @@ _UNSPACED = re.compile(r"[\u0E00-\u0EFF\u1000-\u109F\u1780-\u17FF]")
 _NAME_SEP = re.compile(r"[\s.\-'\u2019\u00a0]{1,3}")
 _ADJACENT = re.compile(r"[ \u00a0]{1,2}|[ \u00a0]?-[ \u00a0]?")
 # Words of our own pseudonyms, role labels and titles: never redacted as a part of a name.
+# fmt: off
 _NEVER_PARTS = frozenset({
     "participant", "facilitator", "respondent", "moderator", "chair", "chairperson", "speaker",
     "interviewer", "host", "co-host", "note", "taker", "rapporteur", "mr", "mrs", "ms", "dr",
     "prof", "hon", "the", "name", "pak", "bu", "ibu", "bapak", "khun", "daw", "datuk", "dato",
     "anh", "chị", "ông", "bà", "cô", "chú", "bác", "encik", "puan", "tuan", "cik", "haji", "hajah",
 })
+# fmt: on
 # Honorifics before a name in running text ("Pak Budi Santoso", "Ms. Reyes"): the capitalised,
 # uncommon words after one are a name even when nobody declared it.
-_TITLES = (r"Mr|Mrs|Ms|Miss|Mdm|Madam|Dr|Prof|Hon|Atty|Engr|Pak|Bapak|Bu|Ibu|Khun|Daw|U|"
-           r"Encik|Puan|Tuan|Cik|Datuk|Dato'?|Datin|Tan Sri|Puan Sri|Hj|Hajah|Haji|Bpk|Sdr|Sdri|"
-           r"Ir|Drs|H\.E|Anh|Chị|Ông|Bà|Cô|Chú|Bác|anh|chị|ông|bà|cô|chú|bác|Gng|Bb")
+_TITLES = (
+    r"Mr|Mrs|Ms|Miss|Mdm|Madam|Dr|Prof|Hon|Atty|Engr|Pak|Bapak|Bu|Ibu|Khun|Daw|U|"
+    r"Encik|Puan|Tuan|Cik|Datuk|Dato'?|Datin|Tan Sri|Puan Sri|Hj|Hajah|Haji|Bpk|Sdr|Sdri|"
+    r"Ir|Drs|H\.E|Anh|Chị|Ông|Bà|Cô|Chú|Bác|anh|chị|ông|bà|cô|chú|bác|Gng|Bb"
+)
 # ... and after a self-introduction ("My name is Budi Santoso", "Nama saya ...", "Ako si ...").
-_INTRO = (r"(?i:my name is|my name's|nama saya(?: ialah| adalah)?|tên tôi là|tôi tên là|ako si|"
-          r"ang pangalan ko ay|pangalan ko ay)")
+_INTRO = (
+    r"(?i:my name is|my name's|nama saya(?: ialah| adalah)?|tên tôi là|tôi tên là|ako si|"
+    r"ang pangalan ko ay|pangalan ko ay)"
+)
 _TITLED = re.compile(
     rf"(?<![\w.])(?:{_TITLES}|{_INTRO})\.?[ \u00a0]+"
     r"(?P<name>[^\W\d_][\w'\u2019\-]*(?:[ \u00a0]+(?:(?:bin|binti|van|de|dela|del|da|dos|al)"
     r"[ \u00a0]+)?[^\W\d_][\w'\u2019\-]*){0,3})"
 )
 _PARTICLES = frozenset({"bin", "binti", "van", "de", "dela", "del", "da", "dos", "al"})
-_SCRIPT_HONORIFICS = ("คุณ", "นาย", "นางสาว", "นาง", "ดร.", "ท่าน", "ທ່ານ", "ທ້າວ", "ນາງ",
-                      "លោកស្រី", "លោក", "កញ្ញា", "ឯកឧត្តម", "ဦး", "ဒေါ်", "ကို")
+_SCRIPT_HONORIFICS = (
+    "คุณ",
+    "นาย",
+    "นางสาว",
+    "นาง",
+    "ดร.",
+    "ท่าน",
+    "ທ່ານ",
+    "ທ້າວ",
+    "ນາງ",
+    "លោកស្រី",
+    "លោក",
+    "កញ្ញា",
+    "ឯកឧត្តម",
+    "ဦး",
+    "ဒေါ်",
+    "ကို",
+)
 
 
 def _digits(s: str) -> str:
@@ -111,9 +142,14 @@ def _digits(s: str) -> str:
 
 def _is_part(tok: str) -> bool:
     """May this word of a name be replaced on its own?"""
-    return (len(tok) >= 3 and tok[0].isupper() and not tok.isdigit()
-            and tok.casefold() not in _NEVER_PARTS and not is_common_name_part(tok)
-            and not is_place(tok))
+    return (
+        len(tok) >= 3
+        and tok[0].isupper()
+        and not tok.isdigit()
+        and tok.casefold() not in _NEVER_PARTS
+        and not is_common_name_part(tok)
+        and not is_place(tok)
+    )
 
 
 class Redactor:
@@ -125,8 +161,13 @@ class Redactor:
     counts what was replaced, by kind, with masked examples for the redaction report.
     """
 
-    def __init__(self, config: PrivacyConfig | None = None, names: dict[str, str] | None = None,
-                 *, parts: bool = True):
+    def __init__(
+        self,
+        config: PrivacyConfig | None = None,
+        names: dict[str, str] | None = None,
+        *,
+        parts: bool = True,
+    ):
         self.config = config or PrivacyConfig()
         self.names = dict(names or {})
         self._full: dict[tuple[str, ...], tuple[str, bool]] = {}
@@ -178,8 +219,14 @@ class Redactor:
                 if not _is_part(tok):
                     continue
                 title = tok[:1] + tok[1:].lower()
-                for form in {tok, tok.upper(), title, _plain(tok), _plain(tok.upper()),
-                             _plain(title)}:
+                for form in {
+                    tok,
+                    tok.upper(),
+                    title,
+                    _plain(tok),
+                    _plain(tok.upper()),
+                    _plain(title),
+                }:
                     if override or form not in self._parts:
                         self._parts[form] = pseudo
 
@@ -187,8 +234,11 @@ class Redactor:
         tokens = real.split()
         forms = [(real, False), ("".join(tokens), False)]
         if parts:
-            forms += [(t, True) for t in tokens if len(t) >= 3 and _UNSPACED.search(t)
-                      and t not in _SCRIPT_HONORIFICS]
+            forms += [
+                (t, True)
+                for t in tokens
+                if len(t) >= 3 and _UNSPACED.search(t) and t not in _SCRIPT_HONORIFICS
+            ]
         for form, is_part in forms:
             if override or form not in self._script:
                 self._script[form] = (pseudo, is_part)
@@ -215,21 +265,29 @@ class Redactor:
 
     def report(self) -> dict[str, dict]:
         """{kind: {"count": n, "examples": [masked]}} of what this redactor replaced."""
-        return {k: {"count": n, "examples": list(self.examples.get(k, []))}
-                for k, n in sorted(self.found.items())}
+        return {
+            k: {"count": n, "examples": list(self.examples.get(k, []))}
+            for k, n in sorted(self.found.items())
+        }
 
     # ---- matching ------------------------------------------------------------------------------
-    def _inside_other_name(self, toks: list[tuple[int, int, str]], i: int, text: str,
-                           pseudo: str) -> bool:
+    def _inside_other_name(
+        self, toks: list[tuple[int, int, str]], i: int, text: str, pseudo: str
+    ) -> bool:
         """Is word i one word of a longer name that is not this person's ("Tran Thi Mai")?"""
-        for j, gap in ((i - 1, (toks[i - 1][1], toks[i][0]) if i else None),
-                       (i + 1, (toks[i][1], toks[i + 1][0]) if i + 1 < len(toks) else None)):
+        for j, gap in (
+            (i - 1, (toks[i - 1][1], toks[i][0]) if i else None),
+            (i + 1, (toks[i][1], toks[i + 1][0]) if i + 1 < len(toks) else None),
+        ):
             if gap is None or not _ADJACENT.fullmatch(text, *gap):
                 continue
             word = toks[j][2]
-            if (word[:1].isupper() and not is_common_name_part(word)
-                    and self._parts.get(word) != pseudo
-                    and word.casefold() not in _NEVER_PARTS):
+            if (
+                word[:1].isupper()
+                and not is_common_name_part(word)
+                and self._parts.get(word) != pseudo
+                and word.casefold() not in _NEVER_PARTS
+            ):
                 return True
         return False
 
@@ -238,7 +296,8 @@ class Redactor:
             return text
         words = _WORD_RE.findall(text) if parts else ()
         if self._parts.keys().isdisjoint(words) and self._first.isdisjoint(
-                _WORD_RE.findall(_plain(text).casefold())):
+            _WORD_RE.findall(_plain(text).casefold())
+        ):
             return text  # the common case: nothing to do, decided at C speed
         toks = [(m.start(), m.end(), m.group()) for m in _WORD_RE.finditer(text)]
         out: list[str] = []
@@ -249,23 +308,31 @@ class Redactor:
             hit: tuple[int, str] | None = None
             if _plain(word).casefold() in self._first:
                 for length in range(min(self._maxlen, n - i), 1, -1):
-                    got = self._full.get(tuple(_plain(t[2]).casefold()
-                                               for t in toks[i:i + length]))
-                    if got is None or (got[1] and not all(
-                            t[2][:1].isupper() for t in toks[i:i + length])):
+                    got = self._full.get(
+                        tuple(_plain(t[2]).casefold() for t in toks[i : i + length])
+                    )
+                    if got is None or (
+                        got[1] and not all(t[2][:1].isupper() for t in toks[i : i + length])
+                    ):
                         continue
-                    if all(_NAME_SEP.fullmatch(text, toks[j][1], toks[j + 1][0])
-                           for j in range(i, i + length - 1)):
+                    if all(
+                        _NAME_SEP.fullmatch(text, toks[j][1], toks[j + 1][0])
+                        for j in range(i, i + length - 1)
+                    ):
                         hit = (length, got[0])
                         break
-            if hit is None and parts and word in self._parts and not self._inside_other_name(
-                    toks, i, text, self._parts[word]):
+            if (
+                hit is None
+                and parts
+                and word in self._parts
+                and not self._inside_other_name(toks, i, text, self._parts[word])
+            ):
                 hit = (1, self._parts[word])
             if hit is None:
                 i += 1
                 continue
             length, pseudo = hit
-            self._note("learned name", text[start:toks[i + length - 1][1]])
+            self._note("learned name", text[start : toks[i + length - 1][1]])
             out.append(text[last:start])
             out.append(pseudo)
             last = toks[i + length - 1][1]
@@ -283,9 +350,12 @@ class Redactor:
         def sub(m: re.Match[str]) -> str:
             pseudo, is_part = self._script[m.group(0)]
             if is_part:
-                before = text[:m.start()]
-                if not parts or (before and _UNSPACED.match(before[-1])
-                                 and not before.endswith(_SCRIPT_HONORIFICS)):
+                before = text[: m.start()]
+                if not parts or (
+                    before
+                    and _UNSPACED.match(before[-1])
+                    and not before.endswith(_SCRIPT_HONORIFICS)
+                ):
                     return m.group(0)  # inside another word
             self._note("learned name", m.group(0))
             return pseudo
@@ -293,7 +363,7 @@ class Redactor:
         return self._script_re.sub(sub, text)
 
     def _titled(self, text: str) -> str:
-        """"Pak Budi Santoso" -> "Pak [name]": the capitalised, uncommon words after a title."""
+        """ "Pak Budi Santoso" -> "Pak [name]": the capitalised, uncommon words after a title."""
         out, last, pos = [], 0, 0
         while (m := _TITLED.search(text, pos)) is not None:
             words = list(re.finditer(r"\S+", m.group("name")))
@@ -325,14 +395,20 @@ class Redactor:
                 continue
             words = list(re.finditer(r"\S+", m.group(1)))
             k = len(words)  # the capitalised words at the end, titles and common words trimmed
-            while k and _NAME_WORD.fullmatch(words[k - 1].group()) and words[k - 1].group()[
-                    :1].isupper():
+            while (
+                k
+                and _NAME_WORD.fullmatch(words[k - 1].group())
+                and words[k - 1].group()[:1].isupper()
+            ):
                 k -= 1
             while k < len(words) and is_title_word(words[k].group().strip(".'\u2019-")):
                 k += 1
             name = [w.group() for w in words[k:]]
-            if not name or any(w.casefold().strip(".") in _ORG_WORDS for w in name) or (
-                    len(name) == 1 and (is_common(name[0]) or name[0].isupper())):
+            if (
+                not name
+                or any(w.casefold().strip(".") in _ORG_WORDS for w in name)
+                or (len(name) == 1 and (is_common(name[0]) or name[0].isupper()))
+            ):
                 continue  # "Help Desk <...>", "UNDP <...>"
             first, last = words[k], words[-1]
             out.append((m.start(1) + first.start(), m.start(1) + last.end(), NAME_TAG))
@@ -365,9 +441,11 @@ class Redactor:
             if not contact_only and (handles := find_handles(out)):
                 out = self._tags(out, [(a, b, HANDLE_TAG) for a, b in handles])
         if (cfg.redact_ids or cfg.redact_phones) and _MANY_DIGITS.search(out):
-            numbers = [s for s in find_numbers(out, self._phones)
-                       if (s[2] == ID_TAG and cfg.redact_ids) or (s[2] == PHONE_TAG
-                                                                  and cfg.redact_phones)]
+            numbers = [
+                s
+                for s in find_numbers(out, self._phones)
+                if (s[2] == ID_TAG and cfg.redact_ids) or (s[2] == PHONE_TAG and cfg.redact_phones)
+            ]
             if numbers:
                 out = self._tags(out, numbers)
         if contact_only:
@@ -381,7 +459,8 @@ class Redactor:
         return self.redact(text)
 
 
-def redact_text(text: str, config: PrivacyConfig | None = None,
-                names: dict[str, str] | None = None) -> str:
+def redact_text(
+    text: str, config: PrivacyConfig | None = None, names: dict[str, str] | None = None
+) -> str:
     """One-off redaction (builds a Redactor; reuse a Redactor for many texts)."""
     return Redactor(config or PrivacyConfig(), dict(names or {})).redact(text)

@@ -36,8 +36,10 @@ def redact_attributes(value: Any, redact: Callable[[str], str]) -> Any:
     except ValueError:
         return redact(value)
     if isinstance(attrs, dict):
-        attrs = {redact(k) if isinstance(k, str) else k: redact(v) if isinstance(v, str) else v
-                 for k, v in attrs.items()}
+        attrs = {
+            redact(k) if isinstance(k, str) else k: redact(v) if isinstance(v, str) else v
+            for k, v in attrs.items()
+        }
     return json.dumps(attrs, ensure_ascii=False, sort_keys=True)
 
 
@@ -46,8 +48,10 @@ def redact_detected(value: Any, redact: Callable[[str], str]) -> Any:
     if isinstance(value, str):
         return redact(value)
     if isinstance(value, dict):
-        return {redact(k) if isinstance(k, str) else k: redact_detected(v, redact)
-                for k, v in value.items()}
+        return {
+            redact(k) if isinstance(k, str) else k: redact_detected(v, redact)
+            for k, v in value.items()
+        }
     if isinstance(value, (list, tuple)):
         return [redact_detected(v, redact) for v in value]
     return value
@@ -73,8 +77,9 @@ def round_full_names(per_file: list[dict[str, str]]) -> dict[str, str]:
     return out
 
 
-def display_names(rels: list[str], config: ConsultConfig,
-                  learned: dict[str, list[str]] | None = None) -> FileNames:
+def display_names(
+    rels: list[str], config: ConsultConfig, learned: dict[str, list[str]] | None = None
+) -> FileNames:
     """Display paths for the round's files; without `learned`, from the paths alone (plan)."""
     if not config.privacy.file_names:
         return FileNames(display={r: r for r in rels})
@@ -96,15 +101,17 @@ def paths_replacer(pairs: dict[str, str]) -> Callable[[str], str]:
     return sub
 
 
-def file_report(found: dict[str, dict], detected: dict[str, Any], rel: str,
-                display: str) -> dict[str, dict]:
+def file_report(
+    found: dict[str, dict], detected: dict[str, Any], rel: str, display: str
+) -> dict[str, dict]:
     """A file's redaction report: what its redactor replaced, the values withheld from its name
     and contact columns, and its own name when that held a person's name."""
     report = {k: dict(v) for k, v in found.items()}
     withheld = detected.get("sheets") or [detected]
     n = sum(int(s.get("personal_values_withheld") or 0) for s in withheld if isinstance(s, dict))
-    cols = [c for s in withheld if isinstance(s, dict)
-            for c in s.get("personal_columns_dropped", [])]
+    cols = [
+        c for s in withheld if isinstance(s, dict) for c in s.get("personal_columns_dropped", [])
+    ]
     if n:
         report["name column"] = {"count": n, "examples": [f"column '{c}'" for c in cols[:3]]}
     if display != rel:

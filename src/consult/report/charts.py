@@ -6,9 +6,20 @@ from openpyxl.chart import BarChart, Reference
 from openpyxl.chart.label import DataLabelList
 
 
-def bar_chart(ws, *, anchor: str, cat_col: int, data_cols: list[int], header_row: int,
-              first_row: int, last_row: int, title: str, x_title: str, y_title: str,
-              stacked: bool = False) -> BarChart | None:
+def bar_chart(
+    ws,
+    *,
+    anchor: str,
+    cat_col: int,
+    data_cols: list[int],
+    header_row: int,
+    first_row: int,
+    last_row: int,
+    title: str,
+    x_title: str,
+    y_title: str,
+    stacked: bool = False,
+) -> BarChart | None:
     """A horizontal bar chart of `data_cols` against the categories in `cat_col`.
 
     Rows `first_row..last_row` hold the data, `header_row` the series names. Returns None when

@@ -77,12 +77,17 @@ def priority_table(passages: pd.DataFrame, codebook: CodebookLike) -> pd.DataFra
     n = len(rows)
     kinds = group_values(rows, schema.SOURCE_KIND)
     kind_order = [k for k in schema.SOURCE_KINDS] + [
-        k for k in ordered_groups(kinds) if k not in schema.SOURCE_KINDS]
+        k for k in ordered_groups(kinds) if k not in schema.SOURCE_KINDS
+    ]
     out = []
     for p in codebook.priorities:
         flags = has_priority(rows, p.id)
-        rec = {"id": p.id, "label": p.label, PASSAGES: int(flags.sum()),
-               "share": (flags.sum() / n) if n else 0.0}
+        rec = {
+            "id": p.id,
+            "label": p.label,
+            PASSAGES: int(flags.sum()),
+            "share": (flags.sum() / n) if n else 0.0,
+        }
         for k in kind_order:
             rec[k] = int((flags & (kinds == k)).sum())
         out.append(rec)
@@ -90,7 +95,7 @@ def priority_table(passages: pd.DataFrame, codebook: CodebookLike) -> pd.DataFra
 
 
 def breakdown(passages: pd.DataFrame, pid: str, by: str) -> str:
-    """"IDN 12; THA 8" for one priority: counted passages per group, largest first."""
+    """ "IDN 12; THA 8" for one priority: counted passages per group, largest first."""
     rows = counted(passages)
     flags = has_priority(rows, pid)
     groups = group_values(rows[flags], by)
@@ -105,7 +110,7 @@ def no_priority_count(passages: pd.DataFrame) -> int:
 
 
 def source_ref(row: pd.Series | dict) -> str:
-    """"file, location": where a reviewer finds the quote in the upload."""
+    """ "file, location": where a reviewer finds the quote in the upload."""
     parts = [row[schema.SOURCE_FILE].strip(), row[schema.LOCATION].strip()]
     return ", ".join(p for p in parts if p)
 
@@ -125,7 +130,7 @@ def excerpt(text: str, max_chars: int) -> tuple[str, bool]:
     head = text[:max_chars]
     ends = [m.end() for m in _SENTENCE_END.finditer(head)]
     if ends and ends[-1] >= max_chars // 3:
-        return head[:ends[-1]], True
+        return head[: ends[-1]], True
     space = head.rfind(" ")
     if space >= max_chars // 3:
         return head[:space].rstrip(), True
@@ -157,8 +162,9 @@ def resolve_quotes(passages: pd.DataFrame, refs: Any) -> list[int]:
     return list(dict.fromkeys(out))
 
 
-def quote_cells(passages: pd.DataFrame, positions: list[int], limit: int,
-                max_chars: int) -> list[tuple[str, str]]:
+def quote_cells(
+    passages: pd.DataFrame, positions: list[int], limit: int, max_chars: int
+) -> list[tuple[str, str]]:
     """[(quote, "file, location")] for the first `limit` usable positions."""
     out: list[tuple[str, str]] = []
     for pos in positions:

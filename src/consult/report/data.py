@@ -43,14 +43,17 @@ class ReportData:
 
     def __post_init__(self) -> None:
         if not self.run_at and self.started is not None:
-            self.run_at = self.started if isinstance(self.started, datetime) else (
-                datetime.fromtimestamp(float(self.started), UTC))
+            self.run_at = (
+                self.started
+                if isinstance(self.started, datetime)
+                else (datetime.fromtimestamp(float(self.started), UTC))
+            )
         if isinstance(self.run_at, datetime):
             self.run_at = self.run_at.isoformat(timespec="seconds")
         if not self.run_at:
             self.run_at = datetime.now().astimezone().isoformat(timespec="seconds")
         if isinstance(self.review_problems, (list, tuple)):
-            rows = [p if isinstance(p, dict) else {schema.REASON: str(p)}
-                    for p in self.review_problems]
-            self.review_problems = pd.DataFrame(rows, columns=reviews.PROBLEM_COLUMNS,
-                                                dtype=object)
+            rows = [
+                p if isinstance(p, dict) else {schema.REASON: str(p)} for p in self.review_problems
+            ]
+            self.review_problems = pd.DataFrame(rows, columns=reviews.PROBLEM_COLUMNS, dtype=object)

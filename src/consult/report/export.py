@@ -45,8 +45,14 @@ def _parquet_ready(table: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def write_tables(directory: Path, passages: pd.DataFrame, scores: pd.DataFrame | None, *,
-                 stem: str = "passages", neutralize_csv: bool = True) -> list[Path]:
+def write_tables(
+    directory: Path,
+    passages: pd.DataFrame,
+    scores: pd.DataFrame | None,
+    *,
+    stem: str = "passages",
+    neutralize_csv: bool = True,
+) -> list[Path]:
     """Write `<stem>.parquet` (exact text) and `<stem>.csv` (UTF-8 with BOM, for Excel).
 
     CRLF line ends make the writer quote any field holding a CR or LF, so answers with line
@@ -55,11 +61,14 @@ def write_tables(directory: Path, passages: pd.DataFrame, scores: pd.DataFrame |
     """
     directory = Path(directory)
     table = passage_table(passages, scores)
-    parquet = atomic_write(directory / f"{stem}.parquet",
-                           lambda tmp: _parquet_ready(table).to_parquet(tmp, index=False))
+    parquet = atomic_write(
+        directory / f"{stem}.parquet",
+        lambda tmp: _parquet_ready(table).to_parquet(tmp, index=False),
+    )
     csv_table = table.map(csv_safe) if neutralize_csv else table
-    csv = atomic_write(directory / f"{stem}.csv",
-                       lambda tmp: csv_table.to_csv(tmp, index=False, encoding="utf-8-sig",
-                                                      lineterminator="\r\n"))
+    csv = atomic_write(
+        directory / f"{stem}.csv",
+        lambda tmp: csv_table.to_csv(tmp, index=False, encoding="utf-8-sig", lineterminator="\r\n"),
+    )
     log.info("Wrote %s and %s (%d passages)", parquet, csv, len(table))
     return [parquet, csv]

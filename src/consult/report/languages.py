@@ -23,11 +23,16 @@ RUN_INFO_KEY = "embedding models"  # run_info: {language code: model name}
 SETTING = "embedding.language_models"  # where consult.toml names a model per language
 EXCERPT_CHARS = 160
 FALLBACK_MODEL = "the multilingual model"
-LANGUAGE_HEADERS = ["Language", "Listed", "Counted (stakeholder input)", "Share of listed",
-                    "Model trained on it", "Embedding model"]
+LANGUAGE_HEADERS = [
+    "Language",
+    "Listed",
+    "Counted (stakeholder input)",
+    "Share of listed",
+    "Model trained on it",
+    "Embedding model",
+]
 # laid out like Data quality's "Rejected items" (file, kind, location, reason), to share widths
-UNSUPPORTED_HEADERS = ["Source file", "Language", "Location", "What to do", "Excerpt",
-                       "Passage ID"]
+UNSUPPORTED_HEADERS = ["Source file", "Language", "Location", "What to do", "Excerpt", "Passage ID"]
 
 
 def language_codes(passages: pd.DataFrame) -> pd.Series:
@@ -79,11 +84,14 @@ def run_info_models(run_info: dict[str, Any] | None) -> dict[str, str]:
 def _models(passages: pd.DataFrame, codes: pd.Series, run_info: dict | None) -> pd.Series:
     """The model that tagged each row: its own column, else run info's model for its language."""
     by_code = run_info_models(run_info)
-    own = (passages[schema.EMBEDDING_MODEL].map(lambda v: text_of(v).strip())
-           if schema.EMBEDDING_MODEL in passages.columns
-           else pd.Series("", index=passages.index, dtype=object))
-    return pd.Series([m or by_code.get(c, "") for m, c in zip(own, codes)],
-                     index=passages.index, dtype=object)
+    own = (
+        passages[schema.EMBEDDING_MODEL].map(lambda v: text_of(v).strip())
+        if schema.EMBEDDING_MODEL in passages.columns
+        else pd.Series("", index=passages.index, dtype=object)
+    )
+    return pd.Series(
+        [m or by_code.get(c, "") for m, c in zip(own, codes)], index=passages.index, dtype=object
+    )
 
 
 def _order(counts: pd.Series) -> list[str]:
@@ -91,8 +99,9 @@ def _order(counts: pd.Series) -> list[str]:
     return sorted(counts.index, key=lambda c: (c == UND, -counts[c], str(c)))
 
 
-def _supported_cell(passages: pd.DataFrame, sel: pd.Series, code: str, models: list[str]
-                    ) -> str | None:
+def _supported_cell(
+    passages: pd.DataFrame, sel: pd.Series, code: str, models: list[str]
+) -> str | None:
     """'yes', 'no' or 'partly (n of m)' from the stage's flags; else from the model's languages."""
     if schema.LANGUAGE_SUPPORTED in passages.columns:
         flags = [_flag(v) for v in passages.loc[sel, schema.LANGUAGE_SUPPORTED]]
@@ -116,27 +125,41 @@ def language_rows(passages: pd.DataFrame, run_info: dict | None = None) -> list[
         sel = codes == code
         used = models[sel]
         used = used[used != ""].value_counts()
-        rows.append([languages.name(code), int(sel.sum()), int((sel & mask).sum()),
-                     (sel.sum() / n) if n else 0.0, _supported_cell(passages, sel, code,
-                                                                    list(used.index)),
-                     "; ".join(used.index) or None])
+        rows.append(
+            [
+                languages.name(code),
+                int(sel.sum()),
+                int((sel & mask).sum()),
+                (sel.sum() / n) if n else 0.0,
+                _supported_cell(passages, sel, code, list(used.index)),
+                "; ".join(used.index) or None,
+            ]
+        )
     return rows
 
 
-def write_language_section(ws, row: int, passages: pd.DataFrame,
-                           run_info: dict | None = None) -> int:
+def write_language_section(
+    ws, row: int, passages: pd.DataFrame, run_info: dict | None = None
+) -> int:
     """The Overview's 'Passages by language'; returns the next free row."""
     row = safe.section(ws, row, "Passages by language")
     if schema.LANGUAGE not in passages.columns:
         safe.put(ws, row, 1, "The passages of this run carry no language.", font=safe.NOTE_FONT)
         return row + 2
-    end = safe.table(ws, row, LANGUAGE_HEADERS, language_rows(passages, run_info),
-                     formats={3: "0.0%"})
+    end = safe.table(
+        ws, row, LANGUAGE_HEADERS, language_rows(passages, run_info), formats={3: "0.0%"}
+    )
     bad = unsupported_count(passages)
     if bad:
-        safe.put(ws, end, 1, f"{bad:,} passages are in a language no configured embedding model "
-                 "was trained on: they were tagged with the multilingual model and their tags are "
-                 "less reliable. They are listed on 'Data quality'.", font=safe.NOTE_FONT)
+        safe.put(
+            ws,
+            end,
+            1,
+            f"{bad:,} passages are in a language no configured embedding model "
+            "was trained on: they were tagged with the multilingual model and their tags are "
+            "less reliable. They are listed on 'Data quality'.",
+            font=safe.NOTE_FONT,
+        )
         end += 1
     return end + 1
 
@@ -144,11 +167,15 @@ def write_language_section(ws, row: int, passages: pd.DataFrame,
 def unsupported_message(code: str, model: str) -> str:
     """What a facilitator can do about a passage in a language no model covers."""
     if code == UND:
-        return (f"Language could not be determined (text too short or mixed); processed with "
-                f"{model}, so its tags are less reliable. Check them on 'Passages'.")
-    return (f"Language {languages.name(code)} is not covered by any configured embedding model; "
-            f"processed with {model}, so its tags are less reliable. Check them on 'Passages', "
-            f"or name a model for '{code}' in {SETTING} in consult.toml.")
+        return (
+            f"Language could not be determined (text too short or mixed); processed with "
+            f"{model}, so its tags are less reliable. Check them on 'Passages'."
+        )
+    return (
+        f"Language {languages.name(code)} is not covered by any configured embedding model; "
+        f"processed with {model}, so its tags are less reliable. Check them on 'Passages', "
+        f"or name a model for '{code}' in {SETTING} in consult.toml."
+    )
 
 
 def unsupported_rows(passages: pd.DataFrame, run_info: dict | None = None) -> list[list[Any]]:
@@ -162,9 +189,16 @@ def unsupported_rows(passages: pd.DataFrame, run_info: dict | None = None) -> li
     rows = []
     for rec, code, model in zip(rows_df.to_dict("records"), codes, models):
         text, _ = excerpt(rec[schema.TEXT], EXCERPT_CHARS)
-        rows.append([rec.get(schema.SOURCE_FILE), code, rec.get(schema.LOCATION),
-                     unsupported_message(code, model or FALLBACK_MODEL), text,
-                     rec.get(schema.PASSAGE_ID)])
+        rows.append(
+            [
+                rec.get(schema.SOURCE_FILE),
+                code,
+                rec.get(schema.LOCATION),
+                unsupported_message(code, model or FALLBACK_MODEL),
+                text,
+                rec.get(schema.PASSAGE_ID),
+            ]
+        )
     return rows
 
 
@@ -192,8 +226,9 @@ def languages_by_group(passages: pd.DataFrame, by: str, *, top: int = 3) -> dict
         counts = codes[sel].value_counts()
         total = int(sel.sum())
         order = _order(counts)
-        parts = [f"{languages.NAMES.get(c, c)} {_share(int(counts[c]), total)}"
-                 for c in order[:top]]
+        parts = [
+            f"{languages.NAMES.get(c, c)} {_share(int(counts[c]), total)}" for c in order[:top]
+        ]
         rest = int(sum(counts[c] for c in order[top:]))
         if rest:
             parts.append(f"other {_share(rest, total)}")

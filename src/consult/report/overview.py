@@ -33,16 +33,29 @@ HOW_TO_REVIEW = (
 def _respondents(passages: pd.DataFrame) -> tuple[int, int]:
     """(survey respondents, workshop/transcript speakers) among counted passages."""
     rows = counted(passages)
-    resp = rows[schema.RESPONDENT_ID].map(lambda v: text_of(v).strip()).replace(
-        "", pd.NA).dropna().nunique()
-    pairs = {(f, text_of(s)) for f, s in zip(rows[schema.SOURCE_FILE], rows[schema.SPEAKER])
-             if text_of(s).strip()}
+    resp = (
+        rows[schema.RESPONDENT_ID]
+        .map(lambda v: text_of(v).strip())
+        .replace("", pd.NA)
+        .dropna()
+        .nunique()
+    )
+    pairs = {
+        (f, text_of(s))
+        for f, s in zip(rows[schema.SOURCE_FILE], rows[schema.SPEAKER])
+        if text_of(s).strip()
+    }
     return int(resp), len(pairs)
 
 
-def write_overview(ws, data: ReportData, passages: pd.DataFrame, *,
-                   agreement: pd.DataFrame | None = None, table: pd.DataFrame | None = None
-                   ) -> None:
+def write_overview(
+    ws,
+    data: ReportData,
+    passages: pd.DataFrame,
+    *,
+    agreement: pd.DataFrame | None = None,
+    table: pd.DataFrame | None = None,
+) -> None:
     """`agreement` and `table` (counts.priority_table) default to `data.agreement` and
     computing the table here."""
     cfg = data.config
@@ -57,6 +70,7 @@ def write_overview(ws, data: ReportData, passages: pd.DataFrame, *,
     resp, speakers = _respondents(passages)
     n_files = 0 if data.files is None else len(data.files)
     reviewed = int((passages[schema.FINAL_SOURCE] == reviews.REVIEWER).sum())
+    # fmt: off
     facts = [
         ("Round", data.round),
         ("Run at", data.run_at),
@@ -73,71 +87,109 @@ def write_overview(ws, data: ReportData, passages: pd.DataFrame, *,
          unsupported_fact(passages)),
         ("Data quality", data_quality_line(data.files, data.rejected, passages)),
     ]
+    # fmt: on
     row = safe.section(ws, 4, "What went in")
     row = safe.table(ws, row, ["Item", "Value"], facts) + 1
 
-    row = _listed_counted(ws, row, passages, mask, schema.SOURCE_KIND,
-                          "Passages by source kind", "Source kind")
-    row = _listed_counted(ws, row, passages, mask, schema.COUNTRY,
-                          "Passages by Member State", "Country")
+    row = _listed_counted(
+        ws, row, passages, mask, schema.SOURCE_KIND, "Passages by source kind", "Source kind"
+    )
+    row = _listed_counted(
+        ws, row, passages, mask, schema.COUNTRY, "Passages by Member State", "Country"
+    )
     row = write_language_section(ws, row, passages, data.run_info)
 
     if table is None:
         table = priority_table(passages, data.codebook)
-    ranked = table.sort_values(
-        [PASSAGES, "id"], ascending=[False, True], kind="stable")
+    ranked = table.sort_values([PASSAGES, "id"], ascending=[False, True], kind="stable")
     row = safe.section(ws, row, "Priorities ranked by share of counted passages")
     chart_header = row
-    prio_rows = [[i, r["id"], r["label"], r[PASSAGES], r["share"]]
-                 for i, r in enumerate(ranked.to_dict("records"), start=1)]
-    end = safe.table(ws, row, ["Rank", "Priority ID", "Priority", PASSAGES, "Share"], prio_rows,
-                     formats={4: "0.0%"})
-    bar_chart(ws, anchor="J4", cat_col=3, data_cols=[4], header_row=chart_header,
-              first_row=chart_header + 1, last_row=end - 1,
-              title="Passages per priority", x_title="Priority",
-              y_title="Passages (stakeholder input)")
+    prio_rows = [
+        [i, r["id"], r["label"], r[PASSAGES], r["share"]]
+        for i, r in enumerate(ranked.to_dict("records"), start=1)
+    ]
+    end = safe.table(
+        ws,
+        row,
+        ["Rank", "Priority ID", "Priority", PASSAGES, "Share"],
+        prio_rows,
+        formats={4: "0.0%"},
+    )
+    bar_chart(
+        ws,
+        anchor="J4",
+        cat_col=3,
+        data_cols=[4],
+        header_row=chart_header,
+        first_row=chart_header + 1,
+        last_row=end - 1,
+        title="Passages per priority",
+        x_title="Priority",
+        y_title="Passages (stakeholder input)",
+    )
     row = end + 1
 
     row = safe.section(ws, row, "Top emerging themes (not covered well by any priority)")
     themes = data.themes
     emerging_rows = []
     if themes is not None and not themes.empty and schema.THEME_EMERGING in themes.columns:
-        em = themes[themes[schema.THEME_EMERGING].map(
-            lambda v: False if safe.is_missing(v) else bool(v))]
+        em = themes[
+            themes[schema.THEME_EMERGING].map(lambda v: False if safe.is_missing(v) else bool(v))
+        ]
         if schema.THEME_SIZE in em.columns:
             em = em.sort_values(schema.THEME_SIZE, ascending=False, kind="stable")
         for rec in em.head(cfg.top_emerging_themes).to_dict("records"):
-            emerging_rows.append([rec.get(schema.THEME_ID), rec.get(schema.THEME_LABEL),
-                                  rec.get(schema.THEME_SIZE), rec.get(schema.THEME_KEYWORDS)])
+            emerging_rows.append(
+                [
+                    rec.get(schema.THEME_ID),
+                    rec.get(schema.THEME_LABEL),
+                    rec.get(schema.THEME_SIZE),
+                    rec.get(schema.THEME_KEYWORDS),
+                ]
+            )
     if emerging_rows:
         row = safe.table(ws, row, ["Theme ID", "Label", "Size", "Keywords"], emerging_rows) + 1
     else:
-        safe.put(ws, row, 1, "No emerging theme: every theme links to a priority.",
-                 font=safe.NOTE_FONT)
+        safe.put(
+            ws, row, 1, "No emerging theme: every theme links to a priority.", font=safe.NOTE_FONT
+        )
         row += 2
 
     row = _agreement(ws, row, data.agreement if agreement is None else agreement)
     orphans = 0 if data.orphaned is None else len(data.orphaned)
     problems = 0 if data.review_problems is None else len(data.review_problems)
     row = safe.section(ws, row, "Reviewer decisions")
-    safe.table(ws, row, ["Item", "Value"], [
-        ("Decisions applied in this workbook", reviewed),
-        ("Stored decisions whose passage is not in this run (listed on 'Data quality')", orphans),
-        ("Reviewer entries and files that need a look (listed on 'Data quality')", problems),
-        ("Highlighted rows on 'Passages'",
-         f"status 'uncertain' or confidence below {cfg.low_confidence:g}"),
-    ])
+    safe.table(
+        ws,
+        row,
+        ["Item", "Value"],
+        [
+            ("Decisions applied in this workbook", reviewed),
+            (
+                "Stored decisions whose passage is not in this run (listed on 'Data quality')",
+                orphans,
+            ),
+            ("Reviewer entries and files that need a look (listed on 'Data quality')", problems),
+            (
+                "Highlighted rows on 'Passages'",
+                f"status 'uncertain' or confidence below {cfg.low_confidence:g}",
+            ),
+        ],
+    )
     safe.set_widths(ws, [40, 26, 34, 12, 10, 22, 10, 10, 2])
     safe.print_setup(ws)
 
 
-def _listed_counted(ws, row: int, passages: pd.DataFrame, mask: pd.Series, by: str,
-                    title: str, group_header: str) -> int:
+def _listed_counted(
+    ws, row: int, passages: pd.DataFrame, mask: pd.Series, by: str, title: str, group_header: str
+) -> int:
     """A section with passages listed and counted per group of `by`; returns the next row."""
     groups = group_values(passages, by)
     row = safe.section(ws, row, title)
-    rows = [[g, int((groups == g).sum()), int(((groups == g) & mask).sum())]
-            for g in ordered_groups(groups)]
+    rows = [
+        [g, int((groups == g).sum()), int(((groups == g) & mask).sum())]
+        for g in ordered_groups(groups)
+    ]
     return safe.table(ws, row, [group_header, "Listed", "Counted"], rows) + 1
 
 
@@ -148,9 +200,26 @@ def _agreement(ws, row: int, agreement: pd.DataFrame | None) -> int:
         safe.put(ws, row, 1, "No passage has been reviewed yet.", font=safe.NOTE_FONT)
         return row + 2
     safe.put(ws, row, 1, f"Reviewed passages: {n}")
-    rows = [[r[reviews.PRIORITY], r[reviews.LABEL] or None, r[reviews.REVIEWER_COUNT],
-             r[reviews.MODEL_COUNT], r[reviews.BOTH], r[reviews.PRECISION], r[reviews.RECALL],
-             r[reviews.F1]] for r in agreement.to_dict("records")]
-    return safe.table(ws, row + 1, ["Priority", "Label", "Reviewer", "Model", "Both",
-                                    "Precision", "Recall", "F1"], rows,
-                      formats={5: "0.00", 6: "0.00", 7: "0.00"}) + 1
+    rows = [
+        [
+            r[reviews.PRIORITY],
+            r[reviews.LABEL] or None,
+            r[reviews.REVIEWER_COUNT],
+            r[reviews.MODEL_COUNT],
+            r[reviews.BOTH],
+            r[reviews.PRECISION],
+            r[reviews.RECALL],
+            r[reviews.F1],
+        ]
+        for r in agreement.to_dict("records")
+    ]
+    return (
+        safe.table(
+            ws,
+            row + 1,
+            ["Priority", "Label", "Reviewer", "Model", "Both", "Precision", "Recall", "F1"],
+            rows,
+            formats={5: "0.00", 6: "0.00", 7: "0.00"},
+        )
+        + 1
+    )

@@ -60,6 +60,7 @@ def _counted(r: dict) -> bool:
     return bool(r.get("_counted", True))
 
 
+# fmt: off
 COLUMNS = [
     Column(edits.PASSAGE_ID_HEADER, _get(schema.PASSAGE_ID), 16),
     Column(edits.TEXT_HEADER, _get(schema.TEXT), 70, wrap=True),
@@ -89,6 +90,7 @@ COLUMNS = [
     Column("Date", _get(schema.DATE), 11),
     Column("Duplicate of", _get(schema.DUPLICATE_OF), 16),
 ]
+# fmt: on
 HEADERS = [c.header for c in COLUMNS]
 TEXT_COL = HEADERS.index(edits.TEXT_HEADER) + 1
 
@@ -98,9 +100,14 @@ def _is_low(r: dict, low_confidence: float) -> bool:
     return r[schema.TAG_STATUS].strip() == "uncertain" or r[schema.CONFIDENCE] < low_confidence
 
 
-def write_passages(wb, passages: pd.DataFrame, *, low_confidence: float,
-                   max_rows: int = safe.MAX_SHEET_ROWS, example_ids: list[str] | None = None
-                   ) -> list[str]:
+def write_passages(
+    wb,
+    passages: pd.DataFrame,
+    *,
+    low_confidence: float,
+    max_rows: int = safe.MAX_SHEET_ROWS,
+    example_ids: list[str] | None = None,
+) -> list[str]:
     """Add the Passages sheet (and continuation sheets when it exceeds `max_rows`).
 
     Returns the titles of the sheets written, in order.
@@ -123,22 +130,31 @@ def write_passages(wb, passages: pd.DataFrame, *, low_confidence: float,
         ws = wb.create_sheet(title)
         note = None
         if n > 1:
-            note = (f"Continuation of sheet 'Passages': passages {start:,} to "
-                    f"{start + len(chunk) - 1:,} of {len(records):,} (an Excel sheet holds at "
-                    f"most {safe.MAX_SHEET_ROWS:,} rows).")
-        _write_chunk(ws, chunk, low_confidence=low_confidence, note=note,
-                     help_text=INPUT_HELP.format(example="; ".join(example_ids or ["P1", "P3"])))
+            note = (
+                f"Continuation of sheet 'Passages': passages {start:,} to "
+                f"{start + len(chunk) - 1:,} of {len(records):,} (an Excel sheet holds at "
+                f"most {safe.MAX_SHEET_ROWS:,} rows)."
+            )
+        _write_chunk(
+            ws,
+            chunk,
+            low_confidence=low_confidence,
+            note=note,
+            help_text=INPUT_HELP.format(example="; ".join(example_ids or ["P1", "P3"])),
+        )
         if n == 1 and len(chunks) > 1:
             ws.cell(row=1, column=TEXT_COL).comment = Comment(
                 f"This table continues on sheets 'Passages (2)' to 'Passages ({len(chunks)})'.",
-                "consult")
+                "consult",
+            )
         titles.append(title)
         start += len(chunk)
     return titles
 
 
-def _write_chunk(ws, records: list[dict], *, low_confidence: float, note: str | None,
-                 help_text: str) -> None:
+def _write_chunk(
+    ws, records: list[dict], *, low_confidence: float, note: str | None, help_text: str
+) -> None:
     row = 1
     if note:
         safe.put(ws, row, 1, note, font=safe.NOTE_FONT)
@@ -146,8 +162,15 @@ def _write_chunk(ws, records: list[dict], *, low_confidence: float, note: str | 
     header_row = row
     for col, spec in enumerate(COLUMNS, start=1):
         fill = INPUT_HEADER_FILL if spec.reviewer_input else safe.HEADER_FILL
-        cell = safe.put(ws, header_row, col, spec.header, font=safe.HEADER_FONT, fill=fill,
-                        alignment=safe.WRAP_TOP)
+        cell = safe.put(
+            ws,
+            header_row,
+            col,
+            spec.header,
+            font=safe.HEADER_FONT,
+            fill=fill,
+            alignment=safe.WRAP_TOP,
+        )
         if spec.reviewer_input:
             cell.comment = Comment(help_text, "consult", width=320, height=140)
         ws.column_dimensions[get_column_letter(col)].width = spec.width
@@ -155,10 +178,17 @@ def _write_chunk(ws, records: list[dict], *, low_confidence: float, note: str | 
 
     def style(spec: Column, low: bool, filled: bool):
         if spec.reviewer_input:
-            return styles.get(fill=INPUT_FILL, border=INPUT_BORDER, alignment=safe.WRAP_TOP,
-                              font=REVIEWED_FONT if filled else None)
-        return styles.get(fill=LOW_FILL if low else None, number_format=spec.number_format,
-                          alignment=safe.WRAP_TOP if spec.wrap else safe.TOP)
+            return styles.get(
+                fill=INPUT_FILL,
+                border=INPUT_BORDER,
+                alignment=safe.WRAP_TOP,
+                font=REVIEWED_FONT if filled else None,
+            )
+        return styles.get(
+            fill=LOW_FILL if low else None,
+            number_format=spec.number_format,
+            alignment=safe.WRAP_TOP if spec.wrap else safe.TOP,
+        )
 
     # each column's style per (low, filled), built once on first use (so the workbook's style
     # tables get the same entries in the same order as styling cell by cell would)

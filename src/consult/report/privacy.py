@@ -13,10 +13,19 @@ from consult import schema
 REDACTION_HEADERS = ["Kind", "Count", "Files", "Masked examples"]
 COLUMN_HEADERS = ["Source file", "Sheet", "Column", "Decision", "Why"]
 REDACTION_TITLE = "Personal data redacted (masked examples; the values are never stored)"
-COLUMNS_TITLE = ("Survey columns: how each was read (override with privacy.personal_columns, "
-                 "privacy.not_personal_columns or surveys.text_columns)")
-_ORDER = ["e-mail", "phone", "national ID", "name column", "learned name", "name after a title",
-          "file name"]
+COLUMNS_TITLE = (
+    "Survey columns: how each was read (override with privacy.personal_columns, "
+    "privacy.not_personal_columns or surveys.text_columns)"
+)
+_ORDER = [
+    "e-mail",
+    "phone",
+    "national ID",
+    "name column",
+    "learned name",
+    "name after a title",
+    "file name",
+]
 
 
 def _detected(files: pd.DataFrame | None) -> list[tuple[str, dict[str, Any]]]:
@@ -60,6 +69,13 @@ def column_rows(files: pd.DataFrame | None) -> list[list[Any]]:
             if not isinstance(sheet, dict):
                 continue
             for dec in sheet.get("column_decisions") or []:
-                rows.append([rel, sheet.get("sheet"), dec.get("column"), dec.get("decision"),
-                             dec.get("why")])
+                rows.append(
+                    [
+                        rel,
+                        sheet.get("sheet"),
+                        dec.get("column"),
+                        dec.get("decision"),
+                        dec.get("why"),
+                    ]
+                )
     return rows

@@ -82,8 +82,13 @@ class StyleCache:
         style = self._cache.get(key)
         if style is None:
             probe = self.ws.cell(row=MAX_SHEET_ROWS, column=16_384)
-            for name, value in (("font", font), ("fill", fill), ("alignment", alignment),
-                                ("number_format", number_format), ("border", border)):
+            for name, value in (
+                ("font", font),
+                ("fill", fill),
+                ("alignment", alignment),
+                ("number_format", number_format),
+                ("border", border),
+            ):
                 if value is not None:
                     setattr(probe, name, value)
             style = copy(probe._style)
@@ -92,8 +97,18 @@ class StyleCache:
         return style
 
 
-def put(ws, row: int, col: int, value: Any, *, font=None, fill=None, alignment=None,
-        number_format: str | None = None, style=None):
+def put(
+    ws,
+    row: int,
+    col: int,
+    value: Any,
+    *,
+    font=None,
+    fill=None,
+    alignment=None,
+    number_format: str | None = None,
+    style=None,
+):
     """Write `value` at (row, col) so that it can only ever be a number, a boolean or text.
 
     `style` (from StyleCache.get) replaces font/fill/alignment/number_format when given.
@@ -106,8 +121,11 @@ def put(ws, row: int, col: int, value: Any, *, font=None, fill=None, alignment=N
     elif isinstance(value, (bool, np.bool_)):
         cell.value = bool(value)
     elif isinstance(value, numbers.Number) and not isinstance(value, complex):
-        number = (float(cast(SupportsFloat, value)) if not isinstance(value, numbers.Integral)
-                  else int(value))
+        number = (
+            float(cast(SupportsFloat, value))
+            if not isinstance(value, numbers.Integral)
+            else int(value)
+        )
         if isinstance(number, float) and not math.isfinite(number):
             _put_text(cell, str(number))
         else:
@@ -139,8 +157,11 @@ def _put_text(cell, value: Any) -> None:
 
 def text_needs_prefix(cell) -> bool:
     """Text Excel would re-read as a formula if a reviewer edits the cell: mark it literal."""
-    return cell.data_type == "s" and isinstance(cell.value, str) and cell.value.startswith(
-        FORMULA_STARTS)
+    return (
+        cell.data_type == "s"
+        and isinstance(cell.value, str)
+        and cell.value.startswith(FORMULA_STARTS)
+    )
 
 
 def header(ws, row: int, labels, *, start_col: int = 1, fill=HEADER_FILL) -> None:
@@ -161,8 +182,16 @@ def section(ws, row: int, title: str, col: int = 1) -> int:
     return row + 1
 
 
-def table(ws, row: int, headers, rows, *, start_col: int = 1,
-          formats: dict[int, str] | None = None, wrap: bool = True) -> int:
+def table(
+    ws,
+    row: int,
+    headers,
+    rows,
+    *,
+    start_col: int = 1,
+    formats: dict[int, str] | None = None,
+    wrap: bool = True,
+) -> int:
     """A header row and data rows from `row`; `formats` maps column offset -> number format.
 
     Returns the next free row.
@@ -171,8 +200,9 @@ def table(ws, row: int, headers, rows, *, start_col: int = 1,
     header(ws, row, headers, start_col=start_col)
     for offset in range(len(headers)):  # numbers sit right: so do their headers
         column = [v[offset] for v in rows if offset < len(v) and not is_missing(v[offset])]
-        if column and all(isinstance(v, numbers.Number) and not isinstance(v, bool)
-                          for v in column):
+        if column and all(
+            isinstance(v, numbers.Number) and not isinstance(v, bool) for v in column
+        ):
             ws.cell(row=row, column=start_col + offset).alignment = HEADER_RIGHT
     r = row + 1
     align = WRAP_TOP if wrap else TOP
@@ -187,14 +217,18 @@ def table(ws, row: int, headers, rows, *, start_col: int = 1,
 def set_widths(ws, widths: dict[str, float] | Sequence[float]) -> None:
     from openpyxl.utils import get_column_letter
 
-    items = widths.items() if isinstance(widths, dict) else (
-        (get_column_letter(i + 1), w) for i, w in enumerate(widths))
+    items = (
+        widths.items()
+        if isinstance(widths, dict)
+        else ((get_column_letter(i + 1), w) for i, w in enumerate(widths))
+    )
     for letter, width in items:
         ws.column_dimensions[letter].width = width
 
 
-def print_setup(ws, *, landscape: bool = True, title_rows: str | None = None,
-                pages_wide: int = 1) -> None:
+def print_setup(
+    ws, *, landscape: bool = True, title_rows: str | None = None, pages_wide: int = 1
+) -> None:
     """Print (and render to PDF) `pages_wide` pages wide, as many pages tall as needed."""
     ws.page_setup.orientation = "landscape" if landscape else "portrait"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
@@ -234,12 +268,13 @@ def autofit_rows(ws, first_row: int = 1) -> None:
                 continue
             if (cell.row, cell.column) in merged:
                 rng = merged[(cell.row, cell.column)]
-                width = sum((ws.column_dimensions[get_column_letter(c)].width or 8.43)
-                            for c in range(rng.min_col, rng.max_col + 1))
+                width = sum(
+                    (ws.column_dimensions[get_column_letter(c)].width or 8.43)
+                    for c in range(rng.min_col, rng.max_col + 1)
+                )
             else:
                 if cell.column not in widths:
-                    widths[cell.column] = ws.column_dimensions[
-                        get_column_letter(cell.column)].width
+                    widths[cell.column] = ws.column_dimensions[get_column_letter(cell.column)].width
                 width = widths[cell.column]
             lines = max(lines, wrapped_lines(cell.value, width))
         if lines > 1 and ws.row_dimensions[row[0].row].height is None:

@@ -10,12 +10,21 @@ from consult import schema as S
 from consult.report.counts import counted_mask, id_list
 
 
-def summary_markdown(round_name: str, workbook: Path, passages: pd.DataFrame,
-                     themes: pd.DataFrame, files: pd.DataFrame, rejected: pd.DataFrame,
-                     labels: dict[str, str], n_reviewed: int, notices: list[str]) -> str:
+def summary_markdown(
+    round_name: str,
+    workbook: Path,
+    passages: pd.DataFrame,
+    themes: pd.DataFrame,
+    files: pd.DataFrame,
+    rejected: pd.DataFrame,
+    labels: dict[str, str],
+    n_reviewed: int,
+    notices: list[str],
+) -> str:
     counted = passages[counted_mask(passages)]
     n = max(len(counted), 1)
     share = counted[S.FINAL_PRIORITIES].map(id_list).explode().dropna().value_counts()
+    # fmt: off
     lines = [
         f"# Consultation round `{round_name}`", "",
         f"Workbook: `{Path(workbook).resolve()}`", "",
@@ -27,14 +36,16 @@ def summary_markdown(round_name: str, workbook: Path, passages: pd.DataFrame,
         f"- Reviewed passages: {n_reviewed}", "", "## Top priorities", "",
         "| Priority | Passages | Share |", "|---|---:|---:|",
     ]
+    # fmt: on
     for pid, c in share.head(8).items():
         lines.append(f"| {pid} {labels.get(pid, '')} | {c} | {c / n:.0%} |")
     emerging = themes[themes[S.THEME_EMERGING].astype(bool)] if len(themes) else themes
     lines += ["", "## Emerging themes", ""]
     if len(emerging):
         for _, t in emerging.sort_values(S.THEME_SIZE, ascending=False).head(8).iterrows():
-            lines.append(f"- **{t[S.THEME_LABEL]}** ({t[S.THEME_SIZE]} passages): "
-                         f"{t[S.THEME_KEYWORDS]}")
+            lines.append(
+                f"- **{t[S.THEME_LABEL]}** ({t[S.THEME_SIZE]} passages): {t[S.THEME_KEYWORDS]}"
+            )
     else:
         lines.append("- none: every theme overlaps a priority of the codebook")
     return "\n".join(lines)

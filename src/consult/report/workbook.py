@@ -24,8 +24,16 @@ from consult.workspace import atomic_write
 
 log = logging.getLogger(__name__)
 
-SHEETS = ["Overview", "Priorities", "Themes", "Passages", "Country x Priority",
-          "Stakeholder x Priority", "Data quality", "Run info"]
+SHEETS = [
+    "Overview",
+    "Priorities",
+    "Themes",
+    "Passages",
+    "Country x Priority",
+    "Stakeholder x Priority",
+    "Data quality",
+    "Run info",
+]
 
 
 def workbook_name(round_name: str) -> str:
@@ -35,9 +43,12 @@ def workbook_name(round_name: str) -> str:
 # What the sheets read without looking first: every passage column but the language (runs from
 # before languages were detected have none, and the sheets say so), the model's tags, the themes
 # and the reviewer and final columns.
-REPORT_COLUMNS = ([c for c in schema.PASSAGE_COLUMNS if c != schema.LANGUAGE]
-                  + [schema.PRIORITIES, schema.CONFIDENCE, schema.TAG_STATUS]
-                  + schema.THEME_COLUMNS + schema.REVIEW_COLUMNS)
+REPORT_COLUMNS = (
+    [c for c in schema.PASSAGE_COLUMNS if c != schema.LANGUAGE]
+    + [schema.PRIORITIES, schema.CONFIDENCE, schema.TAG_STATUS]
+    + schema.THEME_COLUMNS
+    + schema.REVIEW_COLUMNS
+)
 
 
 def prepared_passages(passages: pd.DataFrame) -> pd.DataFrame:
@@ -63,22 +74,62 @@ def build_workbook(data: ReportData, *, max_rows: int = safe.MAX_SHEET_ROWS):
     overview = wb.active
     overview.title = SHEETS[0]
     write_overview(overview, data, passages, agreement=agreement, table=table)
-    write_priorities(wb.create_sheet(SHEETS[1]), passages, data.codebook, data.priority_quotes,
-                     quotes=cfg.quotes_per_priority, quote_chars=cfg.quote_max_chars,
-                     table=table)
-    write_themes(wb.create_sheet(SHEETS[2]), passages, data.themes,
-                 quotes=cfg.quotes_per_theme, quote_chars=cfg.quote_max_chars)
-    write_passages(wb, passages, low_confidence=cfg.low_confidence, max_rows=max_rows,
-                   example_ids=[p.id for p in data.codebook.priorities][:2])
-    write_matrix(wb.create_sheet(SHEETS[4]), passages, data.codebook, by=schema.COUNTRY,
-                 title="Country x Priority", group_header="Country", languages=True)
-    write_matrix(wb.create_sheet(SHEETS[5]), passages, data.codebook,
-                 by=schema.STAKEHOLDER_GROUP, title="Stakeholder x Priority",
-                 group_header="Stakeholder group")
-    write_data_quality(wb.create_sheet(SHEETS[6]), passages, data.files, data.rejected,
-                       data.review_problems, data.orphaned, data.run_info)
-    write_run_info(wb.create_sheet(SHEETS[7]), data.run_info, round_name=data.round,
-                   run_at=str(data.run_at), codebook=data.codebook)
+    write_priorities(
+        wb.create_sheet(SHEETS[1]),
+        passages,
+        data.codebook,
+        data.priority_quotes,
+        quotes=cfg.quotes_per_priority,
+        quote_chars=cfg.quote_max_chars,
+        table=table,
+    )
+    write_themes(
+        wb.create_sheet(SHEETS[2]),
+        passages,
+        data.themes,
+        quotes=cfg.quotes_per_theme,
+        quote_chars=cfg.quote_max_chars,
+    )
+    write_passages(
+        wb,
+        passages,
+        low_confidence=cfg.low_confidence,
+        max_rows=max_rows,
+        example_ids=[p.id for p in data.codebook.priorities][:2],
+    )
+    write_matrix(
+        wb.create_sheet(SHEETS[4]),
+        passages,
+        data.codebook,
+        by=schema.COUNTRY,
+        title="Country x Priority",
+        group_header="Country",
+        languages=True,
+    )
+    write_matrix(
+        wb.create_sheet(SHEETS[5]),
+        passages,
+        data.codebook,
+        by=schema.STAKEHOLDER_GROUP,
+        title="Stakeholder x Priority",
+        group_header="Stakeholder group",
+    )
+    write_data_quality(
+        wb.create_sheet(SHEETS[6]),
+        passages,
+        data.files,
+        data.rejected,
+        data.review_problems,
+        data.orphaned,
+        data.run_info,
+    )
+    write_run_info(
+        wb.create_sheet(SHEETS[7]),
+        data.run_info,
+        round_name=data.round,
+        run_at=str(data.run_at),
+        codebook=data.codebook,
+    )
     for ws in wb.worksheets:
         if not ws.title.startswith("Passages"):  # Passages sets its heights while writing
             safe.autofit_rows(ws)

@@ -28,12 +28,25 @@ REVIEWER_PRIORITIES_HEADER = "Reviewer priorities"
 REVIEWER_NOTE_HEADER = "Reviewer note"
 TEXT_HEADER = "Text"
 MODEL_PRIORITIES_HEADER = "Model priorities"
-EDIT_COLUMNS = [schema.PASSAGE_ID, schema.REVIEWER_PRIORITIES, schema.REVIEWER_NOTE, schema.TEXT,
-                schema.PRIORITIES, EDIT_WARNING]
+EDIT_COLUMNS = [
+    schema.PASSAGE_ID,
+    schema.REVIEWER_PRIORITIES,
+    schema.REVIEWER_NOTE,
+    schema.TEXT,
+    schema.PRIORITIES,
+    EDIT_WARNING,
+]
 # sheets consult writes that are not passage tables (Data quality lists orphaned decisions
 # under the same headers; they are shown, not edited)
-OTHER_SHEETS = {"overview", "priorities", "themes", "country x priority",
-                "stakeholder x priority", "data quality", "run info"}
+OTHER_SHEETS = {
+    "overview",
+    "priorities",
+    "themes",
+    "country x priority",
+    "stakeholder x priority",
+    "data quality",
+    "run info",
+}
 HEADER_SCAN_ROWS = 5  # a sheet of another name is a passage table when its header is this high
 
 
@@ -47,15 +60,19 @@ def _norm_header(value: Any) -> str:
 
 _HEADERS = {
     schema.PASSAGE_ID: {_norm_header(PASSAGE_ID_HEADER), _norm_header(schema.PASSAGE_ID)},
-    schema.REVIEWER_PRIORITIES: {_norm_header(REVIEWER_PRIORITIES_HEADER),
-                                 _norm_header(schema.REVIEWER_PRIORITIES)},
+    schema.REVIEWER_PRIORITIES: {
+        _norm_header(REVIEWER_PRIORITIES_HEADER),
+        _norm_header(schema.REVIEWER_PRIORITIES),
+    },
     schema.REVIEWER_NOTE: {_norm_header(REVIEWER_NOTE_HEADER), _norm_header(schema.REVIEWER_NOTE)},
     schema.TEXT: {_norm_header(TEXT_HEADER), _norm_header(schema.TEXT)},
     schema.PRIORITIES: {_norm_header(MODEL_PRIORITIES_HEADER), _norm_header(schema.PRIORITIES)},
 }
-_REQUIRED = {schema.PASSAGE_ID: PASSAGE_ID_HEADER,
-             schema.REVIEWER_PRIORITIES: REVIEWER_PRIORITIES_HEADER,
-             schema.REVIEWER_NOTE: REVIEWER_NOTE_HEADER}
+_REQUIRED = {
+    schema.PASSAGE_ID: PASSAGE_ID_HEADER,
+    schema.REVIEWER_PRIORITIES: REVIEWER_PRIORITIES_HEADER,
+    schema.REVIEWER_NOTE: REVIEWER_NOTE_HEADER,
+}
 
 
 def _is_passages_sheet(title: str) -> bool:
@@ -141,18 +158,31 @@ def _add(out: list, row: tuple, cols: dict[str, int], sheet: str) -> None:
         return
     if not pid:  # listed, not dropped: the reviewer cleared or never had an id there
         row_no = next((c.row for c in row if getattr(c, "row", None)), "?")
-        out.append({schema.PASSAGE_ID: "", schema.REVIEWER_PRIORITIES: prio,
-                    schema.REVIEWER_NOTE: note, schema.TEXT: "", schema.PRIORITIES: "",
-                    EDIT_WARNING: f"row {row_no} of sheet `{sheet}` has a reviewer entry but no "
-                    f"`{PASSAGE_ID_HEADER}`, so it was not applied (note: `{note}`). Put the "
-                    "passage id back in that row of the new workbook; the workbook as it was "
-                    "is kept under previous/."})
+        out.append(
+            {
+                schema.PASSAGE_ID: "",
+                schema.REVIEWER_PRIORITIES: prio,
+                schema.REVIEWER_NOTE: note,
+                schema.TEXT: "",
+                schema.PRIORITIES: "",
+                EDIT_WARNING: f"row {row_no} of sheet `{sheet}` has a reviewer entry but no "
+                f"`{PASSAGE_ID_HEADER}`, so it was not applied (note: `{note}`). Put the "
+                "passage id back in that row of the new workbook; the workbook as it was "
+                "is kept under previous/.",
+            }
+        )
         return
     text = strip_marker(_cell(row, cols.get(schema.TEXT), strip=False))
-    out.append({schema.PASSAGE_ID: pid, schema.REVIEWER_PRIORITIES: prio,
-                schema.REVIEWER_NOTE: note, schema.TEXT: text,
-                schema.PRIORITIES: _cell(row, cols.get(schema.PRIORITIES)),
-                EDIT_WARNING: "; ".join(w for w in (prio_warn, note_warn) if w)})
+    out.append(
+        {
+            schema.PASSAGE_ID: pid,
+            schema.REVIEWER_PRIORITIES: prio,
+            schema.REVIEWER_NOTE: note,
+            schema.TEXT: text,
+            schema.PRIORITIES: _cell(row, cols.get(schema.PRIORITIES)),
+            EDIT_WARNING: "; ".join(w for w in (prio_warn, note_warn) if w),
+        }
+    )
 
 
 def _value(row: tuple, idx: int | None) -> Any:
@@ -176,11 +206,14 @@ def _typed(row: tuple, idx: int, sheet: str, as_shown: bool) -> tuple[str, str]:
     formula = str(getattr(cell.value, "text", None) or cell.value or "").strip()
     where = f"cell {sheet}!{getattr(cell, 'coordinate', '?')}"
     if not as_shown:
-        return formula, (f"{where} holds the formula `{formula}`; kept as typed. Type the note "
-                         "as plain text.")
+        return formula, (
+            f"{where} holds the formula `{formula}`; kept as typed. Type the note as plain text."
+        )
     text = formula_text(formula)
-    return text, (f"{where} holds the formula `{formula}`, read as `{text}`. Type priority ids "
-                  "without `=` (Excel shows a formula's result, not what you typed).")
+    return text, (
+        f"{where} holds the formula `{formula}`, read as `{text}`. Type priority ids "
+        "without `=` (Excel shows a formula's result, not what you typed)."
+    )
 
 
 def formula_text(formula: str) -> str:

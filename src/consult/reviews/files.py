@@ -70,8 +70,11 @@ def other_copies(main: Path, books: list[Path]) -> list[Path]:
     main = Path(main)
     out = []
     for suffix in (main.suffix, *READABLE_SUFFIXES, *UNREADABLE_SUFFIXES):
-        out += [p for p in main.parent.glob(f"{_glob_escape(main.stem)}*{suffix}")
-                if p.is_file() and p not in books and p != main]
+        out += [
+            p
+            for p in main.parent.glob(f"{_glob_escape(main.stem)}*{suffix}")
+            if p.is_file() and p not in books and p != main
+        ]
     return sorted(set(out))
 
 

@@ -51,9 +51,14 @@ def _cache_save(cache_dir: Path | None, sha: str, edits: pd.DataFrame) -> None:
 
     if cache_dir is None:
         return
-    text = json.dumps({"reader": _reader_version(), "sha256": sha,
-                       "edits": edits.reindex(columns=EDIT_COLUMNS).fillna("").values.tolist()},
-                      ensure_ascii=False)
+    text = json.dumps(
+        {
+            "reader": _reader_version(),
+            "sha256": sha,
+            "edits": edits.reindex(columns=EDIT_COLUMNS).fillna("").values.tolist(),
+        },
+        ensure_ascii=False,
+    )
     try:
         atomic_write(_cache_file(cache_dir, sha), lambda tmp: tmp.write_text(text, "utf-8"))
     except OSError as exc:  # a cache is a help, never a reason to fail
@@ -83,8 +88,11 @@ def written_bases(cache_dir: Path | None) -> dict[str, dict]:
         return {}
     if not isinstance(data, dict):
         return {}
-    return {str(k): v for k, v in data.items()
-            if isinstance(v, dict) and isinstance(v.get("sha256"), str)}
+    return {
+        str(k): v
+        for k, v in data.items()
+        if isinstance(v, dict) and isinstance(v.get("sha256"), str)
+    }
 
 
 def save_written_bases(cache_dir: Path | None, bases: dict[str, dict]) -> None:
@@ -103,8 +111,7 @@ def base_of(book: Path, bases: dict[str, dict], cache_dir: Path | None) -> pd.Da
     return _cache_load(cache_dir, entry["sha256"]) if entry else None
 
 
-def remember_written(book: Path, passages: pd.DataFrame, cache_dir: Path | None,
-                     when: str) -> None:
+def remember_written(book: Path, passages: pd.DataFrame, cache_dir: Path | None, when: str) -> None:
     """Record what a just-written workbook shows in its reviewer columns.
 
     The next run then reads an unchanged workbook from the cache, and counts as edits only the
@@ -121,9 +128,16 @@ def remember_written(book: Path, passages: pd.DataFrame, cache_dir: Path | None,
     for r in passages.to_dict("records"):
         prio, note = shown(r.get(schema.REVIEWER_PRIORITIES)), shown(r.get(schema.REVIEWER_NOTE))
         if prio or note:
-            rows.append([shown(r.get(schema.PASSAGE_ID)), prio, note,
-                         shown(r.get(schema.TEXT), strip=False),
-                         shown(r.get(schema.PRIORITIES)), ""])
+            rows.append(
+                [
+                    shown(r.get(schema.PASSAGE_ID)),
+                    prio,
+                    note,
+                    shown(r.get(schema.TEXT), strip=False),
+                    shown(r.get(schema.PRIORITIES)),
+                    "",
+                ]
+            )
     sha = sha256_file(book)
     _cache_save(cache_dir, sha, pd.DataFrame(rows, columns=EDIT_COLUMNS, dtype=object))
     bases = written_bases(cache_dir)
@@ -135,12 +149,14 @@ def changed_since_written(edits: pd.DataFrame, base: pd.DataFrame | None) -> pd.
     """The edits whose cells differ from what the run that wrote the workbook put there."""
     if base is None:
         return edits
-    shown = {str(r[schema.PASSAGE_ID]): (r[schema.REVIEWER_PRIORITIES], r[schema.REVIEWER_NOTE])
-             for r in base.to_dict("records")}
-    keep = [shown.get(str(r[schema.PASSAGE_ID])) != (r[schema.REVIEWER_PRIORITIES],
-                                                    r[schema.REVIEWER_NOTE])
-            or bool(text_of(r.get(reviews.EDIT_WARNING)))
-            for r in edits.to_dict("records")]
+    shown = {
+        str(r[schema.PASSAGE_ID]): (r[schema.REVIEWER_PRIORITIES], r[schema.REVIEWER_NOTE])
+        for r in base.to_dict("records")
+    }
+    keep = [
+        shown.get(str(r[schema.PASSAGE_ID]))
+        != (r[schema.REVIEWER_PRIORITIES], r[schema.REVIEWER_NOTE])
+        or bool(text_of(r.get(reviews.EDIT_WARNING)))
+        for r in edits.to_dict("records")
+    ]
     return edits.loc[pd.Series(keep, index=edits.index, dtype=bool)].reset_index(drop=True)
-
-

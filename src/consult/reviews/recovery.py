@@ -32,10 +32,19 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-def rebuild(journal, copy, state: pd.DataFrame, main: Path, books: list[Path],
-            bases: dict[str, dict], codebook: CodebookLike, cache_dir: Path | None,
-            when: str, out,
-            problems: list[dict]) -> pd.DataFrame:
+def rebuild(
+    journal,
+    copy,
+    state: pd.DataFrame,
+    main: Path,
+    books: list[Path],
+    bases: dict[str, dict],
+    codebook: CodebookLike,
+    cache_dir: Path | None,
+    when: str,
+    out,
+    problems: list[dict],
+) -> pd.DataFrame:
     """`state` (from the journal's and the copy's checked rows) completed from the workbooks.
 
     Appends a notice to `out.notices`; the journal's damaged lines are settled once the
@@ -50,15 +59,20 @@ def rebuild(journal, copy, state: pd.DataFrame, main: Path, books: list[Path],
             try:
                 edits, _ = edits_of(book, cache_dir)
             except Exception as exc:  # an old copy that cannot be read costs only itself
-                problems.append(_notice(f"`previous/{book.name}` could not be read while "
-                                        f"rebuilding decisions ({exc}); skipped."))
+                problems.append(
+                    _notice(
+                        f"`previous/{book.name}` could not be read while "
+                        f"rebuilding decisions ({exc}); skipped."
+                    )
+                )
                 continue
             state, _ = reviews.merge_reviews(state, edits, codebook, _saved_at(book))
             replayed += 1
         if replayed:
             sources.append(f"{replayed} earlier workbook(s) in `previous/`")
-        written = sorted((str(bases[b.name].get("written", "")), b) for b in books
-                         if b.name in bases)
+        written = sorted(
+            (str(bases[b.name].get("written", "")), b) for b in books if b.name in bases
+        )
         for stamp, book in written:  # what each current workbook showed when it was written
             base = base_of(book, bases, cache_dir)
             if base is not None:
@@ -72,8 +86,11 @@ def rebuild(journal, copy, state: pd.DataFrame, main: Path, books: list[Path],
             log.warning("Could not keep a copy of `%s`: %s", journal.path, exc)
     if not journal.exists and not copy.exists and state.empty:
         return state  # a round from before journals, with no decision yet: nothing was lost
-    what = journal.problem() or (f"`{journal.path}` was missing" if not journal.exists else
-                                 f"`{journal.path}` lacked rows its copy holds")
+    what = journal.problem() or (
+        f"`{journal.path}` was missing"
+        if not journal.exists
+        else f"`{journal.path}` lacked rows its copy holds"
+    )
     notice = f"{what}. The decisions were rebuilt from {', '.join(sources)}"
     notice += f"; the damaged file is kept as `{kept}`." if kept else "."
     notice += " Nothing needs doing unless a line below names a passage to check."
@@ -86,8 +103,12 @@ def previous_workbooks(main: Path) -> list[Path]:
     folder = Path(main).parent / "previous"
     if not folder.is_dir():
         return []
-    books = [p for pattern in ("*.xlsx", "*.xlsm") for p in folder.glob(pattern)
-             if p.is_file() and not p.name.startswith("~$")]
+    books = [
+        p
+        for pattern in ("*.xlsx", "*.xlsm")
+        for p in folder.glob(pattern)
+        if p.is_file() and not p.name.startswith("~$")
+    ]
     return sorted(books, key=lambda p: (p.stat().st_mtime, p.name))
 
 
@@ -98,9 +119,9 @@ def _copy_is_complete(journal, copy) -> bool:
     chains = {r.get(store_io.CHAIN) for r in copy.rows}
     pids = {r.get(schema.PASSAGE_ID) for r in copy.rows}
     damaged = [b.get("row") or {} for b in journal.bad]
-    return (all(r.get(store_io.CHAIN) in chains for r in journal.rows)
-            and all(r.get(store_io.CHAIN) in chains or r.get(schema.PASSAGE_ID) in pids
-                    for r in damaged if r))
+    return all(r.get(store_io.CHAIN) in chains for r in journal.rows) and all(
+        r.get(store_io.CHAIN) in chains or r.get(schema.PASSAGE_ID) in pids for r in damaged if r
+    )
 
 
 def _saved_at(path: Path) -> str:
@@ -112,8 +133,14 @@ def _notice(text: str, pid: str = "", typed: str = "") -> dict:
     return {schema.PASSAGE_ID: pid, reviews.REVIEWER_INPUT: typed, schema.REASON: text}
 
 
-def settle_damaged(journal, state: pd.DataFrame, kept: Path | None, codebook: CodebookLike,
-                   passage_ids: set[str] | None, problems: list[dict]) -> pd.DataFrame:
+def settle_damaged(
+    journal,
+    state: pd.DataFrame,
+    kept: Path | None,
+    codebook: CodebookLike,
+    passage_ids: set[str] | None,
+    problems: list[dict],
+) -> pd.DataFrame:
     """What becomes of each damaged journal line, once every other place was read.
 
     A line whose passage has a decision from elsewhere is listed (and left out when it
@@ -128,30 +155,53 @@ def settle_damaged(journal, state: pd.DataFrame, kept: Path | None, codebook: Co
         row = {c: str((bad.get("row") or {}).get(c) or "") for c in reviews.STORE_COLUMNS}
         pid, typed = row[schema.PASSAGE_ID].strip(), row[reviews.REVIEWER_INPUT]
         if not pid:
-            problems.append(_notice(f"{bad['why']}: no passage could be read from it. The line "
-                                    f"is kept in {where}."))
+            problems.append(
+                _notice(
+                    f"{bad['why']}: no passage could be read from it. The line is kept in {where}."
+                )
+            )
         elif pid in known:
-            same = all(str(known[pid].get(c) or "") == row[c] for c in
-                       (reviews.REVIEWER_INPUT, schema.REVIEWER_NOTE))
-            fate = ("matches the decision recovered from the other copies" if same else
-                    "differs from the decision recovered from the other copies and was not "
-                    "used (a re-save or a hand edit changed it; change decisions in the "
-                    "workbook, never in reviews.csv)")
+            same = all(
+                str(known[pid].get(c) or "") == row[c]
+                for c in (reviews.REVIEWER_INPUT, schema.REVIEWER_NOTE)
+            )
+            fate = (
+                "matches the decision recovered from the other copies"
+                if same
+                else "differs from the decision recovered from the other copies and was not "
+                "used (a re-save or a hand edit changed it; change decisions in the "
+                "workbook, never in reviews.csv)"
+            )
             problems.append(_notice(f"{bad['why']}: it {fate}.", pid, typed))
         elif passage_ids is not None and pid not in passage_ids:
-            problems.append(_notice(
-                f"{bad['why']}; no passage of this run has that id and the line is found nowhere "
-                f"else, so it was not applied. It is kept in {where}.", pid, typed))
+            problems.append(
+                _notice(
+                    f"{bad['why']}; no passage of this run has that id and the line is found nowhere "
+                    f"else, so it was not applied. It is kept in {where}.",
+                    pid,
+                    typed,
+                )
+            )
         else:
             known[pid] = row
             ids, decision, unknown = reviews.resolve_input(typed, codebook)
-            row.update({schema.PASSAGE_ID: pid, schema.REVIEWER_PRIORITIES: ";".join(ids),
-                        reviews.DECISION: decision,
-                        reviews.UNRESOLVED: "; ".join(t for t, _ in unknown)})
+            row.update(
+                {
+                    schema.PASSAGE_ID: pid,
+                    schema.REVIEWER_PRIORITIES: ";".join(ids),
+                    reviews.DECISION: decision,
+                    reviews.UNRESOLVED: "; ".join(t for t, _ in unknown),
+                }
+            )
             extra.append(row)
-            problems.append(_notice(
-                f"{bad['why']}, and this decision is found nowhere else: it was applied as the "
-                f"line reads. Check it in the workbook (the line is kept in {where}).", pid, typed))
+            problems.append(
+                _notice(
+                    f"{bad['why']}, and this decision is found nowhere else: it was applied as the "
+                    f"line reads. Check it in the workbook (the line is kept in {where}).",
+                    pid,
+                    typed,
+                )
+            )
     if not extra:
         return state
     added = pd.DataFrame(extra, columns=reviews.STORE_COLUMNS, dtype=object)

@@ -38,10 +38,12 @@ MODEL_PRIORITIES = "model_priorities"  # the model's tags when the decision was 
 DECIDED_AT = "decided_at"
 UPDATED_AT = "updated_at"
 EDIT_WARNING = "edit_warning"  # on read edits only: why a cell was read the way it was
+# fmt: off
 STORE_COLUMNS = [
     schema.PASSAGE_ID, REVIEWER_INPUT, schema.REVIEWER_PRIORITIES, DECISION, UNRESOLVED,
     schema.REVIEWER_NOTE, schema.TEXT, MODEL_PRIORITIES, DECIDED_AT, UPDATED_AT,
 ]
+# fmt: on
 # decisions that replace the model's tags ("confirmed"), and those that do not
 PRIORITIES_DECISION = "priorities"
 NONE_DECISION = "no-priority"
@@ -68,8 +70,17 @@ BOTH = "both"
 PRECISION = "precision"
 RECALL = "recall"
 F1 = "f1"
-AGREEMENT_COLUMNS = [PRIORITY, LABEL, N_REVIEWED, REVIEWER_COUNT, MODEL_COUNT, BOTH, PRECISION,
-                     RECALL, F1]
+AGREEMENT_COLUMNS = [
+    PRIORITY,
+    LABEL,
+    N_REVIEWED,
+    REVIEWER_COUNT,
+    MODEL_COUNT,
+    BOTH,
+    PRECISION,
+    RECALL,
+    F1,
+]
 ALL_PRIORITIES = "(all, micro)"
 
 
@@ -78,9 +89,14 @@ def empty_store() -> pd.DataFrame:
 
 
 # ---- the durable store ---------------------------------------------------------------------------
-def merge_reviews(store: pd.DataFrame | None, edits: pd.DataFrame, codebook: CodebookLike,
-                  when: str, *, unknown_problems: bool = True
-                  ) -> tuple[pd.DataFrame, pd.DataFrame]:
+def merge_reviews(
+    store: pd.DataFrame | None,
+    edits: pd.DataFrame,
+    codebook: CodebookLike,
+    when: str,
+    *,
+    unknown_problems: bool = True,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Fold workbook edits into the store; return (store, problems).
 
     Tokens are split on `;`, `,` or newlines and resolved with `codebook.resolve`. Unknown
@@ -101,8 +117,13 @@ def merge_reviews(store: pd.DataFrame | None, edits: pd.DataFrame, codebook: Cod
         pid = text_of(edit.get(schema.PASSAGE_ID))
         if not pid:
             if text_of(edit.get(EDIT_WARNING)):  # an entry with no passage: listed, never dropped
-                problems.append({schema.PASSAGE_ID: "", REVIEWER_INPUT: text_of(edit.get(
-                    schema.REVIEWER_PRIORITIES)), schema.REASON: text_of(edit.get(EDIT_WARNING))})
+                problems.append(
+                    {
+                        schema.PASSAGE_ID: "",
+                        REVIEWER_INPUT: text_of(edit.get(schema.REVIEWER_PRIORITIES)),
+                        schema.REASON: text_of(edit.get(EDIT_WARNING)),
+                    }
+                )
             continue
         raw = text_of(edit.get(schema.REVIEWER_PRIORITIES))
         note = text_of(edit.get(schema.REVIEWER_NOTE))
@@ -116,13 +137,22 @@ def merge_reviews(store: pd.DataFrame | None, edits: pd.DataFrame, codebook: Cod
             why = reason if token in reason else f"`{token}`: {reason}"
             problems.append({schema.PASSAGE_ID: pid, REVIEWER_INPUT: raw, schema.REASON: why})
         if text_of(edit.get(EDIT_WARNING)):
-            problems.append({schema.PASSAGE_ID: pid, REVIEWER_INPUT: raw,
-                             schema.REASON: text_of(edit.get(EDIT_WARNING))})
+            problems.append(
+                {
+                    schema.PASSAGE_ID: pid,
+                    REVIEWER_INPUT: raw,
+                    schema.REASON: text_of(edit.get(EDIT_WARNING)),
+                }
+            )
         if decision == NOTE_ONLY_DECISION and not note:
             continue
-        if old is not None and text_of(old.get(REVIEWER_INPUT)) == raw and text_of(
-                old.get(schema.REVIEWER_NOTE)) == note:
+        if (
+            old is not None
+            and text_of(old.get(REVIEWER_INPUT)) == raw
+            and text_of(old.get(schema.REVIEWER_NOTE)) == note
+        ):
             continue  # the workbook showed the stored decision back; nothing changed
+        # fmt: off
         record = {
             schema.PASSAGE_ID: pid, REVIEWER_INPUT: raw, schema.REVIEWER_PRIORITIES: ";".join(ids),
             DECISION: decision, UNRESOLVED: "; ".join(t for t, _ in unknown),
@@ -132,6 +162,7 @@ def merge_reviews(store: pd.DataFrame | None, edits: pd.DataFrame, codebook: Cod
                 text_of(old.get(MODEL_PRIORITIES)) if old else ""),
             DECIDED_AT: text_of(old.get(DECIDED_AT)) if old else when, UPDATED_AT: when,
         }
+        # fmt: on
         if old is not None:
             old.update(record)
         else:
@@ -139,8 +170,11 @@ def merge_reviews(store: pd.DataFrame | None, edits: pd.DataFrame, codebook: Cod
             rows.append(record)
     merged = pd.DataFrame(rows, columns=list(store.columns), dtype=object)
     if problems:
-        log.warning("%d reviewer entries need a look (unknown priority or a formula); see the "
-                    "Data quality sheet.", len(problems))
+        log.warning(
+            "%d reviewer entries need a look (unknown priority or a formula); see the "
+            "Data quality sheet.",
+            len(problems),
+        )
     return merged, pd.DataFrame(problems, columns=PROBLEM_COLUMNS, dtype=object)
 
 
@@ -153,13 +187,17 @@ def unresolved_problems(store: pd.DataFrame, codebook: CodebookLike) -> list[dic
         raw = text_of(rec.get(REVIEWER_INPUT))
         for token, reason in resolve_input(raw, codebook)[2]:
             why = reason if token in reason else f"`{token}`: {reason}"
-            rows.append({schema.PASSAGE_ID: text_of(rec.get(schema.PASSAGE_ID)), REVIEWER_INPUT: raw,
-                         schema.REASON: why})
+            rows.append(
+                {
+                    schema.PASSAGE_ID: text_of(rec.get(schema.PASSAGE_ID)),
+                    REVIEWER_INPUT: raw,
+                    schema.REASON: why,
+                }
+            )
     return rows
 
 
-def resolve_input(raw: str, codebook: CodebookLike
-                  ) -> tuple[list[str], str, list[tuple[str, str]]]:
+def resolve_input(raw: str, codebook: CodebookLike) -> tuple[list[str], str, list[tuple[str, str]]]:
     """(ids, decision, [(unknown token, why)]) for what a reviewer typed."""
     tokens = [t.strip() for t in TOKEN_SPLIT.split(raw or "") if t.strip()]
     if not tokens:
@@ -216,10 +254,16 @@ def apply_reviews(passages: pd.DataFrame, store: pd.DataFrame | None) -> pd.Data
     FINAL_PRIORITIES holds resolved ids: the reviewer's where they decided, else the model's.
     """
     out = passages.copy()
-    model = out[schema.PRIORITIES] if schema.PRIORITIES in out.columns else pd.Series(
-        "", index=out.index)
-    decisions = {} if store is None or store.empty else {
-        str(r[schema.PASSAGE_ID]): r for r in store.to_dict("records")}
+    model = (
+        out[schema.PRIORITIES]
+        if schema.PRIORITIES in out.columns
+        else pd.Series("", index=out.index)
+    )
+    decisions = (
+        {}
+        if store is None or store.empty
+        else {str(r[schema.PASSAGE_ID]): r for r in store.to_dict("records")}
+    )
     raw, note, final, source = [], [], [], []
     for pid, tags in zip(out[schema.PASSAGE_ID].astype(str), model):
         d = decisions.get(pid)
@@ -280,8 +324,17 @@ def _agreement_row(pid: str, label: str, n: int, h: int, m: int, both: int) -> d
         f1 = None if (m == 0 and h == 0) else 0.0
     else:
         f1 = 0.0 if precision + recall == 0 else 2 * precision * recall / (precision + recall)
-    return {PRIORITY: pid, LABEL: label, N_REVIEWED: n, REVIEWER_COUNT: h, MODEL_COUNT: m,
-            BOTH: both, PRECISION: precision, RECALL: recall, F1: f1}
+    return {
+        PRIORITY: pid,
+        LABEL: label,
+        N_REVIEWED: n,
+        REVIEWER_COUNT: h,
+        MODEL_COUNT: m,
+        BOTH: both,
+        PRECISION: precision,
+        RECALL: recall,
+        F1: f1,
+    }
 
 
 def labelled_examples(store: pd.DataFrame | None) -> pd.DataFrame:
@@ -292,7 +345,13 @@ def labelled_examples(store: pd.DataFrame | None) -> pd.DataFrame:
     confirmed = store[store[DECISION].isin(CONFIRMED)]
     texts = confirmed[schema.TEXT].map(text_of)
     confirmed = confirmed[texts != ""]
-    return pd.DataFrame({
-        schema.TEXT: confirmed[schema.TEXT].map(text_of).tolist(),
-        schema.PRIORITIES: [";".join(split_ids(v)) for v in confirmed[schema.REVIEWER_PRIORITIES]],
-    }, columns=cols, dtype=object)
+    return pd.DataFrame(
+        {
+            schema.TEXT: confirmed[schema.TEXT].map(text_of).tolist(),
+            schema.PRIORITIES: [
+                ";".join(split_ids(v)) for v in confirmed[schema.REVIEWER_PRIORITIES]
+            ],
+        },
+        columns=cols,
+        dtype=object,
+    )

@@ -69,18 +69,29 @@ class Collected:
     def problems(self, notices: list[str] | None = None) -> pd.DataFrame:
         """Rows for Data quality: each notice (no passage id), then each passage's entry."""
         notices = self.notices if notices is None else notices
-        return _problems([{schema.PASSAGE_ID: "", reviews.REVIEWER_INPUT: "",
-                           schema.REASON: n} for n in notices] + self.entries)
+        return _problems(
+            [{schema.PASSAGE_ID: "", reviews.REVIEWER_INPUT: "", schema.REASON: n} for n in notices]
+            + self.entries
+        )
 
     def summary(self) -> dict[str, str]:
         """For Run info: how decisions were gathered (the store and problems say what)."""
-        return {"decisions": str(len(self.store)), "reviews.csv": self.journal,
-                "edits read from": "; ".join(self.read) or "(no workbook yet)"}
+        return {
+            "decisions": str(len(self.store)),
+            "reviews.csv": self.journal,
+            "edits read from": "; ".join(self.read) or "(no workbook yet)",
+        }
 
 
 # ---- reconciling --------------------------------------------------------------------------------
-def collect(main: Path, store_path: Path, codebook: CodebookLike, when: str,
-            cache_dir: Path | None = None, passage_ids: set[str] | None = None) -> Collected:
+def collect(
+    main: Path,
+    store_path: Path,
+    codebook: CodebookLike,
+    when: str,
+    cache_dir: Path | None = None,
+    passage_ids: set[str] | None = None,
+) -> Collected:
     """Reconcile every place decisions live; call before any workbook is replaced.
 
     Reads (and, when they changed, appends to) `reviews.csv` and its copy, and moves workbooks
@@ -95,18 +106,22 @@ def collect(main: Path, store_path: Path, codebook: CodebookLike, when: str,
     out = Collected(store=reviews.empty_store())
     problems = out.entries
     books = current_workbooks(main)
-    rows, fresh = _trusted_rows(journal, copy, out, bool(books) or (main.parent / "previous"
-                                                                     ).is_dir())
+    rows, fresh = _trusted_rows(
+        journal, copy, out, bool(books) or (main.parent / "previous").is_dir()
+    )
     state = store_io.fold(rows)
     bases = written_bases(cache_dir)
     if fresh:
-        state = rebuild(journal, copy, state, main, books, bases, codebook, cache_dir, when,
-                        out, problems)
+        state = rebuild(
+            journal, copy, state, main, books, bases, codebook, cache_dir, when, out, problems
+        )
     if main.exists() and not main.is_file():  # a folder where the workbook goes: never touched
         out.keep.append(main)
-        out.notices.append(f"`{main}` is not a workbook file (a folder?), so it was left as it "
-                           "is and the new workbook was written beside it; move it away to get "
-                           "the usual name back.")
+        out.notices.append(
+            f"`{main}` is not a workbook file (a folder?), so it was left as it "
+            "is and the new workbook was written beside it; move it away to get "
+            "the usual name back."
+        )
     seen: dict[str, tuple[str, tuple]] = {}
     for book in books:
         try:
@@ -122,8 +137,9 @@ def collect(main: Path, store_path: Path, codebook: CodebookLike, when: str,
         else:
             edits = changed_since_written(edits, base_of(book, bases, cache_dir))
             before = state
-            state, found = reviews.merge_reviews(state, edits, codebook, when,
-                                                 unknown_problems=False)
+            state, found = reviews.merge_reviews(
+                state, edits, codebook, when, unknown_problems=False
+            )
             problems += found.to_dict("records")
             _conflicts(before, state, book, seen, problems)
         lock = lock_file(book)
@@ -132,7 +148,8 @@ def collect(main: Path, store_path: Path, codebook: CodebookLike, when: str,
             out.open_notices.append(
                 f"`{book}` is open (lock file `{lock.name}` beside it): its last saved edits "
                 "were read and it was left as it is. Save and close it, then run again to get "
-                "one workbook; if it is not open anywhere, delete the lock file.")
+                "one workbook; if it is not open anywhere, delete the lock file."
+            )
     if fresh and journal.bad:
         state = settle_damaged(journal, state, out.damaged_copy, codebook, passage_ids, problems)
     _store(journal, copy, state, fresh, store_path)
@@ -143,15 +160,19 @@ def collect(main: Path, store_path: Path, codebook: CodebookLike, when: str,
             if book.suffix != main.suffix:
                 out.notices.append(
                     f"`{book}` (the workbook saved as {book.suffix}): its edits were read and "
-                    f"stored, and it was moved to `{kept}`. Keep reviewing in `{main.name}`.")
+                    f"stored, and it was moved to `{kept}`. Keep reviewing in `{main.name}`."
+                )
     for other in other_copies(main, books):
-        why = (f"in the {other.suffix} format, which consult cannot read"
-               if other.suffix in UNREADABLE_SUFFIXES else "under another name, which consult "
-               "does not read")
+        why = (
+            f"in the {other.suffix} format, which consult cannot read"
+            if other.suffix in UNREADABLE_SUFFIXES
+            else "under another name, which consult does not read"
+        )
         out.notices.append(
             f"`{other}` is a copy of the workbook {why}: a decision typed only there is not "
             f"applied. Save it as .xlsx (Excel Workbook) under the name `{main.name}`, or type "
-            f"those decisions into `{main.name}`, then run again; the file was left as it is.")
+            f"those decisions into `{main.name}`, then run again; the file was left as it is."
+        )
     if len(bases) != len(written_bases(cache_dir)):
         save_written_bases(cache_dir, bases)
     out.store = state
@@ -162,16 +183,25 @@ def collect(main: Path, store_path: Path, codebook: CodebookLike, when: str,
     return out
 
 
-def _restore_shown(state: pd.DataFrame, edits: pd.DataFrame, book: Path,
-                   codebook: CodebookLike, when: str, out: Collected) -> pd.DataFrame:
+def _restore_shown(
+    state: pd.DataFrame,
+    edits: pd.DataFrame,
+    book: Path,
+    codebook: CodebookLike,
+    when: str,
+    out: Collected,
+) -> pd.DataFrame:
     """Decisions an unchanged workbook shows but the journal lacks (it lost rows): put back."""
-    missing = edits[~edits[schema.PASSAGE_ID].astype(str).isin(
-        set(state[schema.PASSAGE_ID].astype(str)))]
+    missing = edits[
+        ~edits[schema.PASSAGE_ID].astype(str).isin(set(state[schema.PASSAGE_ID].astype(str)))
+    ]
     if missing.empty:
         return state
     state, _ = reviews.merge_reviews(state, missing, codebook, when)
-    out.notices.append(f"`reviews.csv` lacked {len(missing)} decision(s) that `{book.name}` "
-                       "shows; they were restored from the workbook.")
+    out.notices.append(
+        f"`reviews.csv` lacked {len(missing)} decision(s) that `{book.name}` "
+        "shows; they were restored from the workbook."
+    )
     return state
 
 
@@ -186,12 +216,15 @@ def _trusted_rows(journal, copy, out: Collected, history: bool) -> tuple[list[di
     """
     if journal.intact:
         out.journal = "checked: checksums intact" + (
-            " (written before checksums; converted)" if journal.legacy else "")
+            " (written before checksums; converted)" if journal.legacy else ""
+        )
         chains = [r.get(store_io.CHAIN) for r in journal.rows]
-        longer = [r.get(store_io.CHAIN) for r in copy.rows[:len(chains)]] == chains
+        longer = [r.get(store_io.CHAIN) for r in copy.rows[: len(chains)]] == chains
         if copy.intact and not journal.legacy and len(copy.rows) > len(chains) and longer:
-            out.journal = (f"{len(copy.rows) - len(chains)} last rows missing; restored from "
-                           f"`{copy.path.name}`")
+            out.journal = (
+                f"{len(copy.rows) - len(chains)} last rows missing; restored from "
+                f"`{copy.path.name}`"
+            )
             return copy.rows, True
         return journal.rows, False
     if not journal.exists and not copy.exists and not history:
@@ -204,8 +237,13 @@ def _trusted_rows(journal, copy, out: Collected, history: bool) -> tuple[list[di
     return rows, True
 
 
-def _conflicts(before: pd.DataFrame, after: pd.DataFrame, book: Path,
-               seen: dict[str, tuple[str, tuple]], problems: list[dict]) -> None:
+def _conflicts(
+    before: pd.DataFrame,
+    after: pd.DataFrame,
+    book: Path,
+    seen: dict[str, tuple[str, tuple]],
+    problems: list[dict],
+) -> None:
     """Passages edited differently in two current workbooks: the later save wins, listed."""
     cols = [reviews.REVIEWER_INPUT, schema.REVIEWER_NOTE]
     old = {str(r[schema.PASSAGE_ID]): tuple(r[c] for c in cols) for r in before.to_dict("records")}
@@ -214,17 +252,24 @@ def _conflicts(before: pd.DataFrame, after: pd.DataFrame, book: Path,
         if old.get(pid) == now:
             continue
         if pid in seen and seen[pid][1] != now:
-            problems.append({schema.PASSAGE_ID: pid, reviews.REVIEWER_INPUT: now[0],
-                             schema.REASON: f"edited differently in `{seen[pid][0]}` and "
-                             f"`{book.name}`; the later save (`{book.name}`) counts. Check it."})
+            problems.append(
+                {
+                    schema.PASSAGE_ID: pid,
+                    reviews.REVIEWER_INPUT: now[0],
+                    schema.REASON: f"edited differently in `{seen[pid][0]}` and "
+                    f"`{book.name}`; the later save (`{book.name}`) counts. Check it.",
+                }
+            )
         seen[pid] = (book.name, now)
 
 
 def _unreadable(book: Path, exc: Exception, main: Path) -> str:
     what = "It was left as it is" if book == main else "It was left in place"
-    return (f"Reviewer edits in `{book}` could not be read: {str(exc).rstrip('.')}. {what}, so "
-            "none of its edits is lost; they count once the file is fixed and the round is run "
-            "again.")
+    return (
+        f"Reviewer edits in `{book}` could not be read: {str(exc).rstrip('.')}. {what}, so "
+        "none of its edits is lost; they count once the file is fixed and the round is run "
+        "again."
+    )
 
 
 def _store(journal, copy, state: pd.DataFrame, fresh: bool, path: Path) -> None:
@@ -238,6 +283,7 @@ def _store(journal, copy, state: pd.DataFrame, fresh: bool, path: Path) -> None:
         return
     new = store_io.changed_rows(store_io.fold(journal.rows), state)
     in_step = copy.intact and [r[store_io.CHAIN] for r in copy.rows] == [
-        r[store_io.CHAIN] for r in journal.rows]
+        r[store_io.CHAIN] for r in journal.rows
+    ]
     if new or not journal.exists or not in_step:
         store_io.append(journal, new)

@@ -95,8 +95,10 @@ class Journal:
         lines = ", ".join(str(b["line"]) for b in self.bad[:10])
         more = f" and {len(self.bad) - 10} more" if len(self.bad) > 10 else ""
         why = self.bad[0]["why"]
-        return (f"`{self.path}` failed its checksum on line(s) {lines}{more} (first: {why}); "
-                "it was edited, cut short or re-saved by another program")
+        return (
+            f"`{self.path}` failed its checksum on line(s) {lines}{more} (first: {why}); "
+            "it was edited, cut short or re-saved by another program"
+        )
 
 
 def read_journal(path: Path) -> Journal:
@@ -131,8 +133,13 @@ def read_journal(path: Path) -> Journal:
         for col in STORE_COLUMNS:
             row.setdefault(col, "")
         if len(fields) != len(header):
-            j.bad.append({"line": n, "why": f"line {n} has {len(fields)} fields, not "
-                          f"{len(header)}", "row": row})
+            j.bad.append(
+                {
+                    "line": n,
+                    "why": f"line {n} has {len(fields)} fields, not {len(header)}",
+                    "row": row,
+                }
+            )
             if _HEX64.fullmatch(fields[-1]):  # the chain is the last field: later rows still check
                 previous = fields[-1]
             continue
@@ -197,17 +204,23 @@ def fold(rows: list[dict]) -> pd.DataFrame:
             latest[pid] = row
     if not latest:
         return empty_store()
-    frame = pd.DataFrame([{c: ("" if is_missing(r.get(c)) else str(r.get(c)))
-                           for c in STORE_COLUMNS} for r in latest.values()],
-                         columns=STORE_COLUMNS, dtype=object)
+    frame = pd.DataFrame(
+        [
+            {c: ("" if is_missing(r.get(c)) else str(r.get(c))) for c in STORE_COLUMNS}
+            for r in latest.values()
+        ],
+        columns=STORE_COLUMNS,
+        dtype=object,
+    )
     return frame
 
 
 def changed_rows(before: pd.DataFrame, after: pd.DataFrame) -> list[dict]:
     """Decisions of `after` that are new or differ from `before` (what a run appends)."""
     old = {str(r[schema.PASSAGE_ID]): _content(r) for r in before.to_dict("records")}
-    return [r for r in after.to_dict("records")
-            if old.get(str(r[schema.PASSAGE_ID])) != _content(r)]
+    return [
+        r for r in after.to_dict("records") if old.get(str(r[schema.PASSAGE_ID])) != _content(r)
+    ]
 
 
 def _render(rows: list[dict]) -> str:
@@ -257,8 +270,11 @@ def load_store(path: Path) -> pd.DataFrame:
     """
     j = read_journal(path)
     if j.exists and not j.intact:
-        log.warning("%s; only its checked rows are used here. The next run of that round "
-                    "recovers the rest from its workbooks and `previous/`.", j.problem())
+        log.warning(
+            "%s; only its checked rows are used here. The next run of that round "
+            "recovers the rest from its workbooks and `previous/`.",
+            j.problem(),
+        )
     return fold(j.rows)
 
 

@@ -134,11 +134,14 @@ def parse_codebook(data: bytes | str, source: str = "<codebook>") -> Codebook:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         problem = getattr(exc, "problem", None) or str(exc)
-        fix = ("A codebook holds only text, lists and mappings: remove the `!` tag there."
-               if isinstance(exc, yaml.constructor.ConstructorError)
-               else "Fix the indentation or quoting there.")
-        raise CodebookError(f"Codebook `{source}` is not valid YAML{where}: {problem}. {fix}") \
-            from exc
+        fix = (
+            "A codebook holds only text, lists and mappings: remove the `!` tag there."
+            if isinstance(exc, yaml.constructor.ConstructorError)
+            else "Fix the indentation or quoting there."
+        )
+        raise CodebookError(
+            f"Codebook `{source}` is not valid YAML{where}: {problem}. {fix}"
+        ) from exc
     problems: list[str] = []
     name = Path(source).stem if source and not source.startswith("<") else "codebook"
     if root is None:
@@ -182,11 +185,15 @@ def parse_codebook(data: bytes | str, source: str = "<codebook>") -> Codebook:
                         f"line {_line(knode)}: unknown field `{key}`; did you mean `{close[0]}`?"
                     )
                 else:
-                    log.warning("Codebook %s line %s: ignoring unknown field `%s`", source,
-                                _line(knode), key)
+                    log.warning(
+                        "Codebook %s line %s: ignoring unknown field `%s`",
+                        source,
+                        _line(knode),
+                        key,
+                    )
         pid: str | None = _scalar_str(fields.get("id"))
         if not pid:
-            problems.append(f"line {line}: priority has no `id`; give it a unique id like \"SA1\".")
+            problems.append(f'line {line}: priority has no `id`; give it a unique id like "SA1".')
             pid = None
         elif pid in seen:
             problems.append(

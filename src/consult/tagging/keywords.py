@@ -41,7 +41,7 @@ def keyword_matches(texts: list[str], codebook: Codebook) -> list[dict[int, list
                 continue
             for seq, i, kw in cands:
                 m = len(seq)
-                if m == 1 or (j + m <= n and tuple(toks[j:j + m]) == seq):
+                if m == 1 or (j + m <= n and tuple(toks[j : j + m]) == seq):
                     lst = found.setdefault(i, [])
                     if kw not in lst:
                         lst.append(kw)

@@ -48,15 +48,22 @@ def read_table(path: Path, config: ConsultConfig | None = None) -> pd.DataFrame:
     config = config or ConsultConfig()
     path = Path(path)
     if not path.is_file():
-        raise TableError(f"Input table `{path}` does not exist; pass an existing .csv or .xlsx file.")
+        raise TableError(
+            f"Input table `{path}` does not exist; pass an existing .csv or .xlsx file."
+        )
     limits = config.ingest
     try:
         data = read_upload(path, config)
         if data.startswith(GZIP_MAGIC):
             data = gunzip(data, limits)
         suffixes = [s.lower() for s in path.suffixes]
-        as_name = ("table.xlsx" if data.startswith(b"PK\x03\x04") or ".xlsx" in suffixes
-                   or ".xlsm" in suffixes else "table.xls" if ".xls" in suffixes else "table.csv")
+        as_name = (
+            "table.xlsx"
+            if data.startswith(b"PK\x03\x04") or ".xlsx" in suffixes or ".xlsm" in suffixes
+            else "table.xls"
+            if ".xls" in suffixes
+            else "table.csv"
+        )
         tables = run_limited(load_tables, as_name, data, limits, Budget(limits), config=limits)
     except UnreadableFile as exc:
         raise TableError(f"Cannot read `{path}`: {exc}.") from exc
@@ -69,7 +76,7 @@ def _frame(rows: list[list[str]], csv: bool) -> pd.DataFrame:
     start = next((k for k, r in enumerate(rows) if r), None)
     if start is None:
         return pd.DataFrame()
-    body = [r for r in rows[start + 1:] if r or not csv]
+    body = [r for r in rows[start + 1 :] if r or not csv]
     while body and not body[-1]:
         body.pop()
     width = max(len(r) for r in [rows[start], *body])
@@ -98,9 +105,14 @@ def _find_column(df: pd.DataFrame, name: str, flag: str, path: Path) -> str:
 
 
 def tag_table(
-    df: pd.DataFrame, text_column: str, id_column: str | None, codebook: Codebook,
-    config: ConsultConfig, cache: EmbeddingCache | None = None,
-    labelled: pd.DataFrame | None = None, language_column: str | None = None,
+    df: pd.DataFrame,
+    text_column: str,
+    id_column: str | None,
+    codebook: Codebook,
+    config: ConsultConfig,
+    cache: EmbeddingCache | None = None,
+    labelled: pd.DataFrame | None = None,
+    language_column: str | None = None,
 ) -> tuple[pd.DataFrame, TagResult]:
     """The output table for `df` (one row per input row) and the underlying TagResult.
 
@@ -111,7 +123,7 @@ def tag_table(
     from consult.text.detect import detect_languages
 
     texts = ["" if pd.isna(t) else str(t).strip() for t in df[text_column].tolist()]
-    ids = (df[id_column].tolist() if id_column else list(range(1, len(df) + 1)))
+    ids = df[id_column].tolist() if id_column else list(range(1, len(df) + 1))
     keep = [i for i, t in enumerate(texts) if t]
     kept_texts = [texts[i] for i in keep]
     priors = df[language_column].tolist() if language_column else None
@@ -127,19 +139,29 @@ def tag_table(
     routed = embed_routed(kept_texts, langs, config.embedding, embed)
     if kept_texts and cache is not None:
         log.info("Embedded %d texts (%d new, rest from cache)", len(kept_texts), computed)
-    result = tag_passages(kept_texts, routed.vectors, codebook, LazyEmbedder(routed.space),
-                          config.tagging, labelled=labelled, cache=cache, languages=langs,
-                          reliability=routed.reliability,
-                          encode_labelled=labelled_reader(config.embedding, embed))
+    result = tag_passages(
+        kept_texts,
+        routed.vectors,
+        codebook,
+        LazyEmbedder(routed.space),
+        config.tagging,
+        labelled=labelled,
+        cache=cache,
+        languages=langs,
+        reliability=routed.reliability,
+        encode_labelled=labelled_reader(config.embedding, embed),
+    )
     result.info["embedding models"] = routed.models
     score_cols = [schema.score_column(p) for p in codebook.ids]
-    out = pd.DataFrame({
-        (id_column or ROW_COLUMN): ids,
-        schema.PRIORITIES: [""] * len(df),
-        TABLE_STATUS: ["no-fit"] * len(df),
-        schema.CONFIDENCE: [1.0] * len(df),
-        schema.LANGUAGE: [""] * len(df),
-    })
+    out = pd.DataFrame(
+        {
+            (id_column or ROW_COLUMN): ids,
+            schema.PRIORITIES: [""] * len(df),
+            TABLE_STATUS: ["no-fit"] * len(df),
+            schema.CONFIDENCE: [1.0] * len(df),
+            schema.LANGUAGE: [""] * len(df),
+        }
+    )
     for c in score_cols:
         out[c] = 0.0
     if keep:
@@ -152,8 +174,13 @@ def tag_table(
 
 
 def run_table_tag(
-    taxonomy: Path, input: Path, text_column: str, id_column: str | None, output: Path,
-    config: ConsultConfig | None = None, cache_dir: Path | None = None,
+    taxonomy: Path,
+    input: Path,
+    text_column: str,
+    id_column: str | None,
+    output: Path,
+    config: ConsultConfig | None = None,
+    cache_dir: Path | None = None,
 ) -> Path:
     """Read INPUT, tag its `text_column` against TAXONOMY, write OUTPUT (CSV); return its path."""
     config = config or ConsultConfig()
@@ -162,10 +189,12 @@ def run_table_tag(
     text_col = _find_column(df, text_column, "--text-column", Path(input))
     id_col = _find_column(df, id_column, "--id-column", Path(input)) if id_column else None
     cache = EmbeddingCache(cache_dir or default_cache_dir()) if config.embedding.cache else None
-    out, result = tag_table(df, text_col, id_col, codebook, config, cache,
-                            language_column=_language_column(df))
+    out, result = tag_table(
+        df, text_col, id_col, codebook, config, cache, language_column=_language_column(df)
+    )
     output = atomic_write(Path(output), lambda tmp: out.to_csv(tmp, index=False, encoding="utf-8"))
     counts = out[TABLE_STATUS].value_counts().to_dict()
-    log.info("Tagged %d rows against %s (%s): %s", len(out), codebook.name, codebook.sha256[:8],
-             counts)
+    log.info(
+        "Tagged %d rows against %s (%s): %s", len(out), codebook.name, codebook.sha256[:8], counts
+    )
     return output

@@ -73,7 +73,9 @@ def description_phrases(label: str, description: str) -> list[str]:
     return list(dict.fromkeys(out))
 
 
-def split_labelled(labelled: pd.DataFrame | None, codebook: Codebook) -> list[tuple[str, list[str]]]:
+def split_labelled(
+    labelled: pd.DataFrame | None, codebook: Codebook
+) -> list[tuple[str, list[str]]]:
     """(text, [ids]) pairs of reviewer-confirmed tags; unknown tokens are resolved or skipped."""
     if labelled is None or len(labelled) == 0:
         return []
@@ -99,8 +101,11 @@ def split_labelled(labelled: pd.DataFrame | None, codebook: Codebook) -> list[tu
 
 
 def build_prototypes(
-    codebook: Codebook, embedder: Embedder, config: TaggingConfig,
-    labelled: pd.DataFrame | None = None, cache: EmbeddingCache | None = None,
+    codebook: Codebook,
+    embedder: Embedder,
+    config: TaggingConfig,
+    labelled: pd.DataFrame | None = None,
+    cache: EmbeddingCache | None = None,
     encode_labelled: Callable[[list[str]], np.ndarray] | None = None,
 ) -> Prototypes:
     """Embed the codebook (and confirmed passages) once into anchors and phrase vectors.
@@ -132,9 +137,13 @@ def build_prototypes(
         texts += lab_texts
         vecs = _unit_rows(embed_texts(texts, embedder, cache)[0])
     else:
-        vecs = np.concatenate([_unit_rows(embed_texts(texts, embedder, cache)[0]),
-                               _unit_rows(encode_labelled(lab_texts))])
-    lab_vecs = vecs[len(slots):]  # confirmed passages, one row per (passage, tag)
+        vecs = np.concatenate(
+            [
+                _unit_rows(embed_texts(texts, embedder, cache)[0]),
+                _unit_rows(encode_labelled(lab_texts)),
+            ]
+        )
+    lab_vecs = vecs[len(slots) :]  # confirmed passages, one row per (passage, tag)
     n_lab = np.bincount(lab_owner, minlength=len(pris))
     d = vecs.shape[1]
     anchors = np.zeros((len(pris), d), np.float32)
@@ -160,7 +169,9 @@ def build_prototypes(
         anchors[i] = base
     items_arr = np.stack(items) if items else np.zeros((0, d), np.float32)
     return Prototypes(
-        ids=codebook.ids, anchors=_unit_rows(anchors), items=items_arr,
+        ids=codebook.ids,
+        anchors=_unit_rows(anchors),
+        items=items_arr,
         owner=np.asarray(owner, dtype=int),
         labelled=lab_vecs.copy() if lab_owner.size else None,
         labelled_owner=lab_owner if lab_owner.size else None,
@@ -200,13 +211,14 @@ def _knn(x: np.ndarray, protos: Prototypes, config: TaggingConfig) -> tuple[np.n
             continue
         sk = sims[:, cols]
         j = min(3, m)
-        knn[:, k] = np.partition(sk, m - j, axis=1)[:, m - j:].mean(axis=1)
+        knn[:, k] = np.partition(sk, m - j, axis=1)[:, m - j :].mean(axis=1)
         lam[k] = min(1.0, config.labelled_weight * m / (m + 10.0))
     return knn, lam
 
 
-def _centre(s: np.ndarray, config: TaggingConfig,
-            groups: list[np.ndarray] | None = None) -> np.ndarray:
+def _centre(
+    s: np.ndarray, config: TaggingConfig, groups: list[np.ndarray] | None = None
+) -> np.ndarray:
     """Remove each priority's batch-mean similarity (its bias), shrunk for small batches.
 
     With `groups` (row indices per language) each language is centred on its own: a language's
@@ -255,7 +267,10 @@ def _probabilities(c: np.ndarray, config: TaggingConfig) -> tuple[np.ndarray, np
 
 
 def score_matrix(
-    x: np.ndarray, protos: Prototypes, config: TaggingConfig, bonus: np.ndarray | None = None,
+    x: np.ndarray,
+    protos: Prototypes,
+    config: TaggingConfig,
+    bonus: np.ndarray | None = None,
     groups: list[np.ndarray] | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Centred similarity (n, P) after refinement, and the refined anchors."""
@@ -289,10 +304,16 @@ def score_matrix(
 
 
 def tag_passages(
-    texts: list[str], embeddings: np.ndarray, codebook: Codebook, embedder: Embedder,
-    config: TaggingConfig, labelled: pd.DataFrame | None = None,
-    cache: EmbeddingCache | None = None, prototypes: Prototypes | None = None,
-    languages: list[str] | None = None, reliability: np.ndarray | list[float] | None = None,
+    texts: list[str],
+    embeddings: np.ndarray,
+    codebook: Codebook,
+    embedder: Embedder,
+    config: TaggingConfig,
+    labelled: pd.DataFrame | None = None,
+    cache: EmbeddingCache | None = None,
+    prototypes: Prototypes | None = None,
+    languages: list[str] | None = None,
+    reliability: np.ndarray | list[float] | None = None,
     encode_labelled: Callable[[list[str]], np.ndarray] | None = None,
 ) -> TagResult:
     """Tags for each text: priorities (best first), confidence, status, and per-priority scores.
@@ -311,18 +332,24 @@ def tag_passages(
     score_cols = [schema.score_column(i) for i in ids]
     if n == 0:
         return TagResult(
-            tags=pd.DataFrame({schema.PRIORITIES: pd.Series(dtype=object),
-                               schema.CONFIDENCE: pd.Series(dtype=float),
-                               schema.TAG_STATUS: pd.Series(dtype=object),
-                               schema.COVERAGE: pd.Series(dtype=float)}),
+            tags=pd.DataFrame(
+                {
+                    schema.PRIORITIES: pd.Series(dtype=object),
+                    schema.CONFIDENCE: pd.Series(dtype=float),
+                    schema.TAG_STATUS: pd.Series(dtype=object),
+                    schema.COVERAGE: pd.Series(dtype=float),
+                }
+            ),
             scores=pd.DataFrame({c: pd.Series(dtype=float) for c in score_cols}),
         )
-    protos = prototypes or build_prototypes(codebook, embedder, config, labelled, cache,
-                                            encode_labelled)
+    protos = prototypes or build_prototypes(
+        codebook, embedder, config, labelled, cache, encode_labelled
+    )
     hits = keyword_hits(texts, codebook)
     bonus = config.keyword_bonus * np.minimum(hits, 2.0) / 2.0 if hits.any() else None
-    c, _ = score_matrix(np.asarray(embeddings, np.float32), protos, config, bonus,
-                        language_groups(languages))
+    c, _ = score_matrix(
+        np.asarray(embeddings, np.float32), protos, config, bonus, language_groups(languages)
+    )
     p, p_none = _probabilities(c, config)
     fit = 1.0 - p_none
     top = p.max(axis=1, keepdims=True)
@@ -348,16 +375,24 @@ def tag_passages(
         factor = np.clip(np.asarray(reliability, dtype=float), 0.0, 1.0)
         assigned = np.asarray([bool(t) for t in tag_strs])
         conf = np.where(assigned, conf * factor, conf)
-        status = ["uncertain" if a and st == "tagged" and c < th + band else st
-                  for a, st, c in zip(assigned, status, conf)]
+        status = [
+            "uncertain" if a and st == "tagged" and c < th + band else st
+            for a, st, c in zip(assigned, status, conf)
+        ]
     coverage = (np.asarray(embeddings, np.float32) @ protos.anchors.T).max(axis=1)
-    tags = pd.DataFrame({
-        schema.PRIORITIES: tag_strs,
-        schema.CONFIDENCE: np.clip(conf, 0.0, 1.0).round(4),
-        schema.TAG_STATUS: status,
-        schema.COVERAGE: coverage.round(4),
-    })
+    tags = pd.DataFrame(
+        {
+            schema.PRIORITIES: tag_strs,
+            schema.CONFIDENCE: np.clip(conf, 0.0, 1.0).round(4),
+            schema.TAG_STATUS: status,
+            schema.COVERAGE: coverage.round(4),
+        }
+    )
     score_df = pd.DataFrame(scores.round(4), columns=score_cols)
-    info = {"codebook": codebook.name, "codebook_sha256": codebook.sha256, **protos.info,
-            "keyword_passages": int((hits > 0).any(axis=1).sum())}
+    info = {
+        "codebook": codebook.name,
+        "codebook_sha256": codebook.sha256,
+        **protos.info,
+        "keyword_passages": int((hits > 0).any(axis=1).sum()),
+    }
     return TagResult(tags=tags, scores=score_df, info=info)

@@ -32,6 +32,7 @@ from consult.text.languages import ASEAN_LANGUAGES, UNDETERMINED, normalise_lang
 log = logging.getLogger(__name__)
 
 # Scripts written in one language here: (first, last code point, language).
+# fmt: off
 _SCRIPTS = [
     (0x0E00, 0x0E7F, "th"), (0x0E80, 0x0EFF, "lo"), (0x1780, 0x17FF, "km"),
     (0x19E0, 0x19FF, "km"), (0x1000, 0x109F, "my"), (0xA9E0, 0xA9FF, "my"),
@@ -42,6 +43,7 @@ _SCRIPTS = [
     (0x0C80, 0x0CFF, "kn"), (0x0D00, 0x0D7F, "ml"), (0x0D80, 0x0DFF, "si"),
     (0x0A80, 0x0AFF, "gu"), (0x0A00, 0x0A7F, "pa"),
 ]
+# fmt: on
 _LATIN = "latin"
 _OTHER = "other"  # Cyrillic, Arabic, Devanagari, ...: several languages, py3langid decides
 _WORD = re.compile(r"[^\W\d_]+")
@@ -111,8 +113,11 @@ def _lingua() -> Any:
     from lingua import Language, LanguageDetectorBuilder
 
     log.debug("Loading lingua (Indonesian, Malay)")
-    return LanguageDetectorBuilder.from_languages(
-        Language.INDONESIAN, Language.MALAY).with_preloaded_language_models().build()
+    return (
+        LanguageDetectorBuilder.from_languages(Language.INDONESIAN, Language.MALAY)
+        .with_preloaded_language_models()
+        .build()
+    )
 
 
 def _lingua_indonesian(texts: Sequence[str]) -> list[float]:
@@ -171,8 +176,10 @@ def _plausible(probs: dict[str, float]) -> frozenset[str]:
     """Languages the text could still be in: a prior naming one of them may decide."""
     asean = {lang: probs.get(lang, 0.0) for lang in _ASEAN_LATIN}
     total = sum(asean.values()) or 1.0
-    return frozenset([lang for lang, p in probs.items() if p >= 0.05]
-                     + [lang for lang, p in asean.items() if p >= 0.1 * total])
+    return frozenset(
+        [lang for lang, p in probs.items() if p >= 0.05]
+        + [lang for lang, p in asean.items() if p >= 0.1 * total]
+    )
 
 
 def _plain_english(words: list[str]) -> bool:
@@ -228,8 +235,9 @@ def guess_languages(texts: Sequence[str]) -> list[Guess]:
     for t, (g, probs, short) in first.items():
         if probs is not None:
             logit = idms.indonesian_logit(t[:MAX_CHARS], probs["id"], probs["ms"], lingua[t])
-            g = g._replace(language=idms.decide(logit, None), id_logit=logit,
-                           plausible=frozenset(_IDMS))
+            g = g._replace(
+                language=idms.decide(logit, None), id_logit=logit, plausible=frozenset(_IDMS)
+            )
             if short and abs(logit) < SHORT_IDMS_MARGIN:  # "Terima kasih" is both
                 g = g._replace(language=UNDETERMINED, sure=False)
         out[t] = g
@@ -258,8 +266,11 @@ def dominant_language(guesses: Sequence[Guess]) -> str | None:
     return counts.most_common(1)[0][0] if counts else None
 
 
-def detect_languages(texts: Sequence[str], priors: Sequence[object] | None = None,
-                     groups: Sequence[object] | None = None) -> list[str]:
+def detect_languages(
+    texts: Sequence[str],
+    priors: Sequence[object] | None = None,
+    groups: Sequence[object] | None = None,
+) -> list[str]:
     """ISO 639-1 code (or 'und') per text.
 
     `priors`: a stated language per text ('Thai', 'tha', None), used when the text is short or

@@ -83,8 +83,9 @@ def _logit(p: float, floor: float = 1e-4) -> float:
     return math.log(p / (1 - p))
 
 
-def indonesian_logit(text: str, langid_id: float, langid_ms: float,
-                     lingua_id: float | None) -> float:
+def indonesian_logit(
+    text: str, langid_id: float, langid_ms: float, lingua_id: float | None
+) -> float:
     """Evidence for Indonesian over Malay (> 0: Indonesian), without any prior."""
     langid = math.log((langid_id + 1e-9) / (langid_ms + 1e-9))
     lingua = _logit(lingua_id) if lingua_id is not None else 0.0

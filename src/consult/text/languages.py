@@ -13,6 +13,7 @@ UNDETERMINED = "und"
 # The languages of ASEAN's national consultations, in the order the workbook lists them.
 ASEAN_LANGUAGES = ("en", "id", "ms", "vi", "th", "km", "lo", "my", "tl")
 
+# fmt: off
 NAMES = {
     "en": "English", "id": "Indonesian", "ms": "Malay", "vi": "Vietnamese", "th": "Thai",
     "km": "Khmer", "lo": "Lao", "my": "Burmese", "tl": "Filipino", "zh": "Chinese",
@@ -21,13 +22,16 @@ NAMES = {
     "bo": "Tibetan", "dz": "Dzongkha",  # Tibetan script: py3langid knows it as Dzongkha only
     UNDETERMINED: "undetermined",
 }
+# fmt: on
 
 # XLM-R's 100 training languages, which multilingual-e5 inherits (ISO 639-1 where one exists).
-XLMR_LANGUAGES = frozenset("""
+XLMR_LANGUAGES = frozenset(
+    """
 af am ar as az be bg bn br bs ca cs cy da de el en eo es et eu fa fi fr fy ga gd gl gu ha he hi
 hr hu hy id is it ja jv ka kk km kn ko ku ky la lo lt lv mg mk ml mn mr ms my ne nl no om or pa
 pl ps pt ro ru sa sd si sk sl so sq sr su sv sw ta te th tl tr ug uk ur uz vi xh yi zh
-""".split())
+""".split()
+)
 
 # What each known model was trained on; a local model folder not listed here is assumed English.
 MODEL_LANGUAGES: dict[str, frozenset[str]] = {
@@ -60,6 +64,7 @@ def model_supports(model: str, language: str) -> bool:
 
 # What manifests and survey tools write for a language, beyond ISO codes and the English names
 # above: endonyms, older or three-letter codes, locale tags ("tha_Thai", "en-GB").
+# fmt: off
 _ALIASES = {
     "bahasa indonesia": "id", "indonesia": "id", "in": "id", "ind": "id",
     "bahasa melayu": "ms", "bahasa malaysia": "ms", "melayu": "ms", "msa": "ms", "may": "ms",
@@ -71,6 +76,7 @@ _ALIASES = {
     "tam": "ta", "jpn": "ja", "kor": "ko", "fra": "fr", "fre": "fr", "deu": "de", "ger": "de",
     "spa": "es", "por": "pt", "hin": "hi", "ara": "ar", "rus": "ru",
 }
+# fmt: on
 _BY_NAME = {n.casefold(): c for c, n in NAMES.items() if c != UNDETERMINED}
 
 
@@ -88,8 +94,12 @@ def normalise_language(value: object) -> str | None:
     head = text.replace("_", "-").split("-")[0].strip()
     if head in _ALIASES:
         return _ALIASES[head]
-    if len(head) == 2 and head.isascii() and head.isalpha() and (
-            head in NAMES or head in XLMR_LANGUAGES):
+    if (
+        len(head) == 2
+        and head.isascii()
+        and head.isalpha()
+        and (head in NAMES or head in XLMR_LANGUAGES)
+    ):
         return head
     first = text.split()[0]  # "English (UK)", "Thai language"
     return _ALIASES.get(first) or _BY_NAME.get(first)

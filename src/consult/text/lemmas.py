@@ -48,7 +48,10 @@ def _pieces(text: str, limit: int) -> list[str]:
 
 
 def lemmas(
-    texts: Iterable[str], *, drop_punct: bool = True, batch_size: int = 256,
+    texts: Iterable[str],
+    *,
+    drop_punct: bool = True,
+    batch_size: int = 256,
 ) -> list[list[str]]:
     """Lower-case lemmas of each text, in order; one list per text.
 
@@ -67,8 +70,12 @@ def lemmas(
     for i, t in enumerate(texts):
         parts = _pieces(t, limit) if len(t) > limit else [t]
         if len(parts) > 1:
-            log.warning("A text of %d characters is lemmatised in %d pieces (spaCy max_length "
-                        "%d)", len(t), len(parts), nlp.max_length)
+            log.warning(
+                "A text of %d characters is lemmatised in %d pieces (spaCy max_length %d)",
+                len(t),
+                len(parts),
+                nlp.max_length,
+            )
         pieces += parts
         owner += [i] * len(parts)
     out: list[list[str]] = [[] for _ in texts]
@@ -99,12 +106,14 @@ def lemma_table() -> dict[str, str]:
 
 # Plurals whose lemma means something else in policy text ("customs" is not "custom"). Words in
 # "-ing" are kept too: mostly nouns here ("capacity building", "urban planning", "financing").
+# fmt: off
 KEEP = frozenset({
     "customs", "goods", "data", "media", "news", "means", "logistics", "economics", "politics",
     "statistics", "arms", "savings", "earnings", "premises", "utilities", "humanities", "series",
     "species", "services", "affairs", "relations", "operations", "communications", "assets",
     "united", "states", "sciences", "resources", "rights",
 })
+# fmt: on
 
 
 def lemma_of(word: str, table: dict[str, str]) -> str:

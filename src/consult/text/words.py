@@ -30,6 +30,7 @@ from consult.text.lemmas import lemma_of, lemma_table
 
 log = logging.getLogger(__name__)
 
+# fmt: off
 _FILLER = {
     "also", "would", "could", "should", "might", "must", "need", "needs", "like", "think", "just",
     "really", "going", "go", "lot", "lots", "thing", "things", "yes", "yeah", "know", "say",
@@ -42,6 +43,7 @@ _FILLER = {
     "isn", "wasn", "aren", "won", "wouldn", "couldn", "shouldn", "certain", "provide", "purpose",
     "shall", "include", "ensure", "regard", "relate", "respect", "within", "etc",
 }
+# fmt: on
 # spaCy's Vietnamese list is written for a word segmenter ("có_thể"); its single syllables include
 # halves of content words ("năng lượng", energy), so only these function syllables drop alone.
 def _set(words: str) -> frozenset[str]:
@@ -51,31 +53,41 @@ def _set(words: str) -> frozenset[str]:
 _VI_SINGLE = _set(
     "và của các những là được cho có không này đã sẽ đang với trong để từ khi thì mà nên cũng rất "
     "hơn một hoặc hay nhưng nếu vì theo về tại đến vào lại phải bị do bởi như nào gì ở chúng tôi "
-    "ta họ cả mọi mỗi đó kia cần nhiều ai")
+    "ta họ cả mọi mỗi đó kia cần nhiều ai"
+)
 # No spaCy list exists for these: the commonest particles, so they do not crowd the keywords.
 _EXTRA_STOPS = {
-    "km": _set("និង ការ នៃ ក្នុង ដែល នេះ នោះ ជា បាន មាន ទៅ ពី ដើម្បី គឺ ត្រូវ សម្រាប់ ឱ្យ "
-                    "យើង ខ្ញុំ របស់ ក៏ ហើយ នឹង ទេ មិន លើ ដល់ ដោយ ថា"),
-    "my": _set("သည် ကို များ နှင့် တွင် မှ ရန် ဖြစ် ပါ တယ် နဲ့ လည်း ရှိ သော ၍ သို့ ဟု အား ခဲ့ "
-                    "မည် နေ ပြီး လို့ တို့"),
+    "km": _set(
+        "និង ការ នៃ ក្នុង ដែល នេះ នោះ ជា បាន មាន ទៅ ពី ដើម្បី គឺ ត្រូវ សម្រាប់ ឱ្យ "
+        "យើង ខ្ញុំ របស់ ក៏ ហើយ នឹង ទេ មិន លើ ដល់ ដោយ ថា"
+    ),
+    "my": _set("သည် ကို များ နှင့် တွင် မှ ရန် ဖြစ် ပါ တယ် နဲ့ လည်း ရှိ သော ၍ သို့ ဟု အား ခဲ့ မည် နေ ပြီး လို့ တို့"),
 }
 UNSPACED = frozenset({"th", "lo", "km", "my", "zh", "ja"})
 # Combining marks of the scripts we meet: Python's \w leaves them out, which would cut Thai,
 # Lao, Khmer and Burmese words apart at every vowel sign.
-_MARKS = ("\u0300-\u036f\u0e31\u0e34-\u0e3a\u0e47-\u0e4e\u0eb1\u0eb4-\u0ebc\u0ec8-\u0ecd"
-          "\u17b4-\u17d3\u17dd\u102b-\u103e\u1056-\u1059\u105e-\u1060\u1062-\u1064\u1067-\u106d"
-          "\u1071-\u1074\u1082-\u108d\u108f\u109a-\u109d\u0900-\u0903\u093a-\u094f\u0b82"
-          "\u0bbe-\u0bcd\u0f71-\u0f84\u0f86\u0f87\u0f8d-\u0fbc")
+_MARKS = (
+    "\u0300-\u036f\u0e31\u0e34-\u0e3a\u0e47-\u0e4e\u0eb1\u0eb4-\u0ebc\u0ec8-\u0ecd"
+    "\u17b4-\u17d3\u17dd\u102b-\u103e\u1056-\u1059\u105e-\u1060\u1062-\u1064\u1067-\u106d"
+    "\u1071-\u1074\u1082-\u108d\u108f\u109a-\u109d\u0900-\u0903\u093a-\u094f\u0b82"
+    "\u0bbe-\u0bcd\u0f71-\u0f84\u0f86\u0f87\u0f8d-\u0fbc"
+)
 WORD = re.compile(rf"[^\W_](?:[^\W_]|[{_MARKS}])*")
 _PLAIN_WORD = re.compile(r"[^\W_]+")  # English (NFC): no marks to keep, and faster
-_SCRIPTS = {"th": re.compile(r"[\u0e00-\u0e7f]"), "lo": re.compile(r"[\u0e80-\u0eff]"),
-            "km": re.compile(r"[\u1780-\u17ff]"), "my": re.compile(r"[\u1000-\u109f]")}
+_SCRIPTS = {
+    "th": re.compile(r"[\u0e00-\u0e7f]"),
+    "lo": re.compile(r"[\u0e80-\u0eff]"),
+    "km": re.compile(r"[\u1780-\u17ff]"),
+    "my": re.compile(r"[\u1000-\u109f]"),
+}
 _ANY_SCRIPT = re.compile(r"[\u0e00-\u0eff\u1780-\u17ff\u1000-\u109f]")
 # Burmese syllables (after sylbreak): a break before each consonant that is neither stacked
 # (preceded by U+1039) nor killed (followed by asat U+103A or the stacker), and before any
 # independent vowel, digit or Latin run.
-_MY_BREAK = re.compile(r"((?<!\u1039)[\u1000-\u1021](?!\u1037?[\u103a\u1039])"
-                       r"|[\u1023-\u102a\u103f\u104c-\u104f\u1040-\u1049a-z0-9])")
+_MY_BREAK = re.compile(
+    r"((?<!\u1039)[\u1000-\u1021](?!\u1037?[\u103a\u1039])"
+    r"|[\u1023-\u102a\u103f\u104c-\u104f\u1040-\u1049a-z0-9])"
+)
 MAX_WORD = 20  # code points; longer "words" from unsegmented text are phrases: dropped
 ENGLISH = "en"
 UNKNOWN = "und"
@@ -135,11 +147,17 @@ def passage_languages(texts: list[str], languages: Any | None) -> list[str]:
     if languages is None:
         langs = [ENGLISH] * len(texts)
     else:
-        langs = [UNKNOWN if v is None or (not isinstance(v, str) and pd.isna(v))
-                 else (str(v).strip().lower() or UNKNOWN) for v in languages]
+        langs = [
+            UNKNOWN
+            if v is None or (not isinstance(v, str) and pd.isna(v))
+            else (str(v).strip().lower() or UNKNOWN)
+            for v in languages
+        ]
         if len(langs) != len(texts):
-            raise ValueError(f"languages has {len(langs)} entries for {len(texts)} passages; "
-                             "pass one ISO 639-1 code per passage ('und' when unknown).")
+            raise ValueError(
+                f"languages has {len(langs)} entries for {len(texts)} passages; "
+                "pass one ISO 639-1 code per passage ('und' when unknown)."
+            )
     out = []
     for text, lang in zip(texts, langs):
         if lang not in UNSPACED and _ANY_SCRIPT.search(text):
@@ -172,8 +190,12 @@ def _segmenter(lang: str) -> Any:
 
             return lao_tokenize
     except ImportError as exc:
-        log.warning("No word segmenter for '%s' (%s): its keywords come only from short runs "
-                    "between spaces", lang, exc)
+        log.warning(
+            "No word segmenter for '%s' (%s): its keywords come only from short runs "
+            "between spaces",
+            lang,
+            exc,
+        )
     return None
 
 
@@ -195,7 +217,7 @@ def _drop_vi_compounds(sylls: list[str]) -> list[str]:
     out, i = [], 0
     while i < len(sylls):
         for n in range(min(longest, len(sylls) - i), 1, -1):
-            if tuple(sylls[i: i + n]) in compounds:
+            if tuple(sylls[i : i + n]) in compounds:
                 i += n
                 break
         else:
@@ -215,8 +237,9 @@ def _english(split: list[list[str]], lemmatize: bool, stops: frozenset[str]) -> 
     for words in split:
         if table is not None:
             words = [lemma_of(w, table) for w in words]
-        out.append(" ".join(w for w in words if w not in stops and len(w) > 1
-                            and not w[0].isdigit()))
+        out.append(
+            " ".join(w for w in words if w not in stops and len(w) > 1 and not w[0].isdigit())
+        )
     return out
 
 
@@ -233,6 +256,7 @@ def _latin_language(words: list[str], lang: str) -> str:
     passages taken for English are where "der, die, auf" keywords came from. The caller asks
     only when a passage holds a non-English stop word, so English rounds pay almost nothing.
     """
+
     def hits(g: str) -> int:
         lst = stop_words() if g == ENGLISH else spacy_stop_words(g)
         return sum(w in lst for w in words)
@@ -242,8 +266,9 @@ def _latin_language(words: list[str], lang: str) -> str:
     return best if n >= 2 and n > hits(lang if lang in _LATIN_GUESS else ENGLISH) else lang
 
 
-def keyword_docs(texts: list[str], lemmatize: bool = True,
-                 languages: list[str] | None = None) -> list[str]:
+def keyword_docs(
+    texts: list[str], lemmatize: bool = True, languages: list[str] | None = None
+) -> list[str]:
     """Texts as BERTopic sees them for keywords: words joined by spaces, stop words gone.
 
     English passages are lemmatised ("bonds"/"bond", "policies"/"policy") so keywords are not
@@ -253,9 +278,9 @@ def keyword_docs(texts: list[str], lemmatize: bool = True,
     return keyword_docs_and_languages(texts, lemmatize, languages)[0]
 
 
-def keyword_docs_and_languages(texts: list[str], lemmatize: bool = True,
-                               languages: list[str] | None = None
-                               ) -> tuple[list[str], list[str]]:
+def keyword_docs_and_languages(
+    texts: list[str], lemmatize: bool = True, languages: list[str] | None = None
+) -> tuple[list[str], list[str]]:
     """`keyword_docs` and the language each passage's words were taken as."""
     langs = passage_languages(texts, languages)
     lowered = [unicodedata.normalize("NFC", str(t).lower()) for t in texts]
@@ -272,8 +297,13 @@ def keyword_docs_and_languages(texts: list[str], lemmatize: bool = True,
     for lang in present:
         rows = [i for i, g in enumerate(langs) if g == lang]
         if lang in (ENGLISH, UNKNOWN):
-            stops = stop_words() if lang == ENGLISH else frozenset().union(
-                stop_words(), *(stop_words_for(g) for g in present if g != UNKNOWN))
+            stops = (
+                stop_words()
+                if lang == ENGLISH
+                else frozenset().union(
+                    stop_words(), *(stop_words_for(g) for g in present if g != UNKNOWN)
+                )
+            )
             for i, doc in zip(rows, _english([split[i] or [] for i in rows], lemmatize, stops)):
                 out[i] = doc
             continue
@@ -281,6 +311,7 @@ def keyword_docs_and_languages(texts: list[str], lemmatize: bool = True,
         for i in rows:
             known = split[i]
             words = known if known is not None else _words(lowered[i], lang)
-            out[i] = " ".join(w for w in words if w not in stops and len(w) > 1
-                              and not w[0].isdigit())
+            out[i] = " ".join(
+                w for w in words if w not in stops and len(w) > 1 and not w[0].isdigit()
+            )
     return out, langs

@@ -54,8 +54,14 @@ class PCAReducer:
     so it is skipped above `max_smooth` passages.
     """
 
-    def __init__(self, n_components: int = 50, seed: int = 42, normalise: bool = True,
-                 neighbors: int = 5, max_smooth: int = 20000):
+    def __init__(
+        self,
+        n_components: int = 50,
+        seed: int = 42,
+        normalise: bool = True,
+        neighbors: int = 5,
+        max_smooth: int = 20000,
+    ):
         self.n_components = n_components
         self.seed = seed
         self.normalise = normalise
@@ -87,8 +93,8 @@ class PCAReducer:
             return Z
         out = np.empty_like(Z)
         for s in range(0, Z.shape[0], 2048):  # chunks keep memory at 2048 x n floats
-            idx = _top_k(Z[s: s + 2048], self._ref, self.neighbors)
-            out[s: s + 2048] = self._ref[idx].mean(axis=1)
+            idx = _top_k(Z[s : s + 2048], self._ref, self.neighbors)
+            out[s : s + 2048] = self._ref[idx].mean(axis=1)
         return unit_rows(out) if self.normalise else out
 
     def fit_transform(self, X: np.ndarray, y: Any = None) -> np.ndarray:
@@ -135,8 +141,12 @@ class KMeansClusterer:
     """
 
     def __init__(
-        self, n_clusters: int | None = None, seed: int = 42, min_size: int | None = None,
-        max_clusters: int = 60, n_init: int = 1,
+        self,
+        n_clusters: int | None = None,
+        seed: int = 42,
+        min_size: int | None = None,
+        max_clusters: int = 60,
+        n_init: int = 1,
     ):
         self.n_clusters = n_clusters
         self.seed = seed
@@ -163,7 +173,10 @@ class KMeansClusterer:
             km = KMeans(n_clusters=k, n_init=self.n_init, random_state=self.seed)
         else:
             km = MiniBatchKMeans(
-                n_clusters=k, n_init=self.n_init, random_state=self.seed, batch_size=4096,
+                n_clusters=k,
+                n_init=self.n_init,
+                random_state=self.seed,
+                batch_size=4096,
                 max_no_improvement=20,
             )
         labels = km.fit_predict(X)
@@ -191,14 +204,18 @@ def _relabel_by_size(labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def fast_backend(
-    seed: int = 42, n_components: int = 50, n_clusters: int | None = None,
-    min_size: int | None = None, max_clusters: int = 60,
+    seed: int = 42,
+    n_components: int = 50,
+    n_clusters: int | None = None,
+    min_size: int | None = None,
+    max_clusters: int = 60,
 ) -> tuple[PCAReducer, KMeansClusterer]:
     """The default reducer and clusterer."""
     return (
         PCAReducer(n_components=n_components, seed=seed),
-        KMeansClusterer(n_clusters=n_clusters, seed=seed, min_size=min_size,
-                        max_clusters=max_clusters),
+        KMeansClusterer(
+            n_clusters=n_clusters, seed=seed, min_size=min_size, max_clusters=max_clusters
+        ),
     )
 
 
@@ -217,11 +234,18 @@ def umap_hdbscan_backend(
     n_components = max(2, min(5, n - 2))
     mcs = min_topic_size or (10 if n >= 200 else max(3, n // 10))
     reducer = UMAP(
-        n_neighbors=n_neighbors, n_components=n_components, min_dist=0.0, metric="cosine",
-        random_state=seed, n_jobs=1, init="random" if n < 50 else "spectral",
+        n_neighbors=n_neighbors,
+        n_components=n_components,
+        min_dist=0.0,
+        metric="cosine",
+        random_state=seed,
+        n_jobs=1,
+        init="random" if n < 50 else "spectral",
     )
     clusterer = HDBSCAN(
-        min_cluster_size=max(2, mcs), metric="euclidean", cluster_selection_method="eom",
+        min_cluster_size=max(2, mcs),
+        metric="euclidean",
+        cluster_selection_method="eom",
         prediction_data=True,
     )
     return reducer, clusterer

@@ -52,12 +52,19 @@ def _bertopic_words(model: Any, topic: int) -> list[str]:
     words = model.get_topic(topic) or []
     # BERTopic joins a theme's passages before counting bigrams, so "broadband broadband" can
     # span two passages: drop bigrams that repeat a word.
-    return [w for w, s in words if w and s > 0 and w != _NO_WORD
-            and _NO_WORD not in w.split() and len(set(w.split())) == len(w.split())]
+    return [
+        w
+        for w, s in words
+        if w
+        and s > 0
+        and w != _NO_WORD
+        and _NO_WORD not in w.split()
+        and len(set(w.split())) == len(w.split())
+    ]
 
 
 def languages_text(counts: Counter) -> str:
-    """"en 12, th 5": most passages first, then by code."""
+    """ "en 12, th 5": most passages first, then by code."""
     return ", ".join(f"{g} {c}" for g, c in sorted(counts.items(), key=lambda x: (-x[1], x[0])))
 
 
@@ -89,9 +96,16 @@ def _syllable_terms(words: list[str]) -> list[str]:
     return out or words
 
 
-def theme_words(model: Any, mapping: dict[int, int], docs: list[str], langs: list[str],
-                fit_ids: np.ndarray, k: int, top_n: int,
-                word_langs: list[str] | None = None) -> ThemeWords:
+def theme_words(
+    model: Any,
+    mapping: dict[int, int],
+    docs: list[str],
+    langs: list[str],
+    fit_ids: np.ndarray,
+    k: int,
+    top_n: int,
+    word_langs: list[str] | None = None,
+) -> ThemeWords:
     """Keywords, label words and languages per theme.
 
     Keywords are BERTopic's c-TF-IDF words (word counts as a fallback), whatever their language.
@@ -110,7 +124,7 @@ def theme_words(model: Any, mapping: dict[int, int], docs: list[str], langs: lis
     bounds = np.searchsorted(fit_ids[order], np.arange(k + 1))
     out = ThemeWords({}, {}, {}, {})
     for t in range(k):
-        rows = order[bounds[t]: bounds[t + 1]]
+        rows = order[bounds[t] : bounds[t + 1]]
         tdocs = [docs[i] for i in rows]
         words = pool.get(t) or _count_keywords(tdocs, POOL)
         counts = Counter(langs[i] for i in rows)
@@ -120,8 +134,7 @@ def theme_words(model: Any, mapping: dict[int, int], docs: list[str], langs: lis
         if any(g != pick for g in tword):
             own = [d for d, g in zip(tdocs, tword) if g == pick]
             text = " " + " | ".join(own) + " "
-            readable = ([w for w in words if f" {w} " in text] or _count_keywords(own, POOL)
-                        or words)
+            readable = [w for w in words if f" {w} " in text] or _count_keywords(own, POOL) or words
         if pick in SYLLABIC:
             readable = _syllable_terms(readable)
         out.keywords[t] = words[:top_n]
@@ -188,8 +201,9 @@ def _join(terms: list[str], english: bool = True) -> str:
     return text[0].upper() + text[1:]
 
 
-def make_labels(keywords: dict[int, list[str]],
-                languages: dict[int, str] | None = None) -> dict[int, str]:
+def make_labels(
+    keywords: dict[int, list[str]], languages: dict[int, str] | None = None
+) -> dict[int, str]:
     """Readable, distinct labels: "Green bond, financing and private sector".
 
     `languages` names the language of a theme's label words when it is not English; it is shown

@@ -41,8 +41,13 @@ def _n_words(text: str) -> int:
     return n
 
 
-def _prefer(order: np.ndarray, rows: np.ndarray, languages: Sequence[str],
-            prefer: Sequence[str], window: int) -> np.ndarray:
+def _prefer(
+    order: np.ndarray,
+    rows: np.ndarray,
+    languages: Sequence[str],
+    prefer: Sequence[str],
+    window: int,
+) -> np.ndarray:
     """Within the first `window` candidates, preferred languages first (stable otherwise)."""
     head = order[:window]
     liked = np.array([str(languages[rows[i]]) in prefer for i in head], dtype=bool)
@@ -98,8 +103,9 @@ def representative(
         order = np.lexsort((rows_arr, -sims, short))  # long first, then most central, then row
         if languages is not None and prefer:
             long_first = int((~short).sum()) or len(order)  # never lift a short one over long
-            order = _prefer(order, rows_arr, languages, tuple(prefer),
-                            min(long_first, prefer_window * k))
+            order = _prefer(
+                order, rows_arr, languages, tuple(prefer), min(long_first, prefer_window * k)
+            )
         chosen: list[int] = []
         chosen_vecs: list[np.ndarray] = []
         seen: set[str] = set()

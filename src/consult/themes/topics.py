@@ -43,11 +43,13 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 UNASSIGNED_LABEL = "Unassigned"
+# fmt: off
 THEME_COLUMNS = [
     schema.THEME_ID, schema.THEME_LABEL, schema.THEME_KEYWORDS, schema.THEME_SIZE,
     schema.THEME_PRIORITIES, schema.THEME_EMERGING, schema.THEME_QUOTES, schema.THEME_NEAREST,
     schema.THEME_LANGUAGES,
 ]
+# fmt: on
 # UMAP/HDBSCAN need a few dozen points; smaller rounds use the fast backend.
 MIN_FOR_UMAP = 30
 
@@ -78,20 +80,25 @@ def _empty_themes() -> pd.DataFrame:
 
 
 def _assignments(theme_ids: np.ndarray, labels: dict[int, str]) -> pd.DataFrame:
-    return pd.DataFrame({
-        schema.THEME_ID: theme_ids.astype(int),
-        schema.THEME_LABEL: pd.Series([labels.get(int(t), UNASSIGNED_LABEL) for t in theme_ids],
-                                      dtype=object),
-    })
+    return pd.DataFrame(
+        {
+            schema.THEME_ID: theme_ids.astype(int),
+            schema.THEME_LABEL: pd.Series(
+                [labels.get(int(t), UNASSIGNED_LABEL) for t in theme_ids], dtype=object
+            ),
+        }
+    )
 
 
 def _fast_backend(config: TopicsConfig) -> tuple[Any, Any]:
-    return fast_backend(config.seed, config.reduce_dims, config.n_themes, config.min_topic_size,
-                        config.max_themes)
+    return fast_backend(
+        config.seed, config.reduce_dims, config.n_themes, config.min_topic_size, config.max_themes
+    )
 
 
-def _backend(config: TopicsConfig, n_fit: int, reducer: Any,
-             clusterer: Any) -> tuple[Any, Any, str]:
+def _backend(
+    config: TopicsConfig, n_fit: int, reducer: Any, clusterer: Any
+) -> tuple[Any, Any, str]:
     if reducer is not None or clusterer is not None:
         fr, fc = _fast_backend(config)
         return reducer or fr, clusterer or fc, "custom"
@@ -112,8 +119,9 @@ def _vectorizer() -> Any:
     return CountVectorizer(ngram_range=(1, 2), token_pattern=r"(?u)\S+", lowercase=False)
 
 
-def _fit_bertopic(docs: list[str], X: np.ndarray, config: TopicsConfig, reducer: Any,
-                  clusterer: Any) -> tuple[np.ndarray, Any, int]:
+def _fit_bertopic(
+    docs: list[str], X: np.ndarray, config: TopicsConfig, reducer: Any, clusterer: Any
+) -> tuple[np.ndarray, Any, int]:
     """Fit BERTopic on the stakeholder passages; returns labels, the model, outliers reduced."""
     from bertopic import BERTopic  # lazy: heavy import
     from bertopic.vectorizers import ClassTfidfTransformer
@@ -122,25 +130,38 @@ def _fit_bertopic(docs: list[str], X: np.ndarray, config: TopicsConfig, reducer:
     top_n = max(config.top_n_words, POOL)  # more than shown: the label may need readable ones
     # language="english" would make BERTopic strip every non-ASCII letter before counting.
     model = BERTopic(
-        embedding_model=None, umap_model=reducer, hdbscan_model=clusterer,
-        vectorizer_model=_vectorizer(), ctfidf_model=ctfidf, language="multilingual",
-        top_n_words=top_n, calculate_probabilities=False, verbose=False,
+        embedding_model=None,
+        umap_model=reducer,
+        hdbscan_model=clusterer,
+        vectorizer_model=_vectorizer(),
+        ctfidf_model=ctfidf,
+        language="multilingual",
+        top_n_words=top_n,
+        calculate_probabilities=False,
+        verbose=False,
         min_topic_size=max(2, config.min_topic_size or 10),
     )
     topics, _ = model.fit_transform(docs, embeddings=X)
     labels = np.asarray(topics, dtype=int)
     n_out = int((labels == -1).sum())
     if n_out and n_out < len(labels) and config.reduce_outliers:
-        new = model.reduce_outliers(docs, labels.tolist(), strategy="embeddings", embeddings=X,
-                                    threshold=config.outlier_threshold)
-        model.update_topics(docs, topics=new, vectorizer_model=_vectorizer(),
-                            ctfidf_model=ctfidf, top_n_words=top_n)
+        new = model.reduce_outliers(
+            docs,
+            labels.tolist(),
+            strategy="embeddings",
+            embeddings=X,
+            threshold=config.outlier_threshold,
+        )
+        model.update_topics(
+            docs, topics=new, vectorizer_model=_vectorizer(), ctfidf_model=ctfidf, top_n_words=top_n
+        )
         labels = np.asarray(new, dtype=int)
     return labels, model, n_out
 
 
-def _cluster_only(X: np.ndarray, reducer: Any, clusterer: Any,
-                  config: TopicsConfig) -> tuple[np.ndarray, int]:
+def _cluster_only(
+    X: np.ndarray, reducer: Any, clusterer: Any, config: TopicsConfig
+) -> tuple[np.ndarray, int]:
     """Reducer + clusterer without BERTopic; outliers join the nearest cluster."""
     Z = reducer.fit(X).transform(X)
     labels = np.asarray(clusterer.fit(Z).labels_, dtype=int)
@@ -151,8 +172,9 @@ def _cluster_only(X: np.ndarray, reducer: Any, clusterer: Any,
     return labels, n_out
 
 
-def _fit(docs: list[str], X: np.ndarray, config: TopicsConfig, reducer: Any,
-         clusterer: Any) -> tuple[np.ndarray, Any, int]:
+def _fit(
+    docs: list[str], X: np.ndarray, config: TopicsConfig, reducer: Any, clusterer: Any
+) -> tuple[np.ndarray, Any, int]:
     try:
         return _fit_bertopic(docs, X, config, reducer, clusterer)
     except (ValueError, TypeError) as exc:
@@ -163,8 +185,9 @@ def _fit(docs: list[str], X: np.ndarray, config: TopicsConfig, reducer: Any,
         return labels, None, n_out
 
 
-def place_nearest(X: np.ndarray, theme_ids: np.ndarray, rows: np.ndarray,
-                  threshold: float = -1.0) -> np.ndarray:
+def place_nearest(
+    X: np.ndarray, theme_ids: np.ndarray, rows: np.ndarray, threshold: float = -1.0
+) -> np.ndarray:
     """Theme of the nearest theme centroid (cosine) for `rows`; -1 below `threshold`."""
     known = theme_ids[theme_ids >= 0]
     if rows.size == 0 or known.size == 0:
@@ -176,15 +199,16 @@ def place_nearest(X: np.ndarray, theme_ids: np.ndarray, rows: np.ndarray,
     cent = _unit_rows(cent)
     out = np.empty(rows.size, dtype=int)
     for s in range(0, rows.size, 8192):  # chunks keep memory flat at 100k passages
-        sims = U[rows[s: s + 8192]] @ cent.T
+        sims = U[rows[s : s + 8192]] @ cent.T
         best = sims.argmax(axis=1)
         best[sims.max(axis=1) < threshold] = -1
-        out[s: s + 8192] = best
+        out[s : s + 8192] = best
     return out
 
 
-def link_priorities(scores: pd.DataFrame | None, rows: np.ndarray, priority_ids: list[str],
-                    config: TopicsConfig) -> list[str]:
+def link_priorities(
+    scores: pd.DataFrame | None, rows: np.ndarray, priority_ids: list[str], config: TopicsConfig
+) -> list[str]:
     """Priorities a theme overlaps, by mean score (see the module docstring for the rule)."""
     if scores is None or rows.size == 0:
         return []
@@ -207,8 +231,11 @@ def _priority_ids(codebook: CodebookLike | None, scores: pd.DataFrame | None) ->
         return [p.id for p in codebook.priorities]
     if scores is None:
         return []
-    return [c[len(schema.SCORE_PREFIX):] for c in scores.columns
-            if str(c).startswith(schema.SCORE_PREFIX)]
+    return [
+        c[len(schema.SCORE_PREFIX) :]
+        for c in scores.columns
+        if str(c).startswith(schema.SCORE_PREFIX)
+    ]
 
 
 def discover_themes(
@@ -235,8 +262,12 @@ def discover_themes(
     texts = [t if isinstance(t, str) else "" if t is None or pd.isna(t) else str(t) for t in texts]
     n = len(texts)
     if n == 0:
-        return ThemeResult(_assignments(np.zeros(0, dtype=int), {}), _empty_themes(), None,
-                           {"passages": 0, "fitted_on": 0})
+        return ThemeResult(
+            _assignments(np.zeros(0, dtype=int), {}),
+            _empty_themes(),
+            None,
+            {"passages": 0, "fitted_on": 0},
+        )
     X = np.asarray(embeddings, dtype=np.float32)
     if X.ndim != 2 or X.shape[0] != n:
         raise ValueError(
@@ -260,8 +291,9 @@ def discover_themes(
     langs = passage_languages(texts, languages)
     Xf = X[fit_idx]
     fit_langs = [langs[i] for i in fit_idx]
-    docs, word_langs = keyword_docs_and_languages([texts[i] for i in fit_idx], config.lemmatize,
-                                                  fit_langs)
+    docs, word_langs = keyword_docs_and_languages(
+        [texts[i] for i in fit_idx], config.lemmatize, fit_langs
+    )
     model = None
     if fit_idx.size < 3:  # too few to cluster: one theme
         fit_labels, n_out, used = np.zeros(fit_idx.size, dtype=int), 0, "single"
@@ -283,12 +315,12 @@ def discover_themes(
     theme_ids[rest] = place_nearest(X, theme_ids, rest, threshold=-1.0)
     k = int(fit_ids.max()) + 1 if (fit_ids >= 0).any() else 0
 
-    words = theme_words(model, mapping, docs, fit_langs, fit_ids, k, config.top_n_words,
-                        word_langs)
+    words = theme_words(model, mapping, docs, fit_langs, fit_ids, k, config.top_n_words, word_langs)
     labels = make_labels(words.label_words, words.label_language)
     groups = {t: fit_idx[fit_ids == t].tolist() for t in range(k)}
-    quotes = representative(X, groups, config.n_quotes, texts=texts, languages=langs,
-                            prefer=(ENGLISH,))
+    quotes = representative(
+        X, groups, config.n_quotes, texts=texts, languages=langs, prefer=(ENGLISH,)
+    )
     pids = _priority_ids(codebook, scores)
     cov = None if coverage is None else np.nan_to_num(np.asarray(coverage, dtype=float), nan=1.0)
     floor = None if cov is None else config.emerging_coverage_ratio * float(np.median(cov[fit_idx]))
@@ -296,23 +328,40 @@ def discover_themes(
     for t in range(k):
         members = np.asarray(groups[t], dtype=int)
         linked = link_priorities(scores, members, pids, config)
-        uncovered = cov is not None and floor is not None and members.size > 0 and float(
-            np.median(cov[members])) < floor
-        rows.append({
-            schema.THEME_ID: t,
-            schema.THEME_LABEL: labels[t],
-            schema.THEME_KEYWORDS: ", ".join(words.keywords[t]),
-            schema.THEME_SIZE: int(members.size),
-            schema.THEME_PRIORITIES: "" if uncovered else ";".join(linked),
-            schema.THEME_EMERGING: uncovered or not linked,
-            schema.THEME_QUOTES: quotes[t],
-            schema.THEME_NEAREST: ";".join(linked),
-            schema.THEME_LANGUAGES: words.languages[t],
-        })
+        uncovered = (
+            cov is not None
+            and floor is not None
+            and members.size > 0
+            and float(np.median(cov[members])) < floor
+        )
+        rows.append(
+            {
+                schema.THEME_ID: t,
+                schema.THEME_LABEL: labels[t],
+                schema.THEME_KEYWORDS: ", ".join(words.keywords[t]),
+                schema.THEME_SIZE: int(members.size),
+                schema.THEME_PRIORITIES: "" if uncovered else ";".join(linked),
+                schema.THEME_EMERGING: uncovered or not linked,
+                schema.THEME_QUOTES: quotes[t],
+                schema.THEME_NEAREST: ";".join(linked),
+                schema.THEME_LANGUAGES: words.languages[t],
+            }
+        )
     themes = pd.DataFrame(rows, columns=THEME_COLUMNS) if rows else _empty_themes()
-    info.update(themes=k, unassigned=int((theme_ids == -1).sum()),
-                seconds=round(time.perf_counter() - t0, 3))
-    log.info("Themes: %d themes over %d passages (%d fitted, backend %s, %d outliers placed, "
-             "%d emerging) in %.2fs", k, n, fit_idx.size, used, n_out,
-             int(themes[schema.THEME_EMERGING].sum()) if k else 0, info["seconds"])
+    info.update(
+        themes=k,
+        unassigned=int((theme_ids == -1).sum()),
+        seconds=round(time.perf_counter() - t0, 3),
+    )
+    log.info(
+        "Themes: %d themes over %d passages (%d fitted, backend %s, %d outliers placed, "
+        "%d emerging) in %.2fs",
+        k,
+        n,
+        fit_idx.size,
+        used,
+        n_out,
+        int(themes[schema.THEME_EMERGING].sum()) if k else 0,
+        info["seconds"],
+    )
     return ThemeResult(_assignments(theme_ids, labels), themes, model, info)
