@@ -203,17 +203,25 @@ print(sum([i for i in range(100)]))
 
 
 @pytest.mark.slow  # a fresh interpreter; while the bug is there, a 5 s wait
-@pytest.mark.xfail(strict=True, reason=(
-    "limits._Watchdog.__exit__ clears with PyThreadState_SetAsyncExc(id, NULL), which on CPython "
-    "3.11 leaves the interpreter's async-exception flag set for good: from then on any tracer or "
-    "profiler (coverage, pdb, cProfile) spins forever in the eval loop. Fix in src, then drop "
-    "this mark."))
+@pytest.mark.xfail(
+    strict=True,
+    reason=(
+        "limits._Watchdog.__exit__ clears with PyThreadState_SetAsyncExc(id, NULL), which on CPython "
+        "3.11 leaves the interpreter's async-exception flag set for good: from then on any tracer or "
+        "profiler (coverage, pdb, cProfile) spins forever in the eval loop. Fix in src, then drop "
+        "this mark."
+    ),
+)
 def test_a_stopped_read_leaves_tracers_and_profilers_working():
     import subprocess
 
     try:
-        proc = subprocess.run([sys.executable, "-c", _TRACE_AFTER_A_STOPPED_READ],
-                              capture_output=True, text=True, timeout=5)
+        proc = subprocess.run(
+            [sys.executable, "-c", _TRACE_AFTER_A_STOPPED_READ],
+            capture_output=True,
+            text=True,
+            timeout=5,
+        )
     except subprocess.TimeoutExpired:
         pytest.fail("a traced function never returned after a read was stopped by the clock")
     assert proc.returncode == 0 and proc.stdout.strip() == "4950", proc.stderr

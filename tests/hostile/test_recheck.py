@@ -25,7 +25,8 @@ from consult.config import ConsultConfig, IngestConfig
 from consult.ingest.check import format_check_report
 from consult.ingest.files import collect_round
 from consult.ingest.round import ingest_round
-from consult.privacy.personal import NAME, file_display_names, header_meaning
+from consult.privacy.filenames import file_display_names
+from consult.privacy.personal import NAME, header_meaning
 from consult.privacy.redact import Redactor
 from consult.schema import RawFile
 from tests.support import hostile_files as H  # noqa: E402

@@ -17,7 +17,8 @@ from consult.config import ConsultConfig  # noqa: E402
 from consult.ids import sha256_bytes  # noqa: E402
 from consult.ingest.attributes import match_alias, normalise_country  # noqa: E402
 from consult.ingest.base import ReadContext  # noqa: E402
-from consult.ingest.surveys import column_letter, read_survey  # noqa: E402
+from consult.ingest.surveys import read_survey  # noqa: E402
+from consult.ingest.surveys_columns import column_letter  # noqa: E402
 from consult.schema import RawFile  # noqa: E402
 from tests.support.ingest_fixtures import FIXTURES, load_generator  # noqa: E402
 

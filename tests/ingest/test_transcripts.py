@@ -16,7 +16,8 @@ from consult import schema as S
 from consult.config import ConsultConfig
 from consult.ingest.base import ReadContext, UnreadableFile
 from consult.ingest.speakers import name_core
-from consult.ingest.transcripts import looks_like_speaker, read_transcript
+from consult.ingest.transcripts import read_transcript
+from consult.ingest.turn_labels import looks_like_speaker
 from consult.schema import RawFile
 
 FIX = Path(__file__).resolve().parents[1] / "fixtures" / "transcripts"

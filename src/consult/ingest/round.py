@@ -3,7 +3,8 @@
 The round never stops for one bad file: every reader failure rejects that file whole with a
 reason, and the per-file table says units == passages + rejected for every file.
 
-Rules applied once, for every reader (plan.py plans, assemble.py and screen.py apply them):
+Rules applied once, for every reader (plan.py plans, assemble.py, file_assembly.py
+and screen.py apply them):
 - Non-answers: an empty unit, or one without a letter or digit, is rejected whatever its kind;
   stock phrases (`ingest.non_answers`: "N/A", "no comment", "No") are rejected only for survey
   answers and workshop notes. Transcript turns such as "No." or "OK" are replies in a conversation
@@ -23,8 +24,9 @@ import logging
 from collections.abc import Callable
 
 from consult.config import ConsultConfig
-from consult.ingest.assemble import IngestResult, assemble_round, redact_around_positions
+from consult.ingest.assemble import IngestResult, assemble_round
 from consult.ingest.base import ReadContext, ReadResult, UnreadableFile
+from consult.ingest.file_assembly import redact_around_positions
 from consult.ingest.guard import read_guarded
 from consult.ingest.manifest import manifest_for
 from consult.ingest.plan import PlannedFile, RoundPlan, plan_round, source_kind

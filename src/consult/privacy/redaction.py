@@ -5,7 +5,7 @@ reported.
   single words, and titled short forms ("Mr Binh"), only in the file they were learned from.
 - Manifest fields meant as labels (event, stakeholder group, country) are checked for e-mail
   addresses and phone/ID numbers only: what a facilitator typed is never pseudonymised.
-- File names: person-like words are shown as "[name N]" in every output (see personal.py).
+- File names: person-like words are shown as "[name N]" in every output (see filenames.py).
 - Per file, a redaction report (kind, count, masked examples) goes into the file's detected
   information, from where Data quality lists it. No real value is ever stored in it.
 """
@@ -20,7 +20,7 @@ from typing import Any
 from consult import schema as S
 from consult.config import ConsultConfig
 from consult.ingest.speakers import HONORIFICS, UNSPACED
-from consult.privacy.personal import FileNames, file_display_names
+from consult.privacy.filenames import FileNames, file_display_names
 
 # Passage columns a manifest may fill: its values there are labels, kept as typed.
 LABEL_COLUMNS = (S.COUNTRY, S.STAKEHOLDER_GROUP, S.EVENT, S.DATE)
