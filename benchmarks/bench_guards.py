@@ -57,10 +57,20 @@ def timed(fn, repeats: int) -> list[float]:
     return out
 
 
-def row(group: str, case: str, times: list[float], target: str, note: str = "",
-        unit: str = "s") -> dict:
-    r = {"group": group, "case": case, "median": statistics.median(times), "min": min(times),
-         "max": max(times), "repeats": len(times), "unit": unit, "target": target, "note": note}
+def row(
+    group: str, case: str, times: list[float], target: str, note: str = "", unit: str = "s"
+) -> dict:
+    r = {
+        "group": group,
+        "case": case,
+        "median": statistics.median(times),
+        "min": min(times),
+        "max": max(times),
+        "repeats": len(times),
+        "unit": unit,
+        "target": target,
+        "note": note,
+    }
     print(json.dumps(r), flush=True)
     return r
 
@@ -87,24 +97,54 @@ def hostile(repeats: int) -> list[dict]:
     def cfg(**ingest) -> ConsultConfig:
         return ConsultConfig(ingest=IngestConfig(**ingest))
 
-    srt = "".join(f"{i}\n00:00:{i % 60:02d},000 --> 00:00:{i % 60:02d},500\n{'AB'[i % 2]}: x{i}\n\n"
-                  for i in range(1, 100_001)).encode()
+    srt = "".join(
+        f"{i}\n00:00:{i % 60:02d},000 --> 00:00:{i % 60:02d},500\n{'AB'[i % 2]}: x{i}\n\n"
+        for i in range(1, 100_001)
+    ).encode()
     cases = [
-        ("1,000,000-character answer (split)", {"surveys/s.csv": H.long_answer_csv(1_000_000)},
-         cfg(), "< 30 s"),
-        ("CSV with 200,000 trailing empty columns", {"surveys/w.csv": H.csv_with_empty_columns(
-            200_000)}, cfg(), "< 30 s"),
-        ("CSV with 200,000 columns (rejected)", {"surveys/w.csv": H.csv_with_empty_columns(
-            200_000, interior=True)}, cfg(), "< 30 s"),
-        ("xlsx: 400 rows share a 30k-char string (rejected)", {"surveys/s.xlsx":
-         H.xlsx_shared_string(400, 30_000)}, cfg(max_file_chars=2_000_000), "< 30 s"),
-        ("PDF: a 3 MB page (skipped)", {"workshops/n.pdf": H.pdf_with_heavy_page(3)},
-         cfg(max_pdf_page_mb=1), "< 30 s"),
-        ("PDF: a 2 MB page stopped by a 0.5 s limit", {"workshops/n.pdf":
-         H.pdf_with_heavy_page(2)}, cfg(max_seconds_per_file=0.5), "< 30 s"),
+        (
+            "1,000,000-character answer (split)",
+            {"surveys/s.csv": H.long_answer_csv(1_000_000)},
+            cfg(),
+            "< 30 s",
+        ),
+        (
+            "CSV with 200,000 trailing empty columns",
+            {"surveys/w.csv": H.csv_with_empty_columns(200_000)},
+            cfg(),
+            "< 30 s",
+        ),
+        (
+            "CSV with 200,000 columns (rejected)",
+            {"surveys/w.csv": H.csv_with_empty_columns(200_000, interior=True)},
+            cfg(),
+            "< 30 s",
+        ),
+        (
+            "xlsx: 400 rows share a 30k-char string (rejected)",
+            {"surveys/s.xlsx": H.xlsx_shared_string(400, 30_000)},
+            cfg(max_file_chars=2_000_000),
+            "< 30 s",
+        ),
+        (
+            "PDF: a 3 MB page (skipped)",
+            {"workshops/n.pdf": H.pdf_with_heavy_page(3)},
+            cfg(max_pdf_page_mb=1),
+            "< 30 s",
+        ),
+        (
+            "PDF: a 2 MB page stopped by a 0.5 s limit",
+            {"workshops/n.pdf": H.pdf_with_heavy_page(2)},
+            cfg(max_seconds_per_file=0.5),
+            "< 30 s",
+        ),
         ("SRT: 100,000 tiny cues (rejected)", {"transcripts/t.srt": srt}, cfg(), "< 30 s"),
-        ("SRT: 100,000 tiny cues, all read", {"transcripts/t.srt": srt},
-         cfg(max_document_passages=200_000), "< 30 s"),
+        (
+            "SRT: 100,000 tiny cues, all read",
+            {"transcripts/t.srt": srt},
+            cfg(max_document_passages=200_000),
+            "< 30 s",
+        ),
     ]
     rows = []
     for name, files, c, target in cases:
@@ -131,7 +171,9 @@ def hostile(repeats: int) -> list[dict]:
             (raw / rel).write_bytes(data)
         c = cfg(max_file_chars=2_000_000, max_pdf_page_mb=1)
         times = timed(lambda: check_round("r1", str(Path(tmp) / "raw"), c), repeats)
-        rows.append(row("hostile upload", "`consult check`, all seven files above", times, "< 60 s"))
+        rows.append(
+            row("hostile upload", "`consult check`, all seven files above", times, "< 60 s")
+        )
     return rows
 
 
@@ -146,8 +188,13 @@ def docx_tables(repeats: int) -> list[dict]:
         cells = n_rows * 10
         per_cell = [t / cells * 1e6 for t in times]
         target = "< 30 s (was 57 s at 30k cells)" if n_rows >= 2_000 else ""
-        r = row("docx table, first column merged down", f"{cells:,} cells", times, target,
-                f"{statistics.median(per_cell):.1f} us/cell (flat = linear)")
+        r = row(
+            "docx table, first column merged down",
+            f"{cells:,} cells",
+            times,
+            target,
+            f"{statistics.median(per_cell):.1f} us/cell (flat = linear)",
+        )
         rows.append(r)
     return rows
 
@@ -174,23 +221,43 @@ def _stop_time(limit: float) -> float:
 
 def watchdog(repeats: int, gc_repeats: int, gc_timeout: float, gc_heap: int) -> list[dict]:
     limit = 0.3
-    rows = [row("watchdog", f"spinning read, calling thread (limit {limit} s)",
-                [_stop_time(limit) - limit for _ in range(repeats)], "< 2.7 s",
-                "seconds after the limit")]
+    rows = [
+        row(
+            "watchdog",
+            f"spinning read, calling thread (limit {limit} s)",
+            [_stop_time(limit) - limit for _ in range(repeats)],
+            "< 2.7 s",
+            "seconds after the limit",
+        )
+    ]
     late = []
     for _ in range(repeats):
         with ThreadPoolExecutor(2) as pool:
             late += [t - limit for t in pool.map(lambda _: _stop_time(limit), range(2))]
-    rows.append(row("watchdog", f"spinning reads, two worker threads at once (limit {limit} s)",
-                    late, "< 2.7 s", "seconds after the limit"))
+    rows.append(
+        row(
+            "watchdog",
+            f"spinning reads, two worker threads at once (limit {limit} s)",
+            late,
+            "< 2.7 s",
+            "seconds after the limit",
+        )
+    )
 
     stops, hung = [], 0
     for _ in range(gc_repeats):
-        cmd = [sys.executable, str(Path(__file__).resolve()), "--gc-child", str(limit),
-               "--gc-heap", str(gc_heap)]
+        cmd = [
+            sys.executable,
+            str(Path(__file__).resolve()),
+            "--gc-child",
+            str(limit),
+            "--gc-heap",
+            str(gc_heap),
+        ]
         try:
-            out = subprocess.run(cmd, capture_output=True, text=True, timeout=gc_timeout,
-                                 check=True, cwd=ROOT)
+            out = subprocess.run(
+                cmd, capture_output=True, text=True, timeout=gc_timeout, check=True, cwd=ROOT
+            )
             stops.append(float(out.stdout.strip().splitlines()[-1]) - limit)
         except subprocess.TimeoutExpired:
             hung += 1
@@ -198,8 +265,15 @@ def watchdog(repeats: int, gc_repeats: int, gc_timeout: float, gc_heap: int) -> 
     note = f"seconds after the limit, fresh process each, {gc_heap:,} other objects alive"
     if hung:
         note += f"; {hung} of {gc_repeats} not stopped within {gc_timeout:g} s"
-    rows.append(row("watchdog", f"churning read with a gc callback in every collection "
-                                f"(limit {limit} s)", stops, "< 120 s (old test)", note))
+    rows.append(
+        row(
+            "watchdog",
+            f"churning read with a gc callback in every collection (limit {limit} s)",
+            stops,
+            "< 120 s (old test)",
+            note,
+        )
+    )
     return rows
 
 
@@ -210,6 +284,7 @@ def gc_child(limit: float, heap: int) -> None:
     import gc
 
     alive = [[] for _ in range(heap)]  # noqa: F841  (kept alive for the collector to walk)
+
     def callback(phase, info):
         sum(range(200))
 
@@ -243,18 +318,28 @@ def tagging(repeats: int) -> list[dict]:
 
     cb = load_codebook(None)  # 12 priorities with keywords: the lemma matcher runs too
     rng = np.random.default_rng(0)
-    words = ("the region needs better roads ports broadband financing for small firms and "
-             "training for officials while customs procedures remain slow and costly").split()
+    words = (
+        "the region needs better roads ports broadband financing for small firms and "
+        "training for officials while customs procedures remain slow and costly"
+    ).split()
     texts = [" ".join(rng.choice(words, 60)) for _ in range(2000)]
     emb = HashingEmbedder(384)
     vecs = rng.normal(size=(2000, 384)).astype(np.float32)
     protos = build_prototypes(cb, emb, TaggingConfig())
     lemmas(["warm up"])
-    times = timed(lambda: tag_passages(texts, vecs, cb, emb, TaggingConfig(), prototypes=protos),
-                  repeats)
+    times = timed(
+        lambda: tag_passages(texts, vecs, cb, emb, TaggingConfig(), prototypes=protos), repeats
+    )
     rate = [len(texts) / t for t in times]
-    return [row("tagging", "2,000 passages, default codebook, hashing embedder", rate,
-                "> 1,000 passages/s", unit="passages/s")]
+    return [
+        row(
+            "tagging",
+            "2,000 passages, default codebook, hashing embedder",
+            rate,
+            "> 1,000 passages/s",
+            unit="passages/s",
+        )
+    ]
 
 
 def redaction(repeats: int) -> list[dict]:
@@ -278,8 +363,9 @@ def transcript(repeats: int) -> list[dict]:
 
     text = "".join(f"Speaker {i % 7}: word and more words here.\n" for i in range(20_000))
     raw = RawFile("transcripts/big.txt", text.encode())
-    times = timed(lambda: read_transcript(raw, ReadContext(round="r1", config=ConsultConfig())),
-                  repeats)
+    times = timed(
+        lambda: read_transcript(raw, ReadContext(round="r1", config=ConsultConfig())), repeats
+    )
     return [row("transcript", "20,000 turns, plain text", times, "< 30 s")]
 
 
@@ -291,15 +377,21 @@ def _fmt(x: float, unit: str) -> str:
 
 
 def markdown(rows: list[dict], meta: dict) -> str:
-    lines = [f"# Guards and hot paths (`{meta['command']}`)", "",
-             f"{meta['date']}, {meta['machine']}, {meta['cpus']} CPUs, Python {meta['python']}.",
-             "Median, min and max over the repeats.", "",
-             "| what | case | median | min | max | unit | repeats | old test bound | note |",
-             "|---|---|---:|---:|---:|---|---:|---|---|"]
+    lines = [
+        f"# Guards and hot paths (`{meta['command']}`)",
+        "",
+        f"{meta['date']}, {meta['machine']}, {meta['cpus']} CPUs, Python {meta['python']}.",
+        "Median, min and max over the repeats.",
+        "",
+        "| what | case | median | min | max | unit | repeats | old test bound | note |",
+        "|---|---|---:|---:|---:|---|---:|---|---|",
+    ]
     for r in rows:
-        lines.append(f"| {r['group']} | {r['case']} | {_fmt(r['median'], r['unit'])} | "
-                     f"{_fmt(r['min'], r['unit'])} | {_fmt(r['max'], r['unit'])} | {r['unit']} | "
-                     f"{r['repeats']} | {r['target']} | {r['note']} |")
+        lines.append(
+            f"| {r['group']} | {r['case']} | {_fmt(r['median'], r['unit'])} | "
+            f"{_fmt(r['min'], r['unit'])} | {_fmt(r['max'], r['unit'])} | {r['unit']} | "
+            f"{r['repeats']} | {r['target']} | {r['note']} |"
+        )
     return "\n".join(lines) + "\n"
 
 
@@ -307,12 +399,23 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--repeats", type=int, default=5)
     ap.add_argument("--gc-repeats", type=int, default=5)
-    ap.add_argument("--gc-timeout", type=float, default=120.0,
-                    help="seconds before a gc-callback repeat counts as not stopped")
-    ap.add_argument("--only", nargs="*", choices=["hostile", "docx", "watchdog", "tagging",
-                                                  "redaction", "transcript"])
-    ap.add_argument("--gc-heap", type=int, default=600_000,
-                    help="objects alive in the gc-callback child (the test process holds ~600k)")
+    ap.add_argument(
+        "--gc-timeout",
+        type=float,
+        default=120.0,
+        help="seconds before a gc-callback repeat counts as not stopped",
+    )
+    ap.add_argument(
+        "--only",
+        nargs="*",
+        choices=["hostile", "docx", "watchdog", "tagging", "redaction", "transcript"],
+    )
+    ap.add_argument(
+        "--gc-heap",
+        type=int,
+        default=600_000,
+        help="objects alive in the gc-callback child (the test process holds ~600k)",
+    )
     ap.add_argument("--gc-child", type=float, help=argparse.SUPPRESS)
     ap.add_argument("--out", default=str(RESULTS / "bench_guards"))
     args = ap.parse_args()
@@ -326,8 +429,7 @@ def main() -> None:
     parts = {
         "hostile": lambda: hostile(max(1, args.repeats // 2)),
         "docx": lambda: docx_tables(max(1, args.repeats // 2)),
-        "watchdog": lambda: watchdog(args.repeats, args.gc_repeats, args.gc_timeout,
-                                     args.gc_heap),
+        "watchdog": lambda: watchdog(args.repeats, args.gc_repeats, args.gc_timeout, args.gc_heap),
         "tagging": lambda: tagging(args.repeats),
         "redaction": lambda: redaction(args.repeats),
         "transcript": lambda: transcript(args.repeats),
@@ -338,8 +440,10 @@ def main() -> None:
             rows += fn()
     meta = {
         "command": "python " + " ".join([Path(sys.argv[0]).as_posix()] + sys.argv[1:]),
-        "machine": platform.platform(), "cpus": os.cpu_count(),
-        "python": platform.python_version(), "date": time.strftime("%Y-%m-%d %H:%M:%S"),
+        "machine": platform.platform(),
+        "cpus": os.cpu_count(),
+        "python": platform.python_version(),
+        "date": time.strftime("%Y-%m-%d %H:%M:%S"),
     }
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)

@@ -202,16 +202,7 @@ print(sum([i for i in range(100)]))
 """
 
 
-@pytest.mark.slow  # a fresh interpreter; while the bug is there, a 5 s wait
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "limits._Watchdog.__exit__ clears with PyThreadState_SetAsyncExc(id, NULL), which on CPython "
-        "3.11 leaves the interpreter's async-exception flag set for good: from then on any tracer or "
-        "profiler (coverage, pdb, cProfile) spins forever in the eval loop. Fix in src, then drop "
-        "this mark."
-    ),
-)
+@pytest.mark.slow  # a fresh interpreter
 def test_a_stopped_read_leaves_tracers_and_profilers_working():
     import subprocess
 

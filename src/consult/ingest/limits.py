@@ -129,10 +129,18 @@ def budget_of(ctx) -> Budget:
 # ---- the watchdog -----------------------------------------------------------------------------
 
 
-def _raise_in(thread_id: int, exc: type[BaseException] | None) -> None:
-    """Schedule `exc` in another thread (None clears a scheduled one)."""
-    obj = ctypes.py_object(exc) if exc is not None else None
-    ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread_id), obj)
+def _raise_in(thread_id: int, exc: type[BaseException]) -> None:
+    """Schedule `exc` in another thread."""
+    ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread_id), ctypes.py_object(exc))
+
+
+def _deliver_pending() -> None:
+    """Run a few loop iterations: a ReadTimeout scheduled but not yet delivered arrives at one of
+    their backward jumps. Clearing it instead (`PyThreadState_SetAsyncExc(id, NULL)`) leaves
+    CPython 3.11's pending-exception flag set for good, and every tracer or profiler (coverage,
+    pdb, cProfile) then spins in the eval loop."""
+    for _ in range(64):
+        pass
 
 
 class _Watchdog:
@@ -141,8 +149,8 @@ class _Watchdog:
     collector callback or a `__del__` is swallowed there).
 
     The lock makes raising and leaving exclusive: after `__exit__` nothing is raised any more,
-    and an exception scheduled but not yet delivered is cleared and raised here instead, so it
-    never escapes into the caller's code.
+    and an exception scheduled but not yet delivered is delivered and caught in `__exit__`
+    (then raised as the stop), so it never escapes into the caller's code.
     """
 
     def __init__(self, seconds: float):
@@ -174,10 +182,13 @@ class _Watchdog:
         return self
 
     def __exit__(self, exc_type, exc, tb) -> Literal[False]:
-        with self._lock:
-            self._armed = False
+        try:
+            with self._lock:
+                self._armed = False
             if self.fired:
-                _raise_in(self._target, None)  # not delivered yet: clear it
+                _deliver_pending()
+        except ReadTimeout:
+            pass  # scheduled before the watch ended, delivered here rather than in the caller
         self._done.set()
         if self.fired and exc_type is None:
             raise ReadTimeout()
