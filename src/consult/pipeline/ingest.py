@@ -10,7 +10,7 @@ from typing import Any
 import pandas as pd
 
 from consult.config import ConsultConfig
-from consult.fingerprint import fingerprint_of
+from consult.fingerprint import fingerprint
 from consult.ingest.files import collect_round
 from consult.ingest.limits import worth_caching
 from consult.ingest.manifest import manifest_for
@@ -22,6 +22,10 @@ from consult.text.detect import detect_languages
 from consult.workspace import RoundPaths, sweep_temp
 
 INGEST_SECTIONS = ("surveys", "ingest", "transcripts", "privacy")
+# The modules whose code (with everything of ours they import) produces each cached value; named
+# by module, not by the function object, so a stand-in patched over a function keeps its keys.
+READ_CODE = read_planned.__module__
+DETECT_CODE = detect_languages.__module__
 
 
 def collect(paths: RoundPaths, config: ConsultConfig) -> list[RawFile]:
@@ -73,7 +77,7 @@ def known_reads(
 def read_key(item, round_name: str, config: ConsultConfig, manifest: dict) -> str:
     return make_key(
         "read",
-        fingerprint_of(read_planned),
+        fingerprint(READ_CODE),
         item.raw.sha256,
         item.rel,
         round_name,
@@ -117,7 +121,7 @@ def remembered_detection(cache_dir: Path):
     """`detect_languages` that remembers its answers in `cache_dir`."""
 
     def detect(texts, priors=None, groups=None):
-        key = make_key("languages", fingerprint_of(detect_languages), texts, priors, groups)
+        key = make_key("languages", fingerprint(DETECT_CODE), texts, priors, groups)
         hit = cache_get(cache_dir, key)
         if hit is None:
             hit = detect_languages(texts, priors=priors, groups=groups)
