@@ -4,7 +4,6 @@ unit no stage accounts for becomes a rejected row, never a silent loss (issue 11
 from __future__ import annotations
 
 import re
-import time
 
 import pandas as pd
 
@@ -29,12 +28,10 @@ def _cue_numbers(location: str) -> list[int]:
 
 def test_every_vtt_cue_is_in_one_turn_or_rejected():
     data, counts = H.vtt_with_malformed_cues(3_500)
-    t0 = time.perf_counter()
     ing = ingest_round([RawFile("transcripts/t.vtt", data, "")], "r1")
     passages, rejected, files = prepare_round(
         ing.passages, ing.rejected, ing.files, ConsultConfig()
     )
-    assert time.perf_counter() - t0 < 30
     row = files.iloc[0]
     assert row[S.FILE_STATUS] == "read"
     assert row[S.UNITS] == row[S.N_PASSAGES] + row[S.N_REJECTED] == len(passages) + len(rejected)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import time
 from pathlib import Path
 
 import pandas as pd
@@ -125,9 +124,7 @@ def test_manifest_applies_but_survey_row_wins(fixtures_root, tmp_path):
 
 
 def test_hostile_round_rejects_whole_files_and_goes_on(fixtures_root, tmp_path):
-    t0 = time.monotonic()
     r = ingest_round(collect_round(fixtures_root / "hostile"), "r1")
-    assert time.monotonic() - t0 < 20
     _assert_accounting(r)
     files = r.files.set_index(S.SOURCE_FILE)
     read = set(files.index[files[S.FILE_STATUS] == "read"])
@@ -156,10 +153,8 @@ def test_collect_round_is_safe(tmp_path):
     big = round_dir / "surveys" / "huge.csv"
     with big.open("wb") as fh:  # 100 MB, sparse: rejected by size before any parsing
         fh.truncate(100 * 1024 * 1024)
-    t0 = time.monotonic()
     files = collect_round(round_dir, ConsultConfig())
     r = ingest_round(files, "r1")
-    assert time.monotonic() - t0 < 10
     assert [f.relpath for f in files] == ["surveys/huge.csv", "surveys/link.csv", "surveys/ok.csv"]
     by = r.files.set_index(S.SOURCE_FILE)
     assert by.loc["surveys/huge.csv", S.REASON].startswith(
