@@ -313,7 +313,8 @@ def tagging(repeats: int) -> list[dict]:
     from consult.config import TaggingConfig
     from consult.embedding.embed import HashingEmbedder
     from consult.tagging.codebook import load_codebook
-    from consult.tagging.tag import build_prototypes, tag_passages
+    from consult.tagging.prototypes import build_prototypes
+    from consult.tagging.tag import tag_passages
     from consult.text.lemmas import lemmas
 
     cb = load_codebook(None)  # 12 priorities with keywords: the lemma matcher runs too

@@ -133,7 +133,7 @@ def test_confirmed_passages_of_earlier_rounds_are_read_by_their_language_model()
     from consult.config import TaggingConfig
     from consult.embedding.embed import HashingEmbedder
     from consult.tagging.codebook import Codebook, Priority
-    from consult.tagging.tag import build_prototypes
+    from consult.tagging.prototypes import build_prototypes
 
     cb = Codebook(
         name="t",

@@ -9,7 +9,8 @@ from consult.config import EmbeddingConfig, TaggingConfig
 from consult.embedding.embed import EmbeddingCache, HashingEmbedder
 from consult.tagging.codebook import load_codebook, parse_codebook
 from consult.tagging.keywords import keyword_hits, keyword_matches
-from consult.tagging.tag import build_prototypes, description_phrases, tag_passages
+from consult.tagging.prototypes import build_prototypes, description_phrases
+from consult.tagging.tag import tag_passages
 from consult.text.lemmas import lemmas
 
 CODEBOOK = """
