@@ -156,7 +156,48 @@ def run_tagger(
     """Tag `texts` as one batch through `tag_table`; the predicted priority sets."""
     df = pd.DataFrame({"ID": range(len(texts)), "text": texts})
     table, _ = tag_table(df, "text", "ID", codebook, cfg, cache, labelled=labelled)
+    LAST_TAGS.clear()
+    LAST_TAGS.extend(zip(table[schema.PRIORITIES].fillna(""), table[schema.CONFIDENCE]))
     return [set(s.split(";")) - {""} for s in table[schema.PRIORITIES]]
+
+
+LAST_TAGS: list[tuple[str, float]] = []  # (priorities, confidence) of the last run_tagger call
+CAL_BINS = 10
+
+
+def calibration(tags: list[tuple[str, float]], gold: list[set[str]]) -> dict:
+    """Reliability of `confidence` for passages given a priority: is the first one right?
+
+    Bins of width 0.1; ECE = sum over bins of (share of passages) x |accuracy - mean confidence|.
+    """
+    conf, right = [], []
+    for (pri, c), g in zip(tags, gold):
+        first = [p for p in str(pri).split(";") if p]
+        if first and c == c:
+            conf.append(float(c))
+            right.append(first[0] in g)
+    cf, ok = np.asarray(conf), np.asarray(right, dtype=float)
+    rows, ece = [], 0.0
+    for b in range(CAL_BINS):
+        lo, hi = b / CAL_BINS, (b + 1) / CAL_BINS
+        m = (cf >= lo) & ((cf < hi) if b < CAL_BINS - 1 else (cf <= hi))
+        if m.any():
+            rows.append(
+                {
+                    "bin": f"{lo:.1f}-{hi:.1f}",
+                    "n": int(m.sum()),
+                    "confidence": float(cf[m].mean()),
+                    "accuracy": float(ok[m].mean()),
+                }
+            )
+            ece += m.sum() / max(len(cf), 1) * abs(ok[m].mean() - cf[m].mean())
+    return {
+        "ece": float(ece),
+        "n": len(cf),
+        "mean_confidence": float(cf.mean()) if len(cf) else 0.0,
+        "accuracy": float(ok.mean()) if len(ok) else 0.0,
+        "bins": rows,
+    }
 
 
 def run_logreg(
@@ -236,8 +277,10 @@ def run_seed(
             lab_y = [pid for pid, rows in drawn.items() for _ in rows]
             preds: dict[str, list[set[str]] | None] = {}
             t0 = time.perf_counter()
+            cal = None
             if k == 0:
                 preds["examples"] = run_tagger(t_texts, codebook, cfg, cache)
+                cal = calibration(LAST_TAGS, t_gold)
                 preds["reviews"] = preds["examples"]
                 preds["logreg"] = None
             else:
@@ -247,6 +290,7 @@ def run_seed(
                 preds["reviews"] = run_tagger(
                     t_texts, codebook, cfg, cache, labelled=reviews_frame(drawn, texts)
                 )
+                cal = calibration(LAST_TAGS, t_gold)
                 preds["logreg"] = run_logreg(vecs[lab_rows], lab_y, ids, t_vecs)
             preds["prototype"] = run_prototype(desc, drawn, ids, vecs, t_vecs)
             res = {}
@@ -254,6 +298,7 @@ def run_seed(
                 if pred is not None:
                     res[path] = evaluate(ids, t_gold, pred)
             out[name][str(k)] = res
+            out.setdefault("calibration", {}).setdefault(name, {})[str(k)] = cal
             log.info(
                 "seed %d %s k=%d (%.1f s): macro F1 %s",
                 seed,
@@ -449,11 +494,50 @@ def main(argv: list[str] | None = None) -> int:
     results["seconds"] = round(time.perf_counter() - t_start, 1)
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "eval_learning.json").write_text(json.dumps(results, indent=2, default=str))
-    md = markdown(results)
+    md = markdown(results) + calibration_markdown(per_seed)
     (args.out / "eval_learning.md").write_text(md)
     print(md)
     log.info("done in %.1f s", results["seconds"])
     return 0
+
+
+def calibration_markdown(per_seed: list[dict]) -> str:
+    """ECE per set and k (tagger, reviewer decisions), and seed 0's reliability table at k=0."""
+    lines = [
+        "",
+        "## Calibration of `confidence` (tagger; at k > 0 with reviewer decisions)",
+        "",
+        "Is the first assigned priority right, among passages given one? ECE over 10 bins; "
+        "mean over seeds.",
+        "",
+        "| set | k | n | mean confidence | accuracy | ECE |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    for name in ("cap", "synthetic"):
+        for k in per_seed[0].get("calibration", {}).get(name, {}):
+            runs = [s["calibration"][name][k] for s in per_seed]
+            mean = {
+                m: float(np.mean([r[m] for r in runs]))
+                for m in ("n", "mean_confidence", "accuracy", "ece")
+            }
+            lines.append(
+                f"| {name} | {k} | {mean['n']:.0f} | {mean['mean_confidence']:.3f} | "
+                f"{mean['accuracy']:.3f} | {mean['ece']:.3f} |"
+            )
+    first = per_seed[0].get("calibration", {}).get("cap", {}).get("0")
+    if first:
+        lines += [
+            "",
+            "Reliability, CAP, k = 0, seed 0:",
+            "",
+            "| confidence | n | mean confidence | accuracy |",
+            "|---|---:|---:|---:|",
+        ]
+        lines += [
+            f"| {b['bin']} | {b['n']} | {b['confidence']:.3f} | {b['accuracy']:.3f} |"
+            for b in first["bins"]
+        ]
+    return "\n".join(lines) + "\n"
 
 
 if __name__ == "__main__":
