@@ -10,7 +10,7 @@ from consult.embedding.embed import EmbeddingCache, HashingEmbedder
 from consult.tagging.codebook import load_codebook, parse_codebook
 from consult.tagging.keywords import keyword_hits, keyword_matches
 from consult.tagging.prototypes import build_prototypes, description_phrases
-from consult.tagging.tag import tag_passages
+from consult.tagging.tag import calibrated, tag_passages
 from consult.text.lemmas import lemmas
 
 CODEBOOK = """
@@ -96,7 +96,13 @@ def test_priorities_are_ordered_by_score(cb):
     ids = row[schema.PRIORITIES].split(";")
     scores = [r.scores.iloc[-1][schema.score_column(i)] for i in ids]
     assert set(ids[:2]) == {"T", "D"} and scores == sorted(scores, reverse=True)
-    assert row[schema.CONFIDENCE] == pytest.approx(scores[0], abs=1e-3)
+    # confidence is the chance the first priority is right, not how surely something fits
+    assert 0.0 < row[schema.CONFIDENCE] <= scores[0]
+
+
+def test_confidence_is_calibrated_from_the_first_priority_share():
+    assert calibrated(0.5) < calibrated(0.8) < calibrated(0.99) < 1.0
+    assert calibrated(0.99) == pytest.approx(0.89, abs=0.01)  # a near-certain softmax is not 99 %
 
 
 def test_deterministic(cb):

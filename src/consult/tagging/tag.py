@@ -165,6 +165,19 @@ def score_matrix(
 
 # ---- the stage -------------------------------------------------------------------------------
 
+# `confidence` of a tagged passage is the chance that its first priority is right: Platt scaling
+# of the softmax share of that priority (the "no priority" option included). Fitted on CAP (all
+# 4,437 bills given a priority, zero-shot, default settings): expected calibration error 0.024 and
+# 0.039 on held-out halves, against 0.36 for the share of "some priority fits" it replaced
+# (benchmarks/eval_learning.py reports it per k).
+CONFIDENCE_SLOPE, CONFIDENCE_BIAS = 0.482, -0.189
+
+
+def calibrated(p_first: float) -> float:
+    """P(first priority right) from its softmax share."""
+    q = min(max(p_first, 1e-6), 1 - 1e-6)
+    return float(1.0 / (1.0 + np.exp(-(CONFIDENCE_SLOPE * np.log(q / (1 - q)) + CONFIDENCE_BIAS))))
+
 
 def tag_passages(
     texts: list[str],
@@ -220,13 +233,14 @@ def tag_passages(
     scores = np.clip(rel * fit[:, None], 0.0, 1.0)
     order = np.argsort(-scores, axis=1, kind="stable")
     tag_strs, conf, status = [], np.zeros(n), []
+    sure = fit.copy()  # how surely some priority fits: what the status rules read
     th, rt, band = config.fit_threshold, config.relative_threshold, config.uncertain_band
     for i in range(n):
         ranked = order[i, : config.max_priorities]
         if fit[i] >= th:
             chosen = [k for k in ranked if rel[i, k] >= rt]
             tag_strs.append(";".join(ids[k] for k in chosen))
-            conf[i] = float(scores[i, ranked[0]])
+            conf[i] = calibrated(float(p[i, ranked[0]]))
             second = rel[i, ranked[1]] if len(ranked) > 1 else 0.0
             close = fit[i] < th + band or (rt - band <= second < rt)
             status.append("uncertain" if close else "tagged")
@@ -238,9 +252,10 @@ def tag_passages(
         factor = np.clip(np.asarray(reliability, dtype=float), 0.0, 1.0)
         assigned = np.asarray([bool(t) for t in tag_strs])
         conf = np.where(assigned, conf * factor, conf)
+        sure = np.where(assigned, sure * factor, sure)
         status = [
             "uncertain" if a and st == "tagged" and c < th + band else st
-            for a, st, c in zip(assigned, status, conf)
+            for a, st, c in zip(assigned, status, sure)
         ]
     coverage = (np.asarray(embeddings, np.float32) @ protos.anchors.T).max(axis=1)
     tags = pd.DataFrame(
