@@ -1,0 +1,176 @@
+"""Review queue benchmark: does reviewing a queue's first N passages teach the tagger more than
+reviewing N random ones? (Issue 13; the queue below is a candidate, not part of consult.)
+
+Per seed, on CAP (`../shared/data/cap-us-congress`, codebook `benchmarks/cap_taxonomy.yaml`):
+a "round" of 1,000 bills is tagged zero-shot; a reviewer confirms N of them, either the first N of
+the candidate `review_queue` below or N drawn at random (3 draws); the confirmed bills (their
+CAP topic; a bill with no topic is a "none" decision and teaches nothing) become reviewer decisions
+of an earlier round (`labelled=`), and the tagger is scored on the other 3,449 bills (macro F1).
+
+    python benchmarks/eval_queue.py [--seeds 0 1 2] [--ns 50 100 200] [--out benchmarks/results]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from eval_cap import DATA, evaluate  # noqa: E402
+from eval_learning import run_tagger  # noqa: E402
+
+from consult import schema  # noqa: E402
+from consult.config import ConsultConfig, EmbeddingConfig  # noqa: E402
+from consult.embedding.embed import EmbeddingCache, load_embedder  # noqa: E402
+from consult.tagging.codebook import load_codebook  # noqa: E402
+from consult.tagging.table import read_table  # noqa: E402
+from consult.tagging.tag import tag_passages  # noqa: E402
+
+log = logging.getLogger("eval_queue")
+ROUND = 1000
+
+
+# ---- the candidate queue (not in consult yet: it does not beat random reviewing, see README) ----
+# Worth = doubt about a passage's tags (1 - calibrated confidence; close calls at least 0.75),
+# raised when its best candidate priority has few confirmed passages; picked greedily with maximal
+# marginal relevance so near-copies of a passage already picked wait.
+def review_worth(
+    tags: pd.DataFrame, scores: pd.DataFrame, labelled_per_priority: dict[str, int] | None = None
+) -> np.ndarray:
+    """Per passage, in [0, 2]: doubt about its tags, raised when its best candidate is unlabelled."""
+    conf = tags[schema.CONFIDENCE].to_numpy(dtype=float)
+    assigned = tags[schema.PRIORITIES].fillna("").astype(str).str.len().to_numpy() > 0
+    doubt = np.where(assigned, 1.0 - conf, 0.5)  # a no-fit is checked, but after the close calls
+    doubt = np.where(
+        tags[schema.TAG_STATUS].to_numpy() == "uncertain", np.maximum(doubt, 0.75), doubt
+    )
+    cols = [c for c in scores.columns if c.startswith(schema.SCORE_PREFIX)]
+    prefix = len(schema.SCORE_PREFIX)
+    best = [cols[k][prefix:] for k in scores[cols].to_numpy().argmax(axis=1)]
+    counts = labelled_per_priority or {}
+    scarcity = np.asarray([1.0 / (1.0 + counts.get(pid, 0) / 5.0) for pid in best])
+    return doubt * (1.0 + scarcity)
+
+
+def review_queue(
+    worth: np.ndarray, embeddings: np.ndarray, n: int, diversity: float = 0.5
+) -> list[int]:
+    """Row positions of the `n` passages to review first, most useful first."""
+    n = min(n, len(worth))
+    if n <= 0:
+        return []
+    raw = np.asarray(embeddings, dtype=np.float64)
+    norms = np.linalg.norm(raw, axis=1, keepdims=True)
+    x = raw / np.where(norms == 0, 1.0, norms)
+    closest = np.zeros(len(worth), dtype=np.float64)  # cosine to the nearest passage picked
+    picked: list[int] = []
+    taken = np.zeros(len(worth), dtype=bool)
+    for _ in range(n):
+        gain = np.where(taken, -np.inf, worth - diversity * closest)
+        k = int(np.argmax(gain))
+        picked.append(k)
+        taken[k] = True
+        closest = np.maximum(closest, x @ x[k])
+    return picked
+
+
+def reviewed(rows: list[int], texts: list[str], gold: list[set[str]]) -> pd.DataFrame:
+    """The decisions a reviewer would store for `rows` (bills with a topic only)."""
+    keep = [i for i in rows if gold[i]]
+    return pd.DataFrame(
+        {"text": [texts[i] for i in keep], "priorities": [";".join(sorted(gold[i])) for i in keep]}
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
+    ap.add_argument("--ns", type=int, nargs="+", default=[50, 100, 200])
+    ap.add_argument("--out", type=Path, default=HERE / "results")
+    ap.add_argument("--cache", type=Path, default=HERE / "results" / "cache")
+    args = ap.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    t_start = time.perf_counter()
+    df = read_table(DATA)
+    gold = [set() if m == "99" else {str(m)} for m in df["major"].astype(str)]
+    texts = df["text"].astype(str).str.strip().tolist()
+    cfg = ConsultConfig(embedding=EmbeddingConfig(device="cpu"))
+    embedder = load_embedder(cfg.embedding)
+    cache = EmbeddingCache(args.cache)
+    vecs = cache.embed(texts, embedder)[0]
+    codebook = load_codebook(HERE / "cap_taxonomy.yaml")
+    rows: list[dict] = []
+    for seed in args.seeds:
+        order = np.random.default_rng(seed).permutation(len(texts))
+        pool, test = order[:ROUND].tolist(), order[ROUND:].tolist()
+        t_texts, t_gold = [texts[i] for i in test], [gold[i] for i in test]
+        zero = evaluate(codebook.ids, t_gold, run_tagger(t_texts, codebook, cfg, cache))
+        res = tag_passages([texts[i] for i in pool], vecs[pool], codebook, embedder, cfg.tagging)
+        worth = review_worth(res.tags, res.scores)
+        ranked = [pool[k] for k in review_queue(worth, vecs[pool], max(args.ns))]
+        for n in args.ns:
+            got = {"seed": seed, "n": n, "zero_shot": zero["macro_f1"]}
+            lab = reviewed(ranked[:n], texts, gold)
+            got["queue"] = evaluate(
+                codebook.ids, t_gold, run_tagger(t_texts, codebook, cfg, cache, labelled=lab)
+            )["macro_f1"]
+            rand = []
+            for r in range(3):
+                pick = np.random.default_rng(1000 * seed + r).choice(pool, n, replace=False)
+                lab = reviewed(pick.tolist(), texts, gold)
+                rand.append(
+                    evaluate(
+                        codebook.ids,
+                        t_gold,
+                        run_tagger(t_texts, codebook, cfg, cache, labelled=lab),
+                    )["macro_f1"]
+                )
+            got["random"] = float(np.mean(rand))
+            rows.append(got)
+            log.info(
+                "seed %d N=%d: queue %.2f random %.2f (zero-shot %.2f)",
+                seed,
+                n,
+                100 * got["queue"],
+                100 * got["random"],
+                100 * got["zero_shot"],
+            )
+    out = {
+        "command": "python " + " ".join([Path(sys.argv[0]).as_posix(), *sys.argv[1:]]),
+        "seconds": round(time.perf_counter() - t_start, 1),
+        "rows": rows,
+    }
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "eval_queue.json").write_text(json.dumps(out, indent=2))
+    lines = [
+        f"# Review queue vs random reviewing (CAP, macro F1 %; `{out['command']}`)",
+        "",
+        f"Run time {out['seconds']:.0f} s. Mean over seeds {args.seeds}; random = mean of 3 draws.",
+        "",
+        "| N reviewed | zero-shot | random N | queue's first N |",
+        "|---:|---:|---:|---:|",
+    ]
+    for n in args.ns:
+        sel = [r for r in rows if r["n"] == n]
+        lines.append(
+            f"| {n} | {100 * np.mean([r['zero_shot'] for r in sel]):.2f} | "
+            f"{100 * np.mean([r['random'] for r in sel]):.2f} | "
+            f"{100 * np.mean([r['queue'] for r in sel]):.2f} |"
+        )
+    md = "\n".join(lines) + "\n"
+    (args.out / "eval_queue.md").write_text(md)
+    print(md)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
