@@ -146,6 +146,23 @@ def reviews_frame(drawn: dict[str, list[int]], texts: list[str]) -> pd.DataFrame
     return labelled_examples(store)
 
 
+def tag_batch(
+    texts: list[str],
+    codebook: Codebook,
+    cfg: ConsultConfig,
+    cache: EmbeddingCache,
+    labelled: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Tag `texts` as one batch through `tag_table`: its output table."""
+    df = pd.DataFrame({"ID": range(len(texts)), "text": texts})
+    return tag_table(df, "text", "ID", codebook, cfg, cache, labelled=labelled)[0]
+
+
+def predicted(table: pd.DataFrame) -> list[set[str]]:
+    """The priority sets a `tag_batch` table assigns."""
+    return [set(s.split(";")) - {""} for s in table[schema.PRIORITIES]]
+
+
 def run_tagger(
     texts: list[str],
     codebook: Codebook,
@@ -154,23 +171,19 @@ def run_tagger(
     labelled: pd.DataFrame | None = None,
 ) -> list[set[str]]:
     """Tag `texts` as one batch through `tag_table`; the predicted priority sets."""
-    df = pd.DataFrame({"ID": range(len(texts)), "text": texts})
-    table, _ = tag_table(df, "text", "ID", codebook, cfg, cache, labelled=labelled)
-    LAST_TAGS.clear()
-    LAST_TAGS.extend(zip(table[schema.PRIORITIES].fillna(""), table[schema.CONFIDENCE]))
-    return [set(s.split(";")) - {""} for s in table[schema.PRIORITIES]]
+    return predicted(tag_batch(texts, codebook, cfg, cache, labelled))
 
 
-LAST_TAGS: list[tuple[str, float]] = []  # (priorities, confidence) of the last run_tagger call
 CAL_BINS = 10
 
 
-def calibration(tags: list[tuple[str, float]], gold: list[set[str]]) -> dict:
+def calibration(table: pd.DataFrame, gold: list[set[str]]) -> dict:
     """Reliability of `confidence` for passages given a priority: is the first one right?
 
     Bins of width 0.1; ECE = sum over bins of (share of passages) x |accuracy - mean confidence|.
     """
     conf, right = [], []
+    tags = zip(table[schema.PRIORITIES].fillna(""), table[schema.CONFIDENCE])
     for (pri, c), g in zip(tags, gold):
         first = [p for p in str(pri).split(";") if p]
         if first and c == c:
@@ -279,18 +292,18 @@ def run_seed(
             t0 = time.perf_counter()
             cal = None
             if k == 0:
-                preds["examples"] = run_tagger(t_texts, codebook, cfg, cache)
-                cal = calibration(LAST_TAGS, t_gold)
+                table = tag_batch(t_texts, codebook, cfg, cache)
+                preds["examples"], cal = predicted(table), calibration(table, t_gold)
                 preds["reviews"] = preds["examples"]
                 preds["logreg"] = None
             else:
                 preds["examples"] = run_tagger(
                     t_texts, with_examples(codebook, drawn, texts), cfg, cache
                 )
-                preds["reviews"] = run_tagger(
+                table = tag_batch(
                     t_texts, codebook, cfg, cache, labelled=reviews_frame(drawn, texts)
                 )
-                cal = calibration(LAST_TAGS, t_gold)
+                preds["reviews"], cal = predicted(table), calibration(table, t_gold)
                 preds["logreg"] = run_logreg(vecs[lab_rows], lab_y, ids, t_vecs)
             preds["prototype"] = run_prototype(desc, drawn, ids, vecs, t_vecs)
             res = {}

@@ -26,7 +26,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 from eval_cap import DATA, evaluate  # noqa: E402
-from eval_learning import run_tagger  # noqa: E402
+from eval_learning import reviews_frame, run_tagger  # noqa: E402
 
 from consult import schema  # noqa: E402
 from consult.config import ConsultConfig, EmbeddingConfig  # noqa: E402
@@ -85,10 +85,11 @@ def review_queue(
 
 def reviewed(rows: list[int], texts: list[str], gold: list[set[str]]) -> pd.DataFrame:
     """The decisions a reviewer would store for `rows` (bills with a topic only)."""
-    keep = [i for i in rows if gold[i]]
-    return pd.DataFrame(
-        {"text": [texts[i] for i in keep], "priorities": [";".join(sorted(gold[i])) for i in keep]}
-    )
+    drawn: dict[str, list[int]] = {}
+    for i in rows:
+        for pid in sorted(gold[i]):
+            drawn.setdefault(pid, []).append(i)
+    return reviews_frame(drawn, texts)
 
 
 def main(argv: list[str] | None = None) -> int:

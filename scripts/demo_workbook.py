@@ -28,8 +28,9 @@ from report_fakes import (  # noqa: E402
 
 from consult import schema  # noqa: E402
 from consult.report.export import write_tables  # noqa: E402
-from consult.report.workbook import ReportData, workbook_name, write_workbook  # noqa: E402
+from consult.report.workbook import ReportData, write_workbook  # noqa: E402
 from consult.reviews import rules as reviews  # noqa: E402
+from consult.workspace import workbook_name  # noqa: E402
 
 
 def main(out: Path) -> Path:

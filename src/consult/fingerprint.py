@@ -19,15 +19,12 @@ def _source(module: str) -> Path | None:
     """The module's source file, found from its top-level package without importing it."""
     if module not in _SOURCES:
         top, _, rest = module.partition(".")
-        spec = importlib.util.find_spec(top) if top not in _SOURCES else None
-        root = _root(top, spec)
-        path = None
+        root, path = _root(top), None
         if root is not None:
             base = root.joinpath(*rest.split(".")) if rest else root
-            for candidate in (base / "__init__.py", base.with_suffix(".py")):
-                if candidate.is_file():
-                    path = candidate
-                    break
+            path = next(
+                (c for c in (base / "__init__.py", base.with_suffix(".py")) if c.is_file()), None
+            )
         _SOURCES[module] = path
     return _SOURCES[module]
 
@@ -35,8 +32,13 @@ def _source(module: str) -> Path | None:
 _ROOTS: dict[str, Path | None] = {}
 
 
-def _root(top: str, spec) -> Path | None:
+def _root(top: str) -> Path | None:
+    """The folder of top-level package `top` (None for a plain module or nothing found)."""
     if top not in _ROOTS:
+        try:
+            spec = importlib.util.find_spec(top)
+        except (ImportError, ValueError):
+            spec = None
         locations = list(spec.submodule_search_locations or []) if spec is not None else []
         _ROOTS[top] = Path(locations[0]) if locations else None
     return _ROOTS[top]

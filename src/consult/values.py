@@ -17,11 +17,11 @@ def is_missing(value: Any) -> bool:
     return isinstance(value, float) and value != value
 
 
-def text_of(value: Any) -> str:
+def stripped_text(value: Any) -> str:
     """The value as stripped text; "" for a missing value."""
     return "" if is_missing(value) else str(value).strip()
 
 
 def split_ids(value: Any) -> list[str]:
     """';'-joined priority ids -> list, empty parts dropped."""
-    return [t.strip() for t in text_of(value).split(";") if t.strip()]
+    return [t.strip() for t in stripped_text(value).split(";") if t.strip()]

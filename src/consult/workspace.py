@@ -256,6 +256,11 @@ def user_secret() -> bytes:
 
 
 # ---- a round's paths and lock -------------------------------------------------------------------
+def workbook_name(round_name: str) -> str:
+    """The reviewer's workbook of a round, as drafters and reviewers know it."""
+    return f"consultation-summary-{round_name}.xlsx"
+
+
 @dataclass(frozen=True)
 class RoundPaths:
     round: str
@@ -270,7 +275,7 @@ class RoundPaths:
 
     @property
     def workbook(self) -> Path:
-        return self.out_dir / f"consultation-summary-{self.round}.xlsx"
+        return self.out_dir / workbook_name(self.round)
 
     @property
     def reviews(self) -> Path:

@@ -312,16 +312,7 @@ def test_check_round_with_every_hostile_file_completes(tmp_path):
     (raw / "surveys").mkdir(parents=True)
     (raw / "workshops").mkdir()
     (raw / "transcripts").mkdir()
-    vtt, _ = H.vtt_with_malformed_cues(700)
-    uploads = {
-        "surveys/long.csv": H.long_answer_csv(100_000),
-        "surveys/wide.csv": H.csv_with_empty_columns(100_000, interior=True),
-        "surveys/shared.xlsx": H.xlsx_shared_string(400, 30_000),
-        "workshops/heavy.pdf": H.pdf_with_heavy_page(3),
-        "workshops/table.docx": H.docx_big_table(200, 5),
-        "transcripts/broken.vtt": vtt,
-        "surveys/good.csv": b"Country,Any comments?\nPH,Keep the ferries running on time\n",
-    }
+    uploads = H.every_hostile_upload()
     for rel, data in uploads.items():
         (raw / rel).write_bytes(data)
     cfg = config(max_file_chars=2_000_000, max_pdf_page_mb=1)

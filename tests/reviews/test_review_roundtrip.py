@@ -8,11 +8,12 @@ import pandas as pd
 from openpyxl import load_workbook
 
 from consult import schema
-from consult.report.workbook import ReportData, workbook_name, write_workbook
+from consult.report.workbook import ReportData, write_workbook
 from consult.reviews import rules as reviews
 from consult.reviews import store as store_io
 from consult.reviews.readback import remember_written
 from consult.reviews.sources import archive, collect
+from consult.workspace import workbook_name
 from tests.support.report_fakes import (
     FakeCodebook,
     make_passages,

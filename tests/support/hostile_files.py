@@ -279,3 +279,17 @@ def vtt_with_malformed_cues(n_cues: int = 50_000) -> tuple[bytes, dict[str, int]
             out += [str(i + 1), ts, text, "", "and a second line of the same cue.", ""]
             counts["cues"] += 2
     return ("\n".join(out) + "\n").encode(), counts
+
+
+def every_hostile_upload() -> dict[str, bytes]:
+    """One of each hostile upload that a check must survive, and one good survey."""
+    vtt, _ = vtt_with_malformed_cues(700)
+    return {
+        "surveys/long.csv": long_answer_csv(100_000),
+        "surveys/wide.csv": csv_with_empty_columns(100_000, interior=True),
+        "surveys/shared.xlsx": xlsx_shared_string(400, 30_000),
+        "workshops/heavy.pdf": pdf_with_heavy_page(3),
+        "workshops/table.docx": docx_big_table(200, 5),
+        "transcripts/broken.vtt": vtt,
+        "surveys/good.csv": b"Country,Any comments?\nPH,Keep the ferries running on time\n",
+    }

@@ -36,10 +36,6 @@ SHEETS = [
 ]
 
 
-def workbook_name(round_name: str) -> str:
-    return f"consultation-summary-{round_name}.xlsx"
-
-
 # What the sheets read without looking first: every passage column but the language (runs from
 # before languages were detected have none, and the sheets say so), the model's tags, the themes
 # and the reviewer and final columns.

@@ -19,7 +19,7 @@ import pandas as pd
 from consult import schema
 from consult.report.safe import strip_marker
 from consult.reviews.rules import EDIT_WARNING
-from consult.values import is_missing, text_of
+from consult.values import is_missing, stripped_text
 
 log = logging.getLogger(__name__)
 
@@ -55,7 +55,7 @@ class EditsLayoutError(ValueError):
 
 
 def _norm_header(value: Any) -> str:
-    return re.sub(r"[\s_]+", " ", text_of(value)).casefold()
+    return re.sub(r"[\s_]+", " ", stripped_text(value)).casefold()
 
 
 _HEADERS = {

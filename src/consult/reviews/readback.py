@@ -15,7 +15,7 @@ from consult import schema
 from consult.fingerprint import fingerprint
 from consult.ids import sha256_file
 from consult.reviews import rules as reviews
-from consult.values import is_missing, text_of
+from consult.values import is_missing, stripped_text
 from consult.workspace import atomic_write
 
 log = logging.getLogger(__name__)
@@ -156,7 +156,7 @@ def changed_since_written(edits: pd.DataFrame, base: pd.DataFrame | None) -> pd.
     keep = [
         shown.get(str(r[schema.PASSAGE_ID]))
         != (r[schema.REVIEWER_PRIORITIES], r[schema.REVIEWER_NOTE])
-        or bool(text_of(r.get(reviews.EDIT_WARNING)))
+        or bool(stripped_text(r.get(reviews.EDIT_WARNING)))
         for r in edits.to_dict("records")
     ]
     return edits.loc[pd.Series(keep, index=edits.index, dtype=bool)].reset_index(drop=True)

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from consult import schema
-from consult.values import split_ids, text_of
+from consult.values import split_ids, stripped_text
 
 if TYPE_CHECKING:
     from consult.tagging.codebook import CodebookLike
@@ -114,42 +114,44 @@ def merge_reviews(
     rows = store.to_dict("records")
     problems: list[dict[str, str]] = []
     for edit in edits.to_dict("records"):
-        pid = text_of(edit.get(schema.PASSAGE_ID))
+        pid = stripped_text(edit.get(schema.PASSAGE_ID))
         if not pid:
-            if text_of(edit.get(EDIT_WARNING)):  # an entry with no passage: listed, never dropped
+            if stripped_text(
+                edit.get(EDIT_WARNING)
+            ):  # an entry with no passage: listed, never dropped
                 problems.append(
                     {
                         schema.PASSAGE_ID: "",
-                        REVIEWER_INPUT: text_of(edit.get(schema.REVIEWER_PRIORITIES)),
-                        schema.REASON: text_of(edit.get(EDIT_WARNING)),
+                        REVIEWER_INPUT: stripped_text(edit.get(schema.REVIEWER_PRIORITIES)),
+                        schema.REASON: stripped_text(edit.get(EDIT_WARNING)),
                     }
                 )
             continue
-        raw = text_of(edit.get(schema.REVIEWER_PRIORITIES))
-        note = text_of(edit.get(schema.REVIEWER_NOTE))
+        raw = stripped_text(edit.get(schema.REVIEWER_PRIORITIES))
+        note = stripped_text(edit.get(schema.REVIEWER_NOTE))
         ids, decision, unknown = resolve_input(raw, codebook)
         old = rows[by_id[pid]] if pid in by_id else None
         if decision == NOTE_ONLY_DECISION and old is not None:
             # an emptied priorities cell never withdraws a decision; only the note changed
-            raw = text_of(old.get(REVIEWER_INPUT))
+            raw = stripped_text(old.get(REVIEWER_INPUT))
             ids, decision, unknown = resolve_input(raw, codebook)
         for token, reason in unknown if unknown_problems else []:
             why = reason if token in reason else f"`{token}`: {reason}"
             problems.append({schema.PASSAGE_ID: pid, REVIEWER_INPUT: raw, schema.REASON: why})
-        if text_of(edit.get(EDIT_WARNING)):
+        if stripped_text(edit.get(EDIT_WARNING)):
             problems.append(
                 {
                     schema.PASSAGE_ID: pid,
                     REVIEWER_INPUT: raw,
-                    schema.REASON: text_of(edit.get(EDIT_WARNING)),
+                    schema.REASON: stripped_text(edit.get(EDIT_WARNING)),
                 }
             )
         if decision == NOTE_ONLY_DECISION and not note:
             continue
         if (
             old is not None
-            and text_of(old.get(REVIEWER_INPUT)) == raw
-            and text_of(old.get(schema.REVIEWER_NOTE)) == note
+            and stripped_text(old.get(REVIEWER_INPUT)) == raw
+            and stripped_text(old.get(schema.REVIEWER_NOTE)) == note
         ):
             continue  # the workbook showed the stored decision back; nothing changed
         # fmt: off
@@ -157,10 +159,10 @@ def merge_reviews(
             schema.PASSAGE_ID: pid, REVIEWER_INPUT: raw, schema.REVIEWER_PRIORITIES: ";".join(ids),
             DECISION: decision, UNRESOLVED: "; ".join(t for t, _ in unknown),
             schema.REVIEWER_NOTE: note,
-            schema.TEXT: text_of(edit.get(schema.TEXT)) or (text_of(old.get(schema.TEXT)) if old else ""),
-            MODEL_PRIORITIES: text_of(edit.get(schema.PRIORITIES)) or (
-                text_of(old.get(MODEL_PRIORITIES)) if old else ""),
-            DECIDED_AT: text_of(old.get(DECIDED_AT)) if old else when, UPDATED_AT: when,
+            schema.TEXT: stripped_text(edit.get(schema.TEXT)) or (stripped_text(old.get(schema.TEXT)) if old else ""),
+            MODEL_PRIORITIES: stripped_text(edit.get(schema.PRIORITIES)) or (
+                stripped_text(old.get(MODEL_PRIORITIES)) if old else ""),
+            DECIDED_AT: stripped_text(old.get(DECIDED_AT)) if old else when, UPDATED_AT: when,
         }
         # fmt: on
         if old is not None:
@@ -183,13 +185,13 @@ def unresolved_problems(store: pd.DataFrame, codebook: CodebookLike) -> list[dic
     rows: list[dict[str, str]] = []
     if store is None or store.empty:
         return rows
-    for rec in store[store[UNRESOLVED].map(text_of) != ""].to_dict("records"):
-        raw = text_of(rec.get(REVIEWER_INPUT))
+    for rec in store[store[UNRESOLVED].map(stripped_text) != ""].to_dict("records"):
+        raw = stripped_text(rec.get(REVIEWER_INPUT))
         for token, reason in resolve_input(raw, codebook)[2]:
             why = reason if token in reason else f"`{token}`: {reason}"
             rows.append(
                 {
-                    schema.PASSAGE_ID: text_of(rec.get(schema.PASSAGE_ID)),
+                    schema.PASSAGE_ID: stripped_text(rec.get(schema.PASSAGE_ID)),
                     REVIEWER_INPUT: raw,
                     schema.REASON: why,
                 }
@@ -267,9 +269,9 @@ def apply_reviews(passages: pd.DataFrame, store: pd.DataFrame | None) -> pd.Data
     raw, note, final, source = [], [], [], []
     for pid, tags in zip(out[schema.PASSAGE_ID].astype(str), model):
         d = decisions.get(pid)
-        kind = text_of(d.get(DECISION)) if d else ""
-        raw.append(text_of(d.get(REVIEWER_INPUT)) if d and kind != WITHDRAWN_DECISION else "")
-        note.append(text_of(d.get(schema.REVIEWER_NOTE)) if d else "")
+        kind = stripped_text(d.get(DECISION)) if d else ""
+        raw.append(stripped_text(d.get(REVIEWER_INPUT)) if d and kind != WITHDRAWN_DECISION else "")
+        note.append(stripped_text(d.get(schema.REVIEWER_NOTE)) if d else "")
         if d and kind in CONFIRMED:
             final.append(";".join(split_ids(d.get(schema.REVIEWER_PRIORITIES))))
             source.append(REVIEWER)
@@ -343,11 +345,11 @@ def labelled_examples(store: pd.DataFrame | None) -> pd.DataFrame:
     if store is None or store.empty:
         return pd.DataFrame(columns=cols, dtype=object)
     confirmed = store[store[DECISION].isin(CONFIRMED)]
-    texts = confirmed[schema.TEXT].map(text_of)
+    texts = confirmed[schema.TEXT].map(stripped_text)
     confirmed = confirmed[texts != ""]
     return pd.DataFrame(
         {
-            schema.TEXT: confirmed[schema.TEXT].map(text_of).tolist(),
+            schema.TEXT: confirmed[schema.TEXT].map(stripped_text).tolist(),
             schema.PRIORITIES: [
                 ";".join(split_ids(v)) for v in confirmed[schema.REVIEWER_PRIORITIES]
             ],
