@@ -1,5 +1,5 @@
 """Review queue benchmark: does reviewing a queue's first N passages teach the tagger more than
-reviewing N random ones? (Issue 13; the queue below is a candidate, not part of consult.)
+reviewing N random ones? (Issue 13; the queue is `consult.tagging.queue`.)
 
 Per seed, on CAP (`../shared/data/cap-us-congress`, codebook `benchmarks/cap_taxonomy.yaml`):
 a "round" of 1,000 bills is tagged zero-shot; a reviewer confirms N of them, either the first N of
@@ -28,59 +28,15 @@ sys.path.insert(0, str(HERE))
 from eval_cap import DATA, evaluate  # noqa: E402
 from eval_learning import reviews_frame, run_tagger  # noqa: E402
 
-from consult import schema  # noqa: E402
 from consult.config import ConsultConfig, EmbeddingConfig  # noqa: E402
 from consult.embedding.embed import EmbeddingCache, load_embedder  # noqa: E402
 from consult.tagging.codebook import load_codebook  # noqa: E402
+from consult.tagging.queue import review_queue, review_worth  # noqa: E402
 from consult.tagging.table import read_table  # noqa: E402
 from consult.tagging.tag import tag_passages  # noqa: E402
 
 log = logging.getLogger("eval_queue")
 ROUND = 1000
-
-
-# ---- the candidate queue (not in consult yet: it does not beat random reviewing, see README) ----
-# Worth = doubt about a passage's tags (1 - calibrated confidence; close calls at least 0.75),
-# raised when its best candidate priority has few confirmed passages; picked greedily with maximal
-# marginal relevance so near-copies of a passage already picked wait.
-def review_worth(
-    tags: pd.DataFrame, scores: pd.DataFrame, labelled_per_priority: dict[str, int] | None = None
-) -> np.ndarray:
-    """Per passage, in [0, 2]: doubt about its tags, raised when its best candidate is unlabelled."""
-    conf = tags[schema.CONFIDENCE].to_numpy(dtype=float)
-    assigned = tags[schema.PRIORITIES].fillna("").astype(str).str.len().to_numpy() > 0
-    doubt = np.where(assigned, 1.0 - conf, 0.5)  # a no-fit is checked, but after the close calls
-    doubt = np.where(
-        tags[schema.TAG_STATUS].to_numpy() == "uncertain", np.maximum(doubt, 0.75), doubt
-    )
-    cols = [c for c in scores.columns if c.startswith(schema.SCORE_PREFIX)]
-    prefix = len(schema.SCORE_PREFIX)
-    best = [cols[k][prefix:] for k in scores[cols].to_numpy().argmax(axis=1)]
-    counts = labelled_per_priority or {}
-    scarcity = np.asarray([1.0 / (1.0 + counts.get(pid, 0) / 5.0) for pid in best])
-    return doubt * (1.0 + scarcity)
-
-
-def review_queue(
-    worth: np.ndarray, embeddings: np.ndarray, n: int, diversity: float = 0.5
-) -> list[int]:
-    """Row positions of the `n` passages to review first, most useful first."""
-    n = min(n, len(worth))
-    if n <= 0:
-        return []
-    raw = np.asarray(embeddings, dtype=np.float64)
-    norms = np.linalg.norm(raw, axis=1, keepdims=True)
-    x = raw / np.where(norms == 0, 1.0, norms)
-    closest = np.zeros(len(worth), dtype=np.float64)  # cosine to the nearest passage picked
-    picked: list[int] = []
-    taken = np.zeros(len(worth), dtype=bool)
-    for _ in range(n):
-        gain = np.where(taken, -np.inf, worth - diversity * closest)
-        k = int(np.argmax(gain))
-        picked.append(k)
-        taken[k] = True
-        closest = np.maximum(closest, x @ x[k])
-    return picked
 
 
 def reviewed(rows: list[int], texts: list[str], gold: list[set[str]]) -> pd.DataFrame:

@@ -1,0 +1,64 @@
+"""The review queue: which passages a reviewer should check first so that their decisions teach
+the tagger most (issue 13). Pure: tags, scores and embeddings in, row positions out."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from consult import schema
+
+
+def review_worth(
+    tags: pd.DataFrame, scores: pd.DataFrame, labelled_per_priority: dict[str, int] | None = None
+) -> np.ndarray:
+    """Per passage, in [0, 2]: doubt about its tags, raised when its best candidate priority has
+    few confirmed passages."""
+    conf = tags[schema.CONFIDENCE].to_numpy(dtype=float)
+    assigned = tags[schema.PRIORITIES].fillna("").astype(str).str.len().to_numpy() > 0
+    doubt = np.where(assigned, 1.0 - conf, 0.5)  # a no-fit is checked, but after the close calls
+    doubt = np.where(
+        tags[schema.TAG_STATUS].to_numpy() == "uncertain", np.maximum(doubt, 0.75), doubt
+    )
+    cols = [c for c in scores.columns if c.startswith(schema.SCORE_PREFIX)]
+    if not cols:
+        return doubt
+    prefix = len(schema.SCORE_PREFIX)
+    best = [cols[k][prefix:] for k in scores[cols].to_numpy().argmax(axis=1)]
+    counts = labelled_per_priority or {}
+    scarcity = np.asarray([1.0 / (1.0 + counts.get(pid, 0) / 5.0) for pid in best])
+    return doubt * (1.0 + scarcity)
+
+
+def review_queue(
+    worth: np.ndarray, embeddings: np.ndarray, n: int, diversity: float = 0.5
+) -> list[int]:
+    """Row positions of the `n` passages to review first, most useful first (greedy maximal
+    marginal relevance: a near-copy of a passage already picked waits)."""
+    n = min(n, len(worth))
+    if n <= 0:
+        return []
+    raw = np.asarray(embeddings, dtype=np.float64)
+    norms = np.linalg.norm(raw, axis=1, keepdims=True)
+    x = raw / np.where(norms == 0, 1.0, norms)
+    closest = np.zeros(len(worth), dtype=np.float64)  # cosine to the nearest passage picked
+    picked: list[int] = []
+    taken = np.zeros(len(worth), dtype=bool)
+    for _ in range(n):
+        gain = np.where(taken, -np.inf, worth - diversity * closest)
+        k = int(np.argmax(gain))
+        picked.append(k)
+        taken[k] = True
+        closest = np.maximum(closest, x @ x[k])
+    return picked
+
+
+def review_order(
+    tags: pd.DataFrame,
+    scores: pd.DataFrame,
+    embeddings: np.ndarray,
+    n: int,
+    labelled_per_priority: dict[str, int] | None = None,
+) -> list[int]:
+    """Row positions (into `tags`) of the `n` passages whose review teaches the tagger most."""
+    return review_queue(review_worth(tags, scores, labelled_per_priority), embeddings, n)
