@@ -5,7 +5,8 @@
 
 For each size it generates a synthetic round (benchmarks/make_synthetic_round.py), then in fresh
 processes: a cold `consult run` (empty outputs: model load, all caches empty), a warm re-run
-(nothing changed), and plain `BERTopic()` (default UMAP + HDBSCAN) fitted on the same embeddings.
+(nothing changed, `--force`: the whole flow with every cache warm), a re-run with nothing
+changed as a drafter types it (the pre-flight keeps the outputs and exits), and plain `BERTopic()` (default UMAP + HDBSCAN) fitted on the same embeddings.
 Wall times are whole processes, interpreter start to exit, as a drafter waits for them.
 Writes benchmarks/results/bench_round.json and .md.
 """
@@ -29,11 +30,11 @@ ROOT = HERE.parent
 RESULTS = HERE / "results"
 
 
-def _child_run(raw: str, outputs: str, round_name: str) -> None:
+def _child_run(raw: str, outputs: str, round_name: str, *extra: str) -> None:
     """Inside a fresh process: `consult run` itself (the parent times the whole process)."""
     from consult.cli import main
 
-    if main(["run", round_name, "--raw", raw, "--outputs", outputs]) != 0:
+    if main(["run", round_name, "--raw", raw, "--outputs", outputs, *extra]) != 0:
         raise SystemExit("consult run failed")
     info = json.loads((Path(outputs) / round_name / "run-info.json").read_text())
     print(
@@ -115,8 +116,9 @@ def bench_size(n: int, warm: bool, bertopic: bool, workdir: Path, non_english: f
     row: dict = {"target_passages": n, "non_english": non_english}
     row["cold"] = _spawn("_run", str(raw), str(out), round_name)
     if warm:
-        row["warm"] = _spawn("_run", str(raw), str(out), round_name)
+        row["warm"] = _spawn("_run", str(raw), str(out), round_name, "--force")
         row["warm_speedup"] = row["cold"]["wall_s"] / row["warm"]["wall_s"]
+        row["no_change"] = _spawn("_run", str(raw), str(out), round_name)  # stages: not re-run
     stages = row["cold"]["stages_s"]
     row["after_embeddings_s"] = sum(
         v for k, v in stages.items() if k in ("tag", "themes", "report")
@@ -132,9 +134,10 @@ def to_markdown(rows: list[dict], command: str) -> str:
         f"Command: `{command}`  ",
         f"Machine: {platform.machine()}, {os.cpu_count()} cores",
         "",
-        "| passages | cold wall s | warm wall s | warm speed-up | ingest+prepare s | embed s | tag s "
+        "| passages | cold wall s | warm wall s | warm speed-up | no-change wall s "
+        "| ingest+prepare s | embed s | tag s "
         "| themes s | report s | after embeddings s | plain BERTopic fit s | ratio | peak RSS MB |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in rows:
         c, s = r["cold"], r["cold"]["stages_s"]
@@ -147,6 +150,7 @@ def to_markdown(rows: list[dict], command: str) -> str:
                     fmt(c["wall_s"]),
                     fmt(r.get("warm", {}).get("wall_s")),
                     fmt(r.get("warm_speedup")),
+                    fmt(r.get("no_change", {}).get("wall_s")),
                     fmt(s.get("ingest+prepare")),
                     fmt(s.get("embed")),
                     fmt(s.get("tag")),
@@ -167,7 +171,7 @@ def to_markdown(rows: list[dict], command: str) -> str:
 
 def main() -> None:
     if len(sys.argv) > 1 and sys.argv[1] == "_run":
-        return _child_run(*sys.argv[2:5])
+        return _child_run(*sys.argv[2:])
     if len(sys.argv) > 1 and sys.argv[1] == "_bertopic":
         return _child_bertopic(*sys.argv[2:4])
     ap = argparse.ArgumentParser(

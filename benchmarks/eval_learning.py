@@ -26,7 +26,8 @@ At k = 0 paths (a) and (b) are the same run (zero-shot: label + one-sentence des
 A SYNTHETIC multi-label dev set is built from CAP, because CAP is single-label: per seed, pairs of
 scored rows of two different topics are drawn at random (rows may recur across pairs) and their
 texts joined with a space into one passage whose truth is both topics. It is tagged as a batch of
-its own, at the k of --synthetic-ks, on every path. The top-1 prototype baseline can find at most
+its own, at the k of --synthetic-ks, on every path. Its labelled passages are multi-label too:
+each drawn row joined with a drawn row of another topic, confirmed for both (`paired_labelled`). The top-1 prototype baseline can find at most
 one of the two topics there.
 
 Metrics (eval_cap.evaluate): mean per-topic binary accuracy, macro F1, micro F1, labels per text,
@@ -121,10 +122,34 @@ def synthetic_pairs(
 # ---- the four paths --------------------------------------------------------------------------
 
 
-def with_examples(codebook: Codebook, drawn: dict[str, list[int]], texts: list[str]) -> Codebook:
-    """A copy of the codebook whose priorities carry the drawn texts as `examples`."""
+Labelled = list[tuple[str, list[str]]]  # (text, the priorities it is confirmed for)
+
+
+def single_labelled(drawn: dict[str, list[int]], texts: list[str]) -> Labelled:
+    """The drawn CAP rows as confirmed passages of their one topic."""
+    return [(texts[i], [pid]) for pid, rows in drawn.items() for i in rows]
+
+
+def paired_labelled(drawn: dict[str, list[int]], texts: list[str], seed: int) -> Labelled:
+    """Multi-label confirmed passages for the synthetic set: each drawn row joined with a drawn
+    row of another topic (chosen by a fixed draw, so a smaller k keeps its pairs); truth both."""
+    rng = np.random.default_rng(20_000 + seed)
+    pids = list(drawn)
+    out: Labelled = []
+    for pid, rows in drawn.items():
+        others = [q for q in pids if q != pid and drawn[q]]
+        for n, i in enumerate(rows):
+            q = others[int(rng.integers(len(others)))] if others else pid
+            j = drawn[q][n % len(drawn[q])]
+            out.append((f"{texts[i]} {texts[j]}", sorted({pid, q})))
+    return out
+
+
+def with_examples(codebook: Codebook, labelled: Labelled) -> Codebook:
+    """A copy of the codebook whose priorities carry the labelled texts as `examples` (a text
+    confirmed for two topics is listed under both)."""
     pris = [
-        dataclasses.replace(p, examples=tuple(texts[i] for i in drawn.get(p.id, [])))
+        dataclasses.replace(p, examples=tuple(t for t, ids in labelled if p.id in ids))
         for p in codebook.priorities
     ]
     return Codebook(
@@ -135,7 +160,13 @@ def with_examples(codebook: Codebook, drawn: dict[str, list[int]], texts: list[s
 def reviews_frame(drawn: dict[str, list[int]], texts: list[str]) -> pd.DataFrame:
     """The drawn rows as an earlier round's confirmed review decisions, read back as a round
     reads them (`labelled_examples`): columns `text` and `priorities`."""
-    rows = [(texts[i], pid) for pid, idx in drawn.items() for i in idx]
+    return labelled_frame(single_labelled(drawn, texts))
+
+
+def labelled_frame(labelled: Labelled) -> pd.DataFrame:
+    """Confirmed passages as an earlier round's review decisions, read back as a round reads
+    them (`labelled_examples`): columns `text` and `priorities`."""
+    rows = [(t, ";".join(ids)) for t, ids in labelled]
     store = pd.DataFrame(
         {
             schema.TEXT: [t for t, _ in rows],
@@ -214,15 +245,14 @@ def calibration(table: pd.DataFrame, gold: list[set[str]]) -> dict:
 
 
 def run_logreg(
-    x_lab: np.ndarray, y_lab: list[str], ids: list[str], x: np.ndarray
+    x_lab: np.ndarray, y_lab: list[list[str]], ids: list[str], x: np.ndarray
 ) -> list[set[str]]:
     """One-vs-rest logistic regression; every topic with probability > 0.5."""
     from sklearn.linear_model import LogisticRegression
 
     prob = np.zeros((x.shape[0], len(ids)))
-    y_lab_arr = np.asarray(y_lab)
     for j, pid in enumerate(ids):
-        y = (y_lab_arr == pid).astype(int)
+        y = np.asarray([pid in labels for labels in y_lab], dtype=int)
         if y.min() == y.max():  # a topic with no (or only) labelled rows: never predicted
             continue
         clf = LogisticRegression(C=1.0, class_weight="balanced", max_iter=2000)
@@ -232,13 +262,14 @@ def run_logreg(
 
 
 def run_prototype(
-    desc: np.ndarray, drawn: dict[str, list[int]], ids: list[str], vecs: np.ndarray, x: np.ndarray
+    desc: np.ndarray, y_lab: list[list[str]], ids: list[str], x_lab: np.ndarray, x: np.ndarray
 ) -> list[set[str]]:
     """Top-1 cosine to the normalised mean of the description vector and the labelled vectors."""
+    owned = [[r for r, labels in enumerate(y_lab) if pid in labels] for pid in ids]
     protos = np.stack(
         [
-            unit_rows(unit_rows(np.vstack([desc[j : j + 1], vecs[drawn[pid]]])).mean(axis=0))
-            for j, pid in enumerate(ids)
+            unit_rows(unit_rows(np.vstack([desc[j : j + 1], x_lab[owned[j]]])).mean(axis=0))
+            for j in range(len(ids))
         ]
     )
     best = (unit_rows(x) @ protos.T).argmax(axis=1)
@@ -286,8 +317,15 @@ def run_seed(
     for name, t_texts, t_gold, t_vecs, t_ks in sets:
         for k in t_ks:
             drawn = subset(pool, k)
-            lab_rows = [i for rows in drawn.values() for i in rows]
-            lab_y = [pid for pid, rows in drawn.items() for _ in rows]
+            if name == "synthetic":
+                labelled = paired_labelled(drawn, texts, seed)
+                lab_x = cache.embed([t for t, _ in labelled], embedder)[0] if labelled else None
+            else:
+                labelled = single_labelled(drawn, texts)
+                lab_x = vecs[[i for rows in drawn.values() for i in rows]]
+            lab_y = [ids_ for _, ids_ in labelled]
+            if lab_x is None:
+                lab_x = np.zeros((0, vecs.shape[1]), np.float32)
             preds: dict[str, list[set[str]] | None] = {}
             t0 = time.perf_counter()
             cal = None
@@ -298,14 +336,12 @@ def run_seed(
                 preds["logreg"] = None
             else:
                 preds["examples"] = run_tagger(
-                    t_texts, with_examples(codebook, drawn, texts), cfg, cache
+                    t_texts, with_examples(codebook, labelled), cfg, cache
                 )
-                table = tag_batch(
-                    t_texts, codebook, cfg, cache, labelled=reviews_frame(drawn, texts)
-                )
+                table = tag_batch(t_texts, codebook, cfg, cache, labelled=labelled_frame(labelled))
                 preds["reviews"], cal = predicted(table), calibration(table, t_gold)
-                preds["logreg"] = run_logreg(vecs[lab_rows], lab_y, ids, t_vecs)
-            preds["prototype"] = run_prototype(desc, drawn, ids, vecs, t_vecs)
+                preds["logreg"] = run_logreg(lab_x, lab_y, ids, t_vecs)
+            preds["prototype"] = run_prototype(desc, lab_y, ids, lab_x, t_vecs)
             res = {}
             for path, pred in preds.items():
                 if pred is not None:
@@ -443,7 +479,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--ks", type=_ints, default=[0, 5, 10, 20, 50], help="e.g. 0,5,10,20,50")
     ap.add_argument("--seeds", type=_ints, default=[0, 1, 2], help="e.g. 0,1,2")
     ap.add_argument(
-        "--synthetic-ks", type=_ints, default=[0, 20], help="k for the synthetic set; '' skips it"
+        "--synthetic-ks",
+        type=_ints,
+        default=[0, 5, 20, 50],
+        help="k for the synthetic set; '' skips it",
     )
     ap.add_argument("--pairs", type=int, default=1000, help="synthetic passages per seed")
     ap.add_argument("--limit", type=int, default=0, help="first N rows only (smoke test)")

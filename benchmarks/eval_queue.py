@@ -3,7 +3,7 @@ reviewing N random ones? (Issue 13; the queue is `consult.tagging.queue`.)
 
 Per seed, on CAP (`../shared/data/cap-us-congress`, codebook `benchmarks/cap_taxonomy.yaml`):
 a "round" of 1,000 bills is tagged zero-shot; a reviewer confirms N of them, either the first N of
-the candidate `review_queue` below or N drawn at random (3 draws); the confirmed bills (their
+`consult.tagging.queue.review_order` or N drawn at random (3 draws); the confirmed bills (their
 CAP topic; a bill with no topic is a "none" decision and teaches nothing) become reviewer decisions
 of an earlier round (`labelled=`), and the tagger is scored on the other 3,449 bills (macro F1).
 
@@ -31,7 +31,7 @@ from eval_learning import reviews_frame, run_tagger  # noqa: E402
 from consult.config import ConsultConfig, EmbeddingConfig  # noqa: E402
 from consult.embedding.embed import EmbeddingCache, load_embedder  # noqa: E402
 from consult.tagging.codebook import load_codebook  # noqa: E402
-from consult.tagging.queue import review_queue, review_worth  # noqa: E402
+from consult.tagging.queue import review_order  # noqa: E402
 from consult.tagging.table import read_table  # noqa: E402
 from consult.tagging.tag import tag_passages  # noqa: E402
 
@@ -72,8 +72,7 @@ def main(argv: list[str] | None = None) -> int:
         t_texts, t_gold = [texts[i] for i in test], [gold[i] for i in test]
         zero = evaluate(codebook.ids, t_gold, run_tagger(t_texts, codebook, cfg, cache))
         res = tag_passages([texts[i] for i in pool], vecs[pool], codebook, embedder, cfg.tagging)
-        worth = review_worth(res.tags, res.scores)
-        ranked = [pool[k] for k in review_queue(worth, vecs[pool], max(args.ns))]
+        ranked = [pool[k] for k in review_order(res.tags, res.scores, vecs[pool], max(args.ns))]
         for n in args.ns:
             got = {"seed": seed, "n": n, "zero_shot": zero["macro_f1"]}
             lab = reviewed(ranked[:n], texts, gold)

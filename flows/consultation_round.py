@@ -22,7 +22,7 @@ from prefect.utilities.annotations import quote  # noqa: E402
 
 from consult import schema as S  # noqa: E402
 from consult.config import ConsultConfig  # noqa: E402
-from consult.pipeline import analyse, cache, embed, ingest, report  # noqa: E402
+from consult.pipeline import analyse, cache, compare, embed, ingest, report, rerun  # noqa: E402
 from consult.report.summary import summary_markdown  # noqa: E402
 from consult.schema import RawFile  # noqa: E402
 from consult.workspace import RoundLock, RoundPaths  # noqa: E402
@@ -109,7 +109,14 @@ def themes_task(
     t = time.perf_counter()
     coverage = tagged.tags[S.COVERAGE].to_numpy(dtype=float) if S.COVERAGE in tagged.tags else None
     out = analyse.themes(
-        passages, embeddings, tagged.scores, tagged.codebook, config, cache_dir, coverage
+        passages,
+        embeddings,
+        tagged.scores,
+        tagged.codebook,
+        config,
+        cache_dir,
+        coverage,
+        tagged.procedural,
     )
     n_emerging = int(out.themes[S.THEME_EMERGING].sum()) if len(out.themes) else 0
     _logger().info(
@@ -178,7 +185,9 @@ def _embed_runner(config: ConsultConfig):
     return sequential
 
 
-def publish_artifacts(round_name: str, out: report.Outcome, logger) -> None:
+def publish_artifacts(
+    round_name: str, out: report.Outcome, logger, campaigns: str = "once"
+) -> None:
     """Markdown summary and a table of rejected files and items, visible in the Prefect UI."""
     try:
         from prefect.artifacts import create_markdown_artifact, create_table_artifact
@@ -195,6 +204,7 @@ def publish_artifacts(round_name: str, out: report.Outcome, logger) -> None:
             labels,
             out.n_reviewed,
             out.notices,
+            campaigns=campaigns,
         )
         create_markdown_artifact(
             markdown=text, key=f"{key}-summary", description=f"Summary of round {round_name}"
@@ -223,6 +233,9 @@ def consultation_round(
     """Ingest, prepare, embed, tag, discover themes and write the reviewer workbook for a round."""
     paths = RoundPaths.for_round(round_name, raw_dir, outputs_dir)
     paths.require_raw()
+    rerun.forget(paths)  # a run that fails leaves no record: the next one runs in full
+    inputs = rerun.snapshot(paths, config, code=("consult", __name__))  # before anything is read
+    earlier = compare.earlier_round(paths, config)  # `[compare] with`: its outputs, read first
     logger = _logger()
     timings: dict[str, float] = {}
     started = time.time()
@@ -259,14 +272,20 @@ def consultation_round(
 
         t = time.perf_counter()
         themed = themes_task(quote(passages), quote(embeddings), quote(tagged), config, paths.cache)
+        space = compare.space_of(embedded)
+        themed = compare.carry_themes(
+            themed, earlier, passages, embeddings, space, config, round_name
+        )  # continuing themes keep their earlier ids; every theme gets `since`
         timings["themes"] = time.perf_counter() - t
 
         t = time.perf_counter()
         bundle = report.bundle(paths, prepared, embedded, tagged, themed, config, timings, started)
+        bundle = compare.attach(bundle, earlier)
         out = report_task(paths, quote(bundle), config)
         timings["report"] = time.perf_counter() - t
         cache.evict_unreached()
-        publish_artifacts(paths.round, out, logger)
+        publish_artifacts(paths.round, out, logger, config.report.count_campaigns)
+        rerun.record(paths, inputs, out, settled=rerun.settled(outcomes))
     logger.info("Round %s done in %.1fs: %s", round_name, time.time() - started, out.workbook)
     return str(out.workbook)
 

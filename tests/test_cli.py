@@ -92,3 +92,21 @@ def test_tag_command_writes_one_row_per_input(tmp_path, capsys):
     assert table["id"].tolist() == [7, 8]
     assert {"priorities", "status"} <= set(table.columns)
     assert any(c.startswith("score:") for c in table.columns)
+
+
+def test_validation_sample_option_sets_the_review_setting(monkeypatch, capsys):
+    from consult import cli, commands
+
+    seen = {}
+
+    def fake_run(round_name, raw, outputs, config, **kw):
+        seen["n"] = config.review.validation_sample
+        return "wb.xlsx"
+
+    monkeypatch.setattr(commands, "run_round", fake_run)
+    args = build_parser().parse_args(["run", "r1", "--validation-sample", "40"])
+    assert cli._dispatch(args) == 0 and seen["n"] == 40
+    assert build_parser().parse_args(["run", "r1"]).validation_sample is None
+    with pytest.raises(SystemExit):
+        build_parser().parse_args(["run", "r1", "--validation-sample", "-3"])
+    assert "a whole number 0 or more" in capsys.readouterr().err

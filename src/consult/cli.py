@@ -8,6 +8,8 @@ import signal
 import sys
 from pathlib import Path
 
+log = logging.getLogger(__name__)
+
 EXAMPLES = """\
 examples:
   consult demo                                  run the bundled sample round (raw/sample-round)
@@ -15,7 +17,11 @@ examples:
   consult run round-3                           run the round; writes outputs/round-3/consultation-summary-round-3.xlsx
   consult run round-3 --config consult.toml     ... with your settings
   consult run round-3 --raw /data/raw --outputs /data/outputs
+  consult run round-3 --force                   run even when nothing changed since the last run
   consult run round-3 --task-runner dask        ingest and embed in parallel on a local Dask cluster
+  consult run round-3 --compare-with round-2    ... and add a "Round comparison" sheet against round-2
+  consult compare round-2 round-3               compare two rounds that already have outputs
+  consult run round-3 --validation-sample 200   ... and draw 200 passages for reviewers to code blind
   consult tag codebook.yaml comments.xlsx --text-column Comment --output tagged.csv
   consult watch round-3                         re-run the round whenever files land in raw/round-3
   consult serve                                 serve the flow as a Prefect deployment (trigger it from the UI)
@@ -28,6 +34,15 @@ def _add_round_args(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument(
         "--config", default=None, help="consult.toml (default: ./consult.toml if present)"
+    )
+
+
+def _add_force_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help="run the flow even when nothing changed since the last run (by default such a "
+        "re-run keeps the outputs as they are and exits at once)",
     )
 
 
@@ -72,6 +87,34 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="override embedding.device (auto: the GPU when torch sees one)",
     )
+    _add_force_arg(run)
+    run.add_argument(
+        "--compare-with",
+        metavar="EARLIER",
+        default=None,
+        help="override compare.with: compare with round EARLIER's outputs (a 'Round comparison' "
+        "sheet and round-comparison.csv; continuing themes keep EARLIER's theme ids)",
+    )
+    run.add_argument(
+        "--validation-sample",
+        type=_count,
+        default=None,
+        metavar="N",
+        help="override review.validation_sample: draw (or grow to) N passages for reviewers to "
+        "code blind on the 'Validation' sheet; a drawn sample is kept across runs",
+    )
+
+    compare = sub.add_parser(
+        "compare",
+        help="compare ROUND with EARLIER from their outputs (no modelling)",
+        epilog="example:\n  consult compare round-2 round-3   writes outputs/round-3/"
+        "round-comparison.csv and round-comparison.xlsx",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    compare.add_argument("earlier", metavar="EARLIER", help="the earlier round")
+    compare.add_argument("round", metavar="ROUND", help="the later round")
+    compare.add_argument("--outputs", default="outputs", help="where both rounds' outputs are")
+    compare.add_argument("--config", default=None)
 
     check = sub.add_parser("check", help="validate the uploads of a round without modelling")
     check.add_argument("round", metavar="ROUND")
@@ -80,6 +123,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("demo", help="run the bundled sample round (raw/sample-round)")
     demo.add_argument("--outputs", default="outputs")
     demo.add_argument("--config", default=None)
+    _add_force_arg(demo)
 
     tag = sub.add_parser(
         "tag",
@@ -106,6 +150,16 @@ def build_parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="serve the flow as a Prefect deployment")
     serve.add_argument("--name", default="consultation-round")
     return parser
+
+
+def _count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected a whole number 0 or more, got {text!r}")
+    return value
 
 
 def _config(path: str | None):
@@ -154,6 +208,8 @@ def _main(args) -> int:
         configure_environment()
     except OSError as exc:
         return _explain(storage_problem(exc) or exc)
+    if args.command in ("run", "demo") and _unchanged(args):
+        return 0  # before Prefect's server, torch or any model: nothing of theirs is needed
     if args.command in ("run", "demo", "watch"):
         start_temporary_server()  # starts while the heavy imports below happen
     from consult.config import ConfigError
@@ -197,19 +253,14 @@ def _dispatch(args) -> int:
     if args.command in ("run", "demo"):
         from consult.commands import run_round
 
-        cfg = _config(args.config)
-        if args.command == "demo":
-            raw, rnd, runner, address = _sample_raw(), "sample-round", "default", None
-        else:
-            raw, rnd, runner, address = args.raw, args.round, args.task_runner, args.dask_address
-            if args.embedding_model:
-                cfg.embedding.model = args.embedding_model
-            if args.codebook:
-                cfg.tagging.codebook = args.codebook
-            if args.device:
-                cfg.embedding.device = args.device
+        cfg, raw, rnd, runner, address = _round_setup(args)
         workbook = run_round(rnd, raw, args.outputs, cfg, task_runner=runner, dask_address=address)
         print(f"Workbook written: {Path(workbook).resolve()}")
+        return 0
+    if args.command == "compare":
+        from consult.commands import compare_rounds
+
+        print(compare_rounds(args.earlier, args.round, args.outputs, _config(args.config)))
         return 0
     if args.command == "tag":
         from consult.tagging.table import run_table_tag
@@ -235,6 +286,52 @@ def _dispatch(args) -> int:
         serve(args.name)
         return 0
     raise AssertionError(args.command)
+
+
+def _round_setup(args):
+    """(settings with the command line's overrides, raw, round, task runner, Dask address)."""
+    cfg = _config(args.config)
+    if args.command == "demo":
+        return cfg, _sample_raw(), "sample-round", "default", None
+    if args.embedding_model:
+        cfg.embedding.model = args.embedding_model
+    if args.codebook:
+        cfg.tagging.codebook = args.codebook
+    if args.device:
+        cfg.embedding.device = args.device
+    if args.validation_sample is not None:
+        cfg.review.validation_sample = args.validation_sample
+    if args.compare_with:
+        cfg.compare.with_ = args.compare_with
+    return cfg, args.raw, args.round, args.task_runner, args.dask_address
+
+
+def _unchanged(args) -> bool:
+    """The pre-flight of `run` and `demo`: True when nothing a run reads changed since the last
+    complete run of these outputs, which are then kept byte for byte (consult.pipeline.rerun)."""
+    if args.force:
+        return False
+    try:
+        from consult.pipeline.rerun import what_changed
+        from consult.workspace import RoundPaths
+
+        cfg, raw, rnd, _, _ = _round_setup(args)
+        paths = RoundPaths.for_round(rnd, raw, args.outputs)
+        why = what_changed(paths, cfg)
+    except Exception as exc:  # a wrong setting or round name: the run explains it in one line
+        log.debug("Pre-flight could not decide (%s); running the round", exc)
+        return False
+    if why:
+        log.info("Running round %s: %s", rnd, why)
+        return False
+    log.info(
+        "Nothing changed since the last run of %s (uploads, settings, code, reviewer decisions "
+        "and outputs are as it left them): the outputs are kept as they are. Use --force to "
+        "run the round anyway.",
+        rnd,
+    )
+    print(f"Workbook unchanged: {paths.workbook.resolve()}")
+    return True
 
 
 def _sample_raw() -> str:

@@ -16,16 +16,20 @@ log = logging.getLogger(__name__)
 
 
 def check_round(round_name: str, raw: str, config: ConsultConfig) -> tuple[str, bool]:
-    """Ingest without modelling, so a facilitator can fix an upload before drafters run."""
+    """Ingest without modelling, so a facilitator can fix an upload before drafters run.
+
+    Parses go through the run's own parse cache (the user's private folder): a check after a
+    fix parses only the changed file, and a run after a check parses nothing again."""
     from consult.ingest.check import format_check_report
-    from consult.ingest.files import collect_round
     from consult.ingest.prepare import prepare_round
-    from consult.ingest.round import ingest_round
+    from consult.pipeline import ingest
 
     paths = RoundPaths.for_round(round_name, raw)
     paths.require_raw()
-    files = collect_round(paths.raw_dir, config)
-    result = ingest_round(files, round_name, config)
+    plan = ingest.plan(ingest.collect(paths, config), round_name, config)
+    parsed = paths.private_cache / "parsed"
+    outcomes = [ingest.read_one(f, round_name, config, plan.manifest, parsed) for f in plan.files]
+    result = ingest.combine(plan, outcomes, round_name, config)
     result.passages, result.rejected, result.files = prepare_round(
         result.passages, result.rejected, result.files, config
     )
@@ -73,6 +77,10 @@ def run_round(
     dask_address: str | None = None,
 ) -> str:
     """Run the Prefect flow for one round and return the workbook path."""
+    if config.compare.with_:  # before anything starts: a clear error naming what to run first
+        from consult.pipeline.stored import check_comparable
+
+        check_comparable(outputs, config.compare.with_, round_name)
     configure_environment()
     flow = round_flow()
     runner = make_task_runner(task_runner, dask_address)
@@ -85,6 +93,43 @@ def run_round(
         LazyEmbedder(config.embedding).preload()
     wait_for_server()
     return flow(round_name=round_name, raw_dir=str(raw), outputs_dir=str(outputs), config=config)
+
+
+def compare_rounds(earlier: str, later: str, outputs: str, config: ConsultConfig) -> str:
+    """`consult compare EARLIER ROUND`: both rounds from their stored outputs; writes
+    round-comparison.csv and round-comparison.xlsx beside ROUND's outputs and returns a short
+    summary. The reviewer's workbook is not touched."""
+    from consult.pipeline.compare import compare_stored
+
+    comparison, written = compare_stored(outputs, earlier, later, config)
+    return format_comparison(comparison, written)
+
+
+def format_comparison(comparison, written) -> str:
+    """What `consult compare` prints: each priority's change with its interval, the themes."""
+    t = comparison.priorities
+    lines = [f"{comparison.after} against {comparison.before} (share of counted passages):"]
+    for r in t.to_dict("records"):
+        head = f"  {r[S.CMP_PRIORITY_ID]:<6} {str(r[S.CMP_PRIORITY])[:42]:<42}"
+        if r[S.CHANGE_PP] != r[S.CHANGE_PP] or r[S.CHANGE_PP] is None:  # not compared
+            lines.append(f"{head} {r[S.CMP_NOTE]}")
+            continue
+        mark = "  significant" if r[S.SIGNIFICANT] else ""
+        lines.append(
+            f"{head} {r[S.SHARE_BEFORE]:6.1%} -> {r[S.SHARE_AFTER]:6.1%}  "
+            f"{r[S.CHANGE_PP]:+6.1f} pp [{r[S.CI_LOW_PP]:+.1f}, {r[S.CI_HIGH_PP]:+.1f}]{mark}"
+        )
+    if comparison.themes is not None:
+        status = comparison.themes[S.THEME_STATUS].astype(str)
+        n_cont = int(status.str.startswith("continuing").sum())
+        lines.append(
+            f"Themes: {n_cont} continuing, {len(status) - n_cont} new, "
+            f"{len(comparison.faded)} faded."
+        )
+    lines += [f"Note: {n}" for n in comparison.notices]
+    lines.append("95% intervals: Newcombe's hybrid score, widened for clustered passages.")
+    lines += [f"Written: {Path(p).resolve()}" for p in written]
+    return "\n".join(lines)
 
 
 def _first_run(round_name: str, outputs: str) -> bool:

@@ -19,19 +19,23 @@ from consult.settings_analysis import ReportConfig as ReportConfig
 from consult.settings_analysis import TaggingConfig as TaggingConfig
 from consult.settings_analysis import TopicsConfig as TopicsConfig
 from consult.settings_base import Section
+from consult.settings_compare import CompareConfig as CompareConfig
 from consult.settings_ingest import IngestConfig as IngestConfig
 from consult.settings_ingest import PrivacyConfig as PrivacyConfig
 from consult.settings_ingest import SurveysConfig as SurveysConfig
 from consult.settings_ingest import TranscriptsConfig as TranscriptsConfig
+from consult.settings_review import ReviewConfig as ReviewConfig
 
 __all__ = [
     "DEFAULT_CONFIG_NAME",
     "ConfigError",
+    "CompareConfig",
     "ConsultConfig",
     "EmbeddingConfig",
     "IngestConfig",
     "PrivacyConfig",
     "ReportConfig",
+    "ReviewConfig",
     "SurveysConfig",
     "TaggingConfig",
     "TopicsConfig",
@@ -53,6 +57,8 @@ class ConsultConfig(Section):
     tagging: TaggingConfig = Field(default_factory=TaggingConfig)
     topics: TopicsConfig = Field(default_factory=TopicsConfig)
     report: ReportConfig = Field(default_factory=ReportConfig)
+    compare: CompareConfig = Field(default_factory=CompareConfig)
+    review: ReviewConfig = Field(default_factory=ReviewConfig)
 
     def section_hash(self, *sections: str) -> str:
         """A short hash of some sections, so caches invalidate exactly what a change affects."""

@@ -44,6 +44,11 @@ def _root(top: str) -> Path | None:
     return _ROOTS[top]
 
 
+def package_root(top: str) -> Path | None:
+    """The folder of top-level package `top` as this interpreter would import it."""
+    return _root(top)
+
+
 def _imports(module: str, path: Path) -> set[str]:
     """Modules named by the import statements of `module` (relative ones resolved)."""
     is_pkg = path.name == "__init__.py"

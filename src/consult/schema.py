@@ -36,12 +36,17 @@ N_WORDS = "n_words"
 IS_STAKEHOLDER_INPUT = "is_stakeholder_input"  # False for facilitator turns
 DUPLICATE_OF = "duplicate_of"  # passage_id of the first identical answer (campaigns), else None
 FILE_SHA256 = "file_sha256"
+# near-identical answers to one question from several people (ingest/campaigns.py): the same id
+# for every member, "" otherwise; and the number of members, 0 otherwise
+CAMPAIGN_ID = "campaign_id"
+CAMPAIGN_SIZE = "campaign_size"
+CAMPAIGN_COLUMNS = [CAMPAIGN_ID, CAMPAIGN_SIZE]
 
 # fmt: off
 PASSAGE_COLUMNS = [
     PASSAGE_ID, ROUND, SOURCE_KIND, SOURCE_FILE, LOCATION, RESPONDENT_ID, SPEAKER, SPEAKER_ROLE,
     QUESTION, SECTION, COUNTRY, STAKEHOLDER_GROUP, EVENT, DATE, ATTRIBUTES, TEXT, LANGUAGE, N_WORDS,
-    IS_STAKEHOLDER_INPUT, DUPLICATE_OF, FILE_SHA256,
+    IS_STAKEHOLDER_INPUT, DUPLICATE_OF, FILE_SHA256, CAMPAIGN_ID, CAMPAIGN_SIZE,
 ]
 # fmt: on
 
@@ -65,7 +70,9 @@ COVERAGE = "codebook_similarity"
 SCORE_PREFIX = "score:"  # one column per priority in score tables: "score:SA1"
 
 # ---- themes (added to the passage table by the topics stage) -------------------------------
-THEME_ID = "theme_id"  # int; -1 only if a passage could not be placed
+THEME_ID = "theme_id"  # int; -1 only if a passage could not be placed, -2 procedural
+# passages without substance ("Thank you, Chair") that fit no theme well (themes/procedural.py)
+PROCEDURAL_THEME_ID = -2
 THEME_LABEL = "theme_label"
 
 # ---- reviewer decisions ----------------------------------------------------------------------
@@ -82,6 +89,27 @@ THEME_EMERGING = "emerging"  # bool
 THEME_NEAREST = "nearest_priorities"  # ";"-joined ids the theme is closest to, even if emerging
 THEME_LANGUAGES = "languages"  # str: the languages of its passages, most first ("en 12, th 5")
 THEME_QUOTES = "quotes"  # list[int]: row positions into the passage table, most typical first
+THEME_SINCE = "since"  # str: the round a theme first appeared in (carried across compared rounds)
+
+# ---- round comparison (outputs/<round>/round-comparison.csv, one row per priority) ------------
+# shares in [0, 1] of each round's counted passages; change and its 95% interval in percentage
+# points; `significant`: the interval excludes 0; `note`: codebook differences
+# fmt: off
+CMP_PRIORITY_ID, CMP_PRIORITY, CMP_NOTE = "priority_id", "priority", "note"
+COUNT_BEFORE, SHARE_BEFORE = "count_before", "share_before"
+COUNT_AFTER, SHARE_AFTER = "count_after", "share_after"
+CHANGE_PP, CI_LOW_PP, CI_HIGH_PP = "change_pp", "ci_low_pp", "ci_high_pp"
+SIGNIFICANT = "significant"
+ROUND_BEFORE, ROUND_AFTER = "round_before", "round_after"
+COMPARISON_COLUMNS = [
+    CMP_PRIORITY_ID, CMP_PRIORITY, COUNT_BEFORE, SHARE_BEFORE, COUNT_AFTER, SHARE_AFTER,
+    CHANGE_PP, CI_LOW_PP, CI_HIGH_PP, SIGNIFICANT, CMP_NOTE, ROUND_BEFORE, ROUND_AFTER,
+]
+# the comparison's tables by group (Member State, stakeholder group) and by theme
+CMP_GROUP, N_BEFORE, N_AFTER, CMP_ENOUGH = "group", "n_before", "n_after", "enough"
+THEME_STATUS, THEME_MATCHED, THEME_SIMILARITY = "status", "matched_id", "similarity"
+THEME_WAS_LABEL, SIZE_BEFORE, SIZE_AFTER = "earlier_label", "size_before", "size_after"
+# fmt: on
 
 # ---- rejected items --------------------------------------------------------------------------
 REASON = "reason"  # what a facilitator can act on
@@ -136,6 +164,7 @@ PASSAGE_TYPES: dict[str, ColumnType] = {
     N_WORDS: ColumnType("int64", nullable=False),
     IS_STAKEHOLDER_INPUT: ColumnType("bool", nullable=False, fill=True),  # missing: counted
     DUPLICATE_OF: _TEXT, FILE_SHA256: _TEXT,
+    CAMPAIGN_ID: _EMPTY, CAMPAIGN_SIZE: ColumnType("int64", nullable=False, fill=0),
     EMBEDDING_MODEL: _TEXT,
     LANGUAGE_SUPPORTED: ColumnType("boolean"),  # missing: not known, so never flagged
     PRIORITIES: _EMPTY, CONFIDENCE: ColumnType("float64"), TAG_STATUS: _EMPTY,

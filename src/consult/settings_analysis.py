@@ -216,6 +216,25 @@ class TopicsConfig(Section):
         0.5, ge=0.0, le=1.0, description="Score at which a passage counts as on-priority."
     )
     n_quotes: int = Field(5, ge=0, description="Representative passages kept per theme.")
+    procedural: bool = Field(
+        True,
+        description="Fit themes only on passages with substance; procedural turns ('Thank "
+        "you, Chair') join a theme they fit well or are marked 'Procedural' (theme id -2).",
+    )
+    procedural_similarity: float = Field(
+        0.55,
+        ge=0.0,
+        le=2.0,
+        description="A short passage is procedural when its similarity to the procedural "
+        "examples is at least this share of the examples' own similarity to their centre.",
+    )
+    procedural_fit_quantile: float = Field(
+        0.25,
+        ge=0.0,
+        le=1.0,
+        description="A procedural passage joins its nearest theme when it is at least as close "
+        "to it as this quantile of the theme's own passages.",
+    )
 
 
 class ReportConfig(Section):
@@ -236,6 +255,12 @@ class ReportConfig(Section):
         description="Longer quotes are shortened to a verbatim excerpt marked '(excerpt)'.",
     )
     top_emerging_themes: int = Field(5, ge=0, description="Emerging themes listed on the Overview.")
+    count_campaigns: Literal["once", "each"] = Field(
+        "once",
+        description="'once': a campaign (near-identical answers to one question) counts as one "
+        "passage in priority counts and shares, with its size shown; 'each': every answer "
+        "counts, for teams that count every respondent.",
+    )
     csv_neutralize_formulas: bool = Field(
         True,
         description="Prefix CSV text starting with = + - @ tab or CR with an apostrophe so "

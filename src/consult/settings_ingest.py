@@ -189,6 +189,17 @@ class IngestConfig(Section):
         ge=1,
         description="Identical answers with at least this many words are flagged as duplicates.",
     )
+    campaign_similarity: float = Field(
+        0.5,
+        gt=0.0,
+        le=1.0,
+        description="Answers to the same question from different people whose runs of three "
+        "words overlap at least this much (Jaccard) with a campaign's template are one campaign "
+        "(benchmarks/eval_campaigns.py measured the default); 1 groups exact copies only.",
+    )
+    campaign_min_words: int = Field(
+        10, ge=1, description="Shorter answers are never grouped into a campaign."
+    )
     non_answers: list[str] = Field(
         default_factory=lambda: [
             "n/a",

@@ -20,8 +20,10 @@ SHEETS = [
     "Priorities",
     "Themes",
     "Passages",
+    "Review queue",
     "Country x Priority",
     "Stakeholder x Priority",
+    "Campaigns",
     "Data quality",
     "Run info",
 ]

@@ -96,8 +96,10 @@ def test_sheets_in_order(built):
         "Priorities",
         "Themes",
         "Passages",
+        "Review queue",
         "Country x Priority",
         "Stakeholder x Priority",
+        "Campaigns",
         "Data quality",
         "Run info",
     ]

@@ -101,6 +101,8 @@ def make_passages(
                 schema.IS_STAKEHOLDER_INPUT: not facilitator,
                 schema.DUPLICATE_OF: None,
                 schema.FILE_SHA256: "0" * 64,
+                schema.CAMPAIGN_ID: "",
+                schema.CAMPAIGN_SIZE: 0,
                 schema.PRIORITIES: prios,
                 schema.CONFIDENCE: 0.3 if status == "uncertain" else 0.8,
                 schema.TAG_STATUS: status,

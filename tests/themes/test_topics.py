@@ -182,9 +182,15 @@ def test_tiny_rounds(n):
 
 def test_stop_word_only_texts_do_not_crash():
     texts = ["yes", "ok we will", "and the", "it is", "no no", "we do", "so be it", "the end"]
-    res = discover_themes(texts, embed(texts), None, None, TopicsConfig())
+    res = discover_themes(texts, embed(texts), None, None, TopicsConfig(procedural=False))
     assert (res.assignments[schema.THEME_ID] >= 0).all()
     assert res.themes[schema.THEME_LABEL].str.len().gt(0).all()
+    # with procedural passages set aside (the default), those without a content word are
+    # marked, not fitted on
+    res = discover_themes(texts, embed(texts), None, None, TopicsConfig())
+    ids = res.assignments[schema.THEME_ID].to_numpy()
+    assert (ids[:7] == schema.PROCEDURAL_THEME_ID).all() and ids[7] == 0
+    assert res.info["procedural"] == 7 and res.info["fitted_on"] == 1
 
 
 def test_facilitator_turns_placed_but_not_fitted_or_quoted():
@@ -410,7 +416,8 @@ def test_campaign_duplicates_and_empty_texts():
     res = discover_themes(texts, embed(texts), None, None, TopicsConfig())
     kws = ", ".join(res.themes[schema.THEME_KEYWORDS])
     assert "broadband broadband" not in kws  # bigrams never span two passages' repeats
-    assert (res.assignments[schema.THEME_ID] >= 0).all()
+    ids = res.assignments[schema.THEME_ID].tolist()
+    assert ids == [schema.PROCEDURAL_THEME_ID] * 5 + [0] * 3  # empty texts: no substance
 
 
 class _NoClusters:

@@ -3,7 +3,7 @@
 `assemble_round` runs these steps in order: round pseudonyms and the round's privacy context
 (round_privacy.py), the files not read, then per read file (file_assembly.py): manifest values,
 normalisation, speaker renumbering, redaction, passage ids, the non-answer screen; then
-duplicates are flagged across the round.
+duplicates and campaigns (campaigns.py) are flagged across the round.
 Privacy rules: see consult.privacy.redaction (full names round-wide, single words in their own
 file, manifest labels checked for contact details only, file names shown pseudonymised).
 """
@@ -19,6 +19,7 @@ import pandas as pd
 from consult import schema as S
 from consult.config import ConsultConfig
 from consult.ingest.base import ReadResult
+from consult.ingest.campaigns import mark_campaigns
 from consult.ingest.file_assembly import assemble_file
 from consult.ingest.files import file_extension, normalise_relpath
 from consult.ingest.plan import WHOLE_FILE, RoundPlan, file_row
@@ -86,11 +87,15 @@ def unread_files(
 def round_tables(
     passages: list[dict], rejected: list[dict], file_rows: list[dict], config: ConsultConfig
 ) -> IngestResult:
-    """The three tables, duplicates flagged across the round, files in path order."""
+    """The three tables, duplicates and campaigns flagged across the round, files in path
+    order."""
     table = pd.DataFrame(passages, columns=S.PASSAGE_COLUMNS).astype("object")
     if table.empty:
         table = S.empty_passages()
     table = flag_duplicates(table, config.ingest.duplicate_min_words)
+    table = mark_campaigns(
+        table, config.ingest.campaign_similarity, config.ingest.campaign_min_words
+    )
     rej = pd.DataFrame(rejected, columns=S.REJECTED_COLUMNS).astype("object")
     files_df = pd.DataFrame(file_rows, columns=S.FILE_COLUMNS)
     files_df = files_df.sort_values(S.SOURCE_FILE, kind="stable").reset_index(drop=True)

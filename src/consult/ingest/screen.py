@@ -16,6 +16,7 @@ import pandas as pd
 
 from consult import schema as S
 from consult.config import ConsultConfig
+from consult.ingest.campaigns import mark_campaigns
 from consult.ingest.textutil import non_answer_reason
 
 log = logging.getLogger(__name__)
@@ -92,7 +93,8 @@ def screen_table(
     """(kept passages, rejected items) of a passage table that was not screened by a round.
 
     Duplicates are flagged again when a row went (it may have been the first of its kind) or
-    when none were flagged yet; flags already set on a complete table are kept.
+    when none were flagged yet; flags already set on a complete table are kept. Campaigns are
+    always grouped afresh.
     """
     reasons = pd.Series(
         non_answer_reasons(table[S.TEXT], table[S.SOURCE_KIND], config),
@@ -114,4 +116,5 @@ def screen_table(
     kept = table.loc[~bad].copy()
     if bad.any() or kept[S.DUPLICATE_OF].isna().all():
         kept = flag_duplicates(kept, config.ingest.duplicate_min_words)
+    kept = mark_campaigns(kept, config.ingest.campaign_similarity, config.ingest.campaign_min_words)
     return kept, rejected

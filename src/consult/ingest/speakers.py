@@ -51,6 +51,10 @@ GENERIC_LABEL = re.compile(
     r"đại biểu|người tham gia|người phát biểu|kalahok|tagapagsalita|ผู้เข้าร่วม|ผู้ร่วมประชุม|"
     r"ผู้พูด|ผู้ให้สัมภาษณ์|អ្នកចូលរួម|ຜູ້ເຂົ້າຮ່ວມ|တက်ရောက်သူ)(\s*[#]?\d+)?$"
 )
+# The words pseudonyms are made of: transcript speakers ("Participant 3", "Facilitator 1") and
+# survey respondents ("Respondent R3f2a9c-12"). Theme keywords drop them (consult.themes.vocabulary).
+PARTICIPANT, FACILITATOR, RESPONDENT = "participant", "facilitator", "respondent"
+PSEUDONYM_WORDS = (PARTICIPANT, FACILITATOR, RESPONDENT)
 # Facilitator roles in the region's languages, on top of `transcripts.facilitator_roles`.
 # fmt: off
 ASEAN_FACILITATOR_ROLES = (
@@ -294,7 +298,7 @@ class Pseudonyms:
         parts += ["|".join(map(re.escape, script))] if script else []  # no word boundaries there
         self._role_re = re.compile("|".join(parts)) if parts else None
         self._by_key: dict[str, tuple[str, str]] = {}
-        self._count = {"facilitator": 0, "participant": 0}
+        self._count = {FACILITATOR: 0, PARTICIPANT: 0}
         self.names: dict[str, str] = {}
         # pseudonym -> who it is across files: the person's name key when the label names a
         # person, None for labels that name nobody ("Speaker 2"); in order of first appearance
@@ -312,7 +316,7 @@ class Pseudonyms:
         """(pseudonym, role) for a speaker label as written in the file."""
         k = self.key(label)
         if k not in self._by_key:
-            role = "facilitator" if self.is_facilitator(label) else "participant"
+            role = FACILITATOR if self.is_facilitator(label) else PARTICIPANT
             self._count[role] += 1
             self._by_key[k] = (f"{role.capitalize()} {self._count[role]}", role)
             self.identity[self._by_key[k][0]] = None

@@ -15,6 +15,7 @@ from consult.ids import respondent_id
 from consult.ingest.attributes import normalise_country
 from consult.ingest.base import ReadContext, ReadResult, UnreadableFile
 from consult.ingest.limits import budget_of
+from consult.ingest.speakers import RESPONDENT
 from consult.ingest.surveys_columns import (
     Column,
     classify_columns,
@@ -89,7 +90,7 @@ def _read_table(
             continue
         ordinal += 1
         rid = respondent_id(raw.sha256, ordinal)
-        pseudonym = f"Respondent {rid}"
+        pseudonym = f"{RESPONDENT.capitalize()} {rid}"
         for c in personal:
             v = row[c.index].strip()
             withheld += bool(v)

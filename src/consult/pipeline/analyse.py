@@ -37,6 +37,8 @@ class Tagged:
     scores: pd.DataFrame
     codebook: Codebook
     n_labelled: int
+    # the themes' procedural examples in the passages' space (consult.themes.procedural)
+    procedural: np.ndarray | None = None
 
 
 def labelled_from_other_rounds(outputs_dir: Path, round_name: str) -> pd.DataFrame | None:
@@ -101,7 +103,16 @@ def tag(
         )
         hit = (res.tags.reset_index(drop=True), res.scores.reset_index(drop=True))
         cache_put(folder, key, hit)
-    return Tagged(hit[0], hit[1], codebook, 0 if labelled is None else len(labelled))
+    examples = procedural_examples(lazy, cache or embedding_cache(paths, config))
+    return Tagged(hit[0], hit[1], codebook, 0 if labelled is None else len(labelled), examples)
+
+
+def procedural_examples(lazy: LazyEmbedder, cache: EmbeddingCache) -> np.ndarray:
+    """The themes' procedural examples, embedded by the model whose space the passages are in
+    (the codebook's), through the vector cache: the model loads only the first time."""
+    from consult.themes.procedural import EXAMPLES
+
+    return cache.embed(list(EXAMPLES), lazy)[0]
 
 
 def themes(
@@ -112,13 +123,17 @@ def themes(
     config: ConsultConfig,
     cache_dir: Path,
     coverage: np.ndarray | None = None,
+    procedural: np.ndarray | None = None,
 ):
-    """Fit themes, reusing the fitted result when texts, vectors, scores and settings are unchanged."""
+    """Fit themes, reusing the fitted result when texts, vectors, scores and settings are unchanged.
+
+    `procedural`: the procedural examples in the passages' space (`Tagged.procedural`)."""
     from consult.themes.topics import discover_themes
 
     texts = passages[S.TEXT].astype(str).tolist()
     languages = languages_of(passages)
     mask = counted_mask(passages).to_numpy()
+    roles = list(config.transcripts.facilitator_roles)
     key = make_key(
         "themes",
         fingerprint_of(discover_themes),
@@ -130,6 +145,8 @@ def themes(
         None if coverage is None else coverage.tobytes(),
         config.section_hash("topics"),
         codebook.sha256,
+        None if procedural is None else procedural.tobytes(),
+        roles,
     )
     hit = cache_get(cache_dir / "themes", key)
     if hit is not None:
@@ -143,6 +160,8 @@ def themes(
         fit_mask=mask,
         coverage=coverage,
         languages=languages,
+        procedural_examples=procedural,
+        speaker_roles=roles,
     ).without_model()
     cache_put(cache_dir / "themes", key, res)
     return res

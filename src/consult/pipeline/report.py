@@ -20,6 +20,8 @@ from consult.config import ConsultConfig
 from consult.embedding.embed import LazyEmbedder
 from consult.fingerprint import fingerprint_of
 from consult.ids import sha256_file
+from consult.pipeline import compare as comparing
+from consult.pipeline import rerun, reviewing
 from consult.pipeline.analyse import Tagged
 from consult.pipeline.cache import make_key
 from consult.pipeline.embed import Embedded
@@ -46,6 +48,7 @@ class Bundle:
     codebook: Codebook
     run_info: dict[str, Any]
     started: float
+    earlier: Any = None  # consult.pipeline.compare.Earlier when the run compares rounds
 
 
 @dataclass
@@ -63,6 +66,7 @@ class Outcome:
     review_problems: pd.DataFrame | None = None
     notices: list[str] = field(default_factory=list)  # what happened to reviewer files
     reused: bool = False
+    reviewer_files: dict = field(default_factory=dict)  # as reconciled: see pipeline.rerun
 
 
 def _shown_config(config: ConsultConfig) -> str:
@@ -147,17 +151,22 @@ def report(paths: RoundPaths, b: Bundle, config: ConsultConfig) -> Outcome:
         set(passages[S.PASSAGE_ID].astype(str)),
     )
     assert got.target is not None  # collect() always sets where the workbook goes
+    seen = rerun.reviewer_files(paths)  # as reconciled, before a hand edit could follow
     store = got.store
     summary = got.summary()
     b = replace(b, run_info=dict(b.run_info, **{"reviewer decisions": summary}))
-    content = _content_key(b, store, config, got.problems())  # an open workbook is no change
+    validated = reviewing.validation_sample(paths, passages, store, config, stamp)
+    content = _content_key(  # an open workbook is no change
+        b, store, config, got.problems(), validated.sample, validated.notices
+    )
     if previous is not None and previous.get("content_key") == content:
         log.info(
             "Outputs of %s are up to date (same inputs, settings and reviews); kept as they are",
             paths.round,
         )
-        return _reuse_outputs(paths, b, previous, t0, store, got.notices + got.open_notices)
-    notices = got.notices + got.open_notices
+        kept = _reuse_outputs(paths, b, previous, t0, store, got.notices + got.open_notices)
+        return replace(kept, reviewer_files=seen)
+    notices = got.notices + got.open_notices + validated.notices
     if got.target == paths.workbook and got.changed_since_read(paths.workbook):
         got.target = beside_path(paths.workbook, stamp)
         notices.append(
@@ -174,8 +183,22 @@ def report(paths: RoundPaths, b: Bundle, config: ConsultConfig) -> Outcome:
     else:
         archive(paths.workbook, stamp)  # the workbook about to be replaced, once per content
     problems = got.problems(notices)
+    if validated.problems:
+        extra = pd.DataFrame(validated.problems, columns=reviews.PROBLEM_COLUMNS, dtype=object)
+        problems = pd.concat([problems, extra], ignore_index=True)
     passages = reviews.apply_reviews(passages, store)  # the workbook validates what it shows
-    groups = priority_rows(passages, [p.id for p in codebook.priorities])
+    queue = reviewing.review_queue(
+        passages,
+        b.scores,
+        b.embeddings,
+        reviewing.labelled_counts(codebook, store, paths.out_dir.parent, paths.round),
+        config.review.queue_size,
+        validated.sample,
+    )
+    groups = priority_rows(
+        passages, [p.id for p in codebook.priorities], config.report.count_campaigns
+    )
+    mine, comparison = comparing.for_report(paths.round, b, passages, config)
     data = ReportData(
         round=paths.round,
         passages=passages,
@@ -191,21 +214,35 @@ def report(paths: RoundPaths, b: Bundle, config: ConsultConfig) -> Outcome:
         review_problems=problems,
         started=b.started,
         config=config.report,
+        review_queue=queue,
+        validation=validated.sample,
+        review=config.review,
+        comparison=comparison,
     )
     workbook = write_workbook(got.target, data)
     remember_written(workbook, passages, edits_cache, stamp)
     tables = write_tables(
         paths.out_dir, passages, b.scores, neutralize_csv=config.report.csv_neutralize_formulas
     )
+    tables += comparing.write_outputs(paths.out_dir, mine, codebook, comparison, config)
     info = dict(
         b.run_info,
         passages=len(passages),
         workbook=str(workbook),
         workbook_sha256=sha256_file(workbook),
         content_key=content,
+        **comparing.seconds(b),
     )
     _write_run_info(paths, info, t0)
-    return _outcome(b, workbook, passages, tables=tables, review_problems=problems, notices=notices)
+    return _outcome(
+        b,
+        workbook,
+        passages,
+        tables=tables,
+        review_problems=problems,
+        notices=notices,
+        reviewer_files=seen,
+    )
 
 
 def _outcome(b: Bundle, workbook: Path, passages: pd.DataFrame, **extra) -> Outcome:
@@ -233,7 +270,9 @@ def _previous_run(paths: RoundPaths) -> dict | None:
     return prev if prev.get("workbook_sha256") == sha256_file(paths.workbook) else None
 
 
-def _content_key(b: Bundle, store, config: ConsultConfig, problems=None) -> str:
+def _content_key(
+    b: Bundle, store, config: ConsultConfig, problems=None, sample=None, notices=()
+) -> str:
     """Everything the workbook shows, hashed: equal keys mean an identical workbook."""
     from consult.report.export import write_tables
     from consult.report.workbook import write_workbook
@@ -247,7 +286,7 @@ def _content_key(b: Bundle, store, config: ConsultConfig, problems=None) -> str:
         b.files,
         b.themes.astype({S.THEME_QUOTES: str}) if len(b.themes) else b.themes,
     ]
-    frames += [f for f in (store, problems) if f is not None]
+    frames += [f for f in (store, problems, sample) if f is not None]
     parts = [
         pd.util.hash_pandas_object(f.astype(str), index=False).to_numpy().tobytes() for f in frames
     ]
@@ -255,7 +294,9 @@ def _content_key(b: Bundle, store, config: ConsultConfig, problems=None) -> str:
     per_process = ("started", "stage seconds", "embedding runtime", "reviewer decisions")
     info = {k: v for k, v in b.run_info.items() if k not in per_process}
     code = fingerprint_of(write_workbook, write_tables, collect, representative, __name__)
-    return make_key("content", code, *parts, info, config.section_hash("report"))
+    return make_key(
+        "content", code, *parts, info, list(notices), config.section_hash("report", "review")
+    )
 
 
 def _write_run_info(paths: RoundPaths, info: dict, t0: float) -> None:

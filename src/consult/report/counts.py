@@ -5,6 +5,12 @@ passages that are stakeholder input; facilitator turns are listed but never coun
 with several priorities counts once for each, so priority counts may sum to more than the
 number of passages. The tables read here went through `schema.validate_passages` (the report
 does it in `workbook.prepared_passages`): their columns are there and hold their types.
+
+Campaigns (near-identical answers to one question, `schema.CAMPAIGN_ID`) count once by default
+(`campaigns="once"`, the `report.count_campaigns` setting): as one passage carrying the
+priorities at least half of its members carry (`campaign_priorities`), and in a breakdown by
+Member State or stakeholder group once in each group its members come from. `campaigns="each"`
+counts every member, as a passage of its own.
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from consult import schema
+from consult.reviews.rules import REVIEWER
 from consult.values import is_missing
 from consult.values import split_ids as id_list
 
@@ -35,8 +42,62 @@ def counted_mask(passages: pd.DataFrame) -> pd.Series:
     return passages[schema.IS_STAKEHOLDER_INPUT].astype(bool)
 
 
-def counted(passages: pd.DataFrame) -> pd.DataFrame:
-    return passages[counted_mask(passages)]
+ONCE, EACH = "once", "each"  # how campaigns count (report.count_campaigns)
+
+
+def campaign_mask(passages: pd.DataFrame) -> pd.Series:
+    """True for members of a campaign (tables from before campaigns were found have none)."""
+    if schema.CAMPAIGN_ID not in passages.columns:
+        return pd.Series(False, index=passages.index)
+    return passages[schema.CAMPAIGN_ID].map(lambda v: bool(text_of(v).strip())).astype(bool)
+
+
+def campaign_priorities(members: pd.DataFrame) -> dict[str, str]:
+    """{campaign id: ";"-joined priorities} for the counted members of campaigns: the priorities
+    at least half of its members carry, most carried first. Where a reviewer decided on some
+    members, those decisions alone count (a reviewer who read the template speaks for it)."""
+    reviewed = (
+        members[schema.FINAL_SOURCE].eq(REVIEWER).to_numpy(dtype=bool)
+        if schema.FINAL_SOURCE in members.columns
+        else np.zeros(len(members), dtype=bool)
+    )
+    ids = members[schema.CAMPAIGN_ID].map(text_of).tolist()
+    any_review = {c for c, r in zip(ids, reviewed) if r}
+    votes: dict[str, dict[str, int]] = {}
+    voters: dict[str, int] = {}
+    for cid, final, rev in zip(ids, members[schema.FINAL_PRIORITIES], reviewed):
+        if cid in any_review and not rev:
+            continue
+        voters[cid] = voters.get(cid, 0) + 1
+        tally = votes.setdefault(cid, {})
+        for pid in dict.fromkeys(id_list(final)):
+            tally[pid] = tally.get(pid, 0) + 1
+    out = {}
+    for cid in dict.fromkeys(ids):
+        tally = votes.get(cid, {})
+        kept = [p for p, n in tally.items() if 2 * n >= voters.get(cid, 0)]
+        out[cid] = ";".join(sorted(kept, key=lambda p: -tally[p]))
+    return out
+
+
+def counted(passages: pd.DataFrame, by: str | None = None, campaigns: str = ONCE) -> pd.DataFrame:
+    """The rows that count: stakeholder input; with `campaigns` "once", each campaign is one row
+    (one per group of `by` its members come from), its first member's, carrying the campaign's
+    priorities. Rows stay in table order, with their index."""
+    if campaigns not in (ONCE, EACH):
+        raise ValueError(f"report.count_campaigns is `{campaigns}`: set it to once or each.")
+    rows = passages[counted_mask(passages)]
+    member = campaign_mask(rows)
+    if campaigns == EACH or not member.any():
+        return rows
+    camp = rows[member]
+    key = camp[schema.CAMPAIGN_ID].map(text_of)
+    if by is not None:
+        key = key + "\x1f" + group_values(camp, by)
+    units = camp[~key.duplicated()].copy()
+    tags = campaign_priorities(camp)
+    units[schema.FINAL_PRIORITIES] = units[schema.CAMPAIGN_ID].map(lambda c: tags[text_of(c)])
+    return pd.concat([rows[~member], units]).sort_index(kind="stable")
 
 
 def group_values(passages: pd.DataFrame, column: str) -> pd.Series:
@@ -58,9 +119,11 @@ def ordered_groups(values: pd.Series) -> list[str]:
     return [str(g) for g in order]
 
 
-def matrix(passages: pd.DataFrame, codebook: CodebookLike, by: str) -> pd.DataFrame:
+def matrix(
+    passages: pd.DataFrame, codebook: CodebookLike, by: str, campaigns: str = ONCE
+) -> pd.DataFrame:
     """Counted passages per (group, priority), plus the number of counted passages per group."""
-    rows = counted(passages)
+    rows = counted(passages, by, campaigns)
     groups = group_values(rows, by)
     order = ordered_groups(groups)
     data = {}
@@ -71,9 +134,12 @@ def matrix(passages: pd.DataFrame, codebook: CodebookLike, by: str) -> pd.DataFr
     return pd.DataFrame(data, index=pd.Index(order, dtype=object, name=by))
 
 
-def priority_table(passages: pd.DataFrame, codebook: CodebookLike) -> pd.DataFrame:
-    """One row per priority: counted passages, share, and counts by source kind."""
-    rows = counted(passages)
+def priority_table(
+    passages: pd.DataFrame, codebook: CodebookLike, campaigns: str = ONCE
+) -> pd.DataFrame:
+    """One row per priority: counted passages, share, and counts by source kind (a campaign
+    answers one question, so it is of one kind)."""
+    rows = counted(passages, campaigns=campaigns)
     n = len(rows)
     kinds = group_values(rows, schema.SOURCE_KIND)
     kind_order = [k for k in schema.SOURCE_KINDS] + [
@@ -94,9 +160,9 @@ def priority_table(passages: pd.DataFrame, codebook: CodebookLike) -> pd.DataFra
     return pd.DataFrame(out, columns=["id", "label", PASSAGES, "share", *kind_order])
 
 
-def breakdown(passages: pd.DataFrame, pid: str, by: str) -> str:
+def breakdown(passages: pd.DataFrame, pid: str, by: str, campaigns: str = ONCE) -> str:
     """ "IDN 12; THA 8" for one priority: counted passages per group, largest first."""
-    rows = counted(passages)
+    rows = counted(passages, by, campaigns)
     flags = has_priority(rows, pid)
     groups = group_values(rows[flags], by)
     if groups.empty:
@@ -104,8 +170,8 @@ def breakdown(passages: pd.DataFrame, pid: str, by: str) -> str:
     return "; ".join(f"{g} {int((groups == g).sum())}" for g in ordered_groups(groups))
 
 
-def no_priority_count(passages: pd.DataFrame) -> int:
-    rows = counted(passages)
+def no_priority_count(passages: pd.DataFrame, campaigns: str = ONCE) -> int:
+    rows = counted(passages, campaigns=campaigns)
     return int(rows[schema.FINAL_PRIORITIES].map(lambda v: not id_list(v)).sum())
 
 
@@ -180,11 +246,32 @@ def quote_cells(
     return out
 
 
-def priority_rows(passages: pd.DataFrame, priority_ids: list[str]) -> dict[str, list[int]]:
-    """Row positions of the counted passages of each priority (final tags), for its quotes."""
+def priority_rows(
+    passages: pd.DataFrame, priority_ids: list[str], campaigns: str = ONCE
+) -> dict[str, list[int]]:
+    """Row positions of the counted passages of each priority (final tags), for its quotes; with
+    campaigns "once", a campaign's template stands for it, with the campaign's priorities."""
     groups: dict[str, list[int]] = {pid: [] for pid in priority_ids}
-    flags = counted_mask(passages).to_numpy()
-    for i, (final, ok) in enumerate(zip(passages[schema.FINAL_PRIORITIES], flags)):
-        for pid in id_list(final) if ok else []:
+    table = passages.reset_index(drop=True)
+    rows = counted(table, campaigns=campaigns)
+    stand_in = campaign_templates(table[counted_mask(table)]) if campaigns == ONCE else {}
+    ids = rows[schema.CAMPAIGN_ID].map(text_of) if stand_in else pd.Series("", index=rows.index)
+    positions = [int(stand_in.get(c, i)) for i, c in zip(rows.index, ids)]
+    for i, final in sorted(zip(positions, rows[schema.FINAL_PRIORITIES])):
+        for pid in id_list(final):
             groups.setdefault(pid, []).append(i)
     return groups
+
+
+def campaign_templates(passages: pd.DataFrame) -> dict[str, Any]:
+    """{campaign id: index label of its template passage}: the member whose wording the others
+    share most (`consult.text.campaigns.campaign_template`)."""
+    from consult.text.campaigns import campaign_templates as templates_of
+
+    member = campaign_mask(passages)
+    if not member.any():
+        return {}
+    rows = passages[member]
+    ids = rows[schema.CAMPAIGN_ID].map(text_of).tolist()
+    found = templates_of(rows[schema.TEXT].map(text_of).tolist(), ids)
+    return {str(cid): rows.index[pos] for cid, pos in found.items()}

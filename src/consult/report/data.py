@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from consult import schema
-from consult.config import ReportConfig
+from consult.config import ReportConfig, ReviewConfig
 from consult.reviews import rules as reviews
 
 if TYPE_CHECKING:
@@ -39,7 +39,15 @@ class ReportData:
     agreement: pd.DataFrame | None = None
     review_problems: pd.DataFrame | list | None = None
     config: ReportConfig = field(default_factory=ReportConfig)
+    # the Review queue sheet's rows (consult.report.review_queue.QUEUE_COLUMNS), and the
+    # validation sample (consult.reviews.sample.SAMPLE_COLUMNS; None: no Validation sheet)
+    review_queue: pd.DataFrame | None = None
+    validation: pd.DataFrame | None = None
+    review: ReviewConfig = field(default_factory=ReviewConfig)
     started: float | datetime | None = None  # run start (epoch seconds); fills run_at if empty
+    # consult.compare.result.RoundComparison when the run compares rounds (a "Round comparison"
+    # sheet after Priorities); None: no comparison
+    comparison: Any = None
 
     def __post_init__(self) -> None:
         if not self.run_at and self.started is not None:

@@ -15,7 +15,7 @@ import pandas as pd
 
 from consult import schema
 from consult.report import safe
-from consult.report.counts import counted, counted_mask, excerpt, group_values, text_of
+from consult.report.counts import counted_mask, excerpt, group_values, text_of
 from consult.text import languages
 
 UND = languages.UNDETERMINED
@@ -215,8 +215,8 @@ def _share(part: int, total: int) -> str:
 
 
 def languages_by_group(passages: pd.DataFrame, by: str, *, top: int = 3) -> dict[str, str]:
-    """{group: 'Thai 80%, English 20%'} over counted passages (the rows the matrices count)."""
-    rows = counted(passages)
+    """{group: 'Thai 80%, English 20%'} over counted passages (every campaign member too)."""
+    rows = passages[counted_mask(passages)]
     groups = group_values(rows, by)
     codes = language_codes(rows)
     bad = unsupported_mask(rows)

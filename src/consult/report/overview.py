@@ -6,10 +6,10 @@ import pandas as pd
 
 from consult import schema
 from consult.report import safe
+from consult.report.campaigns import campaign_fact
 from consult.report.charts import bar_chart
 from consult.report.counts import (
     PASSAGES,
-    counted,
     counted_mask,
     group_values,
     no_priority_count,
@@ -20,10 +20,12 @@ from consult.report.counts import (
 from consult.report.data import ReportData
 from consult.report.languages import unsupported_fact, write_language_section
 from consult.report.quality import data_quality_line
+from consult.report.validation import write_validation_section
 from consult.reviews import rules as reviews
 
 HOW_TO_REVIEW = (
-    "How to review: on the 'Passages' sheet, type priority ids or labels into the yellow "
+    "How to review: start with the 'Review queue' sheet (the passages whose review teaches the "
+    "tagger most), or any passage on 'Passages': type priority ids or labels into the yellow "
     "'Reviewer priorities' column (separate several with ';'; 'none' = no priority fits; "
     "'model' = withdraw your decision) and a note if useful, then save this file where it is. "
     "The next run keeps a copy of this file, stores every decision, and uses them in every count."
@@ -31,8 +33,9 @@ HOW_TO_REVIEW = (
 
 
 def _respondents(passages: pd.DataFrame) -> tuple[int, int]:
-    """(survey respondents, workshop/transcript speakers) among counted passages."""
-    rows = counted(passages)
+    """(survey respondents, workshop/transcript speakers) among counted passages (every
+    campaign member too: each is a respondent)."""
+    rows = passages[counted_mask(passages)]
     resp = (
         rows[schema.RESPONDENT_ID]
         .map(lambda v: text_of(v).strip())
@@ -62,7 +65,7 @@ def write_overview(
     safe.put(ws, 1, 1, f"Consultation summary: round {data.round}", font=safe.TITLE_FONT)
     safe.put(ws, 2, 1, HOW_TO_REVIEW, font=safe.NOTE_FONT, alignment=safe.WRAP_TOP)
     ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=6)
-    ws.row_dimensions[2].height = 48
+    ws.row_dimensions[2].height = 62
 
     n_all = len(passages)
     mask = counted_mask(passages)
@@ -81,7 +84,10 @@ def write_overview(
         ("Passages listed", n_all),
         ("Passages counted (stakeholder input)", n_counted),
         ("Not counted (facilitator turns)", n_all - n_counted),
-        ("Counted passages with no priority", no_priority_count(passages)),
+        ("Campaigns: near-identical answers from several respondents, "
+         + ("each answer counted" if cfg.count_campaigns == "each" else "each counted once"),
+         campaign_fact(passages)),
+        ("Counted passages with no priority", no_priority_count(passages, cfg.count_campaigns)),
         ("Passages decided by a reviewer", reviewed),
         ("Passages in a language no embedding model covers (listed on 'Data quality')",
          unsupported_fact(passages)),
@@ -100,7 +106,7 @@ def write_overview(
     row = write_language_section(ws, row, passages, data.run_info)
 
     if table is None:
-        table = priority_table(passages, data.codebook)
+        table = priority_table(passages, data.codebook, cfg.count_campaigns)
     ranked = table.sort_values([PASSAGES, "id"], ascending=[False, True], kind="stable")
     row = safe.section(ws, row, "Priorities ranked by share of counted passages")
     chart_header = row
@@ -156,6 +162,7 @@ def write_overview(
         row += 2
 
     row = _agreement(ws, row, data.agreement if agreement is None else agreement)
+    row = write_validation_section(ws, row, data, passages)
     orphans = 0 if data.orphaned is None else len(data.orphaned)
     problems = 0 if data.review_problems is None else len(data.review_problems)
     row = safe.section(ws, row, "Reviewer decisions")

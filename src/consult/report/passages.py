@@ -89,6 +89,7 @@ COLUMNS = [
     Column("Event", _get(schema.EVENT), 16, wrap=True),
     Column("Date", _get(schema.DATE), 11),
     Column("Duplicate of", _get(schema.DUPLICATE_OF), 16),
+    Column("Campaign", lambda r: text_of(r.get(schema.CAMPAIGN_ID)) or None, 12),
 ]
 # fmt: on
 HEADERS = [c.header for c in COLUMNS]

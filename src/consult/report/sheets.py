@@ -10,10 +10,13 @@ from openpyxl.utils import get_column_letter
 
 from consult import schema
 from consult.report import safe
+from consult.report.campaigns import CAMPAIGNS_HEADER, campaign_counts, campaign_note
 from consult.report.charts import bar_chart
 from consult.report.counts import (
+    ONCE,
     PASSAGES,
     breakdown,
+    counted_mask,
     matrix,
     priority_table,
     quote_cells,
@@ -64,20 +67,23 @@ def write_priorities(
     quotes: int,
     quote_chars: int,
     table: pd.DataFrame | None = None,
+    campaigns: str = ONCE,
 ) -> None:
     """One row per priority: counts, breakdowns, top quotes with references; and a chart.
 
-    `table` is counts.priority_table(passages, codebook), computed here when not given.
+    `table` is counts.priority_table(passages, codebook, campaigns), computed here when not
+    given; `campaigns` is report.count_campaigns.
     """
     safe.put(ws, 1, 1, "Priorities", font=safe.TITLE_FONT)
-    safe.put(ws, 2, 1, NOTE, font=safe.NOTE_FONT)
+    safe.put(ws, 2, 1, NOTE + campaign_note(campaigns), font=safe.NOTE_FONT)
     if table is None:
-        table = priority_table(passages, codebook)
+        table = priority_table(passages, codebook, campaigns)
+    in_campaigns = campaign_counts(passages)
     kinds = list(table.columns[4:])
     headers = (
         ["Priority ID", "Priority", "Passages", "Share"]
         + [KIND_HEADERS.get(k, k) for k in kinds]
-        + ["By Member State", "By stakeholder group"]
+        + ["By Member State", "By stakeholder group", CAMPAIGNS_HEADER]
         + _quote_headers(quotes)
     )
     rows = []
@@ -90,14 +96,15 @@ def write_priorities(
             [rec["id"], rec["label"], rec[PASSAGES], rec["share"]]
             + [rec[k] for k in kinds]
             + [
-                breakdown(passages, rec["id"], schema.COUNTRY),
-                breakdown(passages, rec["id"], schema.STAKEHOLDER_GROUP),
+                breakdown(passages, rec["id"], schema.COUNTRY, campaigns),
+                breakdown(passages, rec["id"], schema.STAKEHOLDER_GROUP, campaigns),
+                in_campaigns.get(rec["id"], ""),
             ]
             + flat
         )
     header_row = 4
     end = safe.table(ws, header_row, headers, rows, formats={3: "0.0%"})
-    widths = [11, 30, 10, 8] + [11] * len(kinds) + [24, 28]
+    widths = [11, 30, 10, 8] + [11] * len(kinds) + [24, 28, 16]
     widths += [50, 24] * quotes
     safe.set_widths(ws, widths)
     ws.freeze_panes = ws.cell(row=header_row + 1, column=3)
@@ -117,10 +124,36 @@ def write_priorities(
     safe.print_setup(ws, pages_wide=2)
 
 
+def procedural_note(passages: pd.DataFrame) -> str:
+    """How many passages were set aside as procedural ("" when none): they are in no theme."""
+    if schema.THEME_ID not in passages.columns:
+        return ""
+    ids = pd.to_numeric(passages[schema.THEME_ID], errors="coerce")
+    proc = ids == schema.PROCEDURAL_THEME_ID
+    if not proc.any():
+        return ""
+    counted = int((proc & counted_mask(passages)).sum())
+    return (
+        f"{int(proc.sum())} passages ({counted} of them stakeholder input) say nothing on a topic "
+        "by themselves ('Thank you, Chair', 'Next slide please') and fit no theme: they are in "
+        f"no theme and not in the sizes below (Theme ID {schema.PROCEDURAL_THEME_ID}, "
+        "'Procedural' on Passages). Short passages that fit a theme well are in it."
+    )
+
+
 def write_themes(
-    ws, passages: pd.DataFrame, themes: pd.DataFrame | None, *, quotes: int, quote_chars: int
+    ws,
+    passages: pd.DataFrame,
+    themes: pd.DataFrame | None,
+    *,
+    quotes: int,
+    quote_chars: int,
+    since: str = "",
 ) -> None:
-    """One row per discovered theme, with linked priorities or "Emerging" and quotes."""
+    """One row per discovered theme, with linked priorities or "Emerging" and quotes.
+
+    'Since' is the round a theme first appeared in (carried over when rounds are compared);
+    `since` fills it for theme tables without the column (this round)."""
     safe.put(ws, 1, 1, "Themes discovered in the passages", font=safe.TITLE_FONT)
     safe.put(
         ws,
@@ -132,6 +165,8 @@ def write_themes(
         "per language code, most first.",
         font=safe.NOTE_FONT,
     )
+    if note := procedural_note(passages):
+        safe.put(ws, 3, 1, note, font=safe.NOTE_FONT)
     headers = [
         "Theme ID",
         "Label",
@@ -139,6 +174,7 @@ def write_themes(
         "Size",
         "Languages",
         "Linked priorities",
+        "Since",
     ] + _quote_headers(quotes)
     rows = []
     if themes is not None and not themes.empty:
@@ -170,6 +206,7 @@ def write_themes(
                     rec.get(schema.THEME_SIZE),
                     theme_language_cell(rec, computed),
                     link,
+                    text_of(rec.get(schema.THEME_SINCE)) or since,
                 ]
                 + flat
             )
@@ -179,7 +216,7 @@ def write_themes(
             ws, header_row + 2, 1, "No themes were discovered in this round.", font=safe.NOTE_FONT
         )
     safe.table(ws, header_row, headers, rows)
-    safe.set_widths(ws, [9, 30, 40, 8, 14, 22] + [50, 24] * quotes)
+    safe.set_widths(ws, [9, 30, 40, 8, 14, 22, 14] + [50, 24] * quotes)
     ws.freeze_panes = ws.cell(row=header_row + 1, column=3)
     safe.print_setup(ws, pages_wide=2)
 
@@ -193,6 +230,7 @@ def write_matrix(
     title: str,
     group_header: str,
     languages: bool = False,
+    campaigns: str = ONCE,
 ) -> None:
     """Counted passages per group and priority, with a colour scale over the counts.
 
@@ -207,10 +245,11 @@ def write_matrix(
         1,
         NOTE + " 'Passages (any priority)' counts passages per "
         f"{group_header.lower()} whatever their priorities."
-        + (LANGUAGES_NOTE if languages else ""),
+        + (LANGUAGES_NOTE if languages else "")
+        + campaign_note(campaigns),
         font=safe.NOTE_FONT,
     )
-    m = matrix(passages, codebook, by)
+    m = matrix(passages, codebook, by, campaigns)
     labels = {p.id: p.label for p in codebook.priorities}
     headers = [group_header] + [f"{pid}: {labels[pid]}" for pid in m.columns if pid != PASSAGES]
     headers.append("Passages (any priority)")

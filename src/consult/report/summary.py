@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 
 from consult import schema as S
-from consult.report.counts import counted_mask, id_list
+from consult.report.counts import ONCE, counted, counted_mask, id_list
 
 
 def summary_markdown(
@@ -20,10 +20,13 @@ def summary_markdown(
     labels: dict[str, str],
     n_reviewed: int,
     notices: list[str],
+    campaigns: str = ONCE,
 ) -> str:
-    counted = passages[counted_mask(passages)]
-    n = max(len(counted), 1)
-    share = counted[S.FINAL_PRIORITIES].map(id_list).explode().dropna().value_counts()
+    """The summary; shares as on 'Priorities' (`campaigns`: report.count_campaigns)."""
+    stakeholders = passages[counted_mask(passages)]
+    units = counted(passages, campaigns=campaigns)
+    n = max(len(units), 1)
+    share = units[S.FINAL_PRIORITIES].map(id_list).explode().dropna().value_counts()
     # fmt: off
     lines = [
         f"# Consultation round `{round_name}`", "",
@@ -31,7 +34,7 @@ def summary_markdown(
         *[f"> **Reviewer files:** {n}" for n in notices],
         *([""] if notices else []),
         f"- Files: {len(files)} ({int((files[S.FILE_STATUS] != 'read').sum())} not read)",
-        f"- Passages: {len(passages)} ({len(counted)} stakeholder input); rejected items: "
+        f"- Passages: {len(passages)} ({len(stakeholders)} stakeholder input); rejected items: "
         f"{len(rejected)}",
         f"- Reviewed passages: {n_reviewed}", "", "## Top priorities", "",
         "| Priority | Passages | Share |", "|---|---:|---:|",

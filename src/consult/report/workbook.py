@@ -13,12 +13,18 @@ import pandas as pd
 
 from consult import schema
 from consult.report import safe
+from consult.report.campaigns import TITLE as CAMPAIGNS_SHEET
+from consult.report.campaigns import write_campaigns
+from consult.report.comparison import TITLE as COMPARISON_SHEET
+from consult.report.comparison import write_comparison
 from consult.report.counts import priority_table
 from consult.report.data import ReportData
 from consult.report.overview import write_overview
 from consult.report.passages import write_passages
 from consult.report.quality import write_data_quality, write_run_info
+from consult.report.review_queue import write_review_queue
 from consult.report.sheets import write_matrix, write_priorities, write_themes
+from consult.report.validation import write_validation
 from consult.reviews import rules as reviews
 from consult.workspace import atomic_write
 
@@ -29,18 +35,33 @@ SHEETS = [
     "Priorities",
     "Themes",
     "Passages",
+    "Review queue",  # then "Validation" when the round has a validation sample
     "Country x Priority",
     "Stakeholder x Priority",
+    CAMPAIGNS_SHEET,
     "Data quality",
     "Run info",
 ]
+# "Round comparison" (COMPARISON_SHEET) follows "Priorities" when the run compares rounds
+
+
+def sheet_names(data: ReportData) -> list[str]:
+    """The sheets `data` gets, in order: SHEETS, with the comparison sheet after Priorities when
+    `data` holds a comparison and Validation after Review queue when it holds a sample."""
+    names = list(SHEETS)
+    if data.validation is not None:
+        names.insert(names.index("Review queue") + 1, "Validation")
+    if data.comparison is not None:
+        names.insert(names.index("Priorities") + 1, COMPARISON_SHEET)
+    return names
 
 
 # What the sheets read without looking first: every passage column but the language (runs from
-# before languages were detected have none, and the sheets say so), the model's tags, the themes
-# and the reviewer and final columns.
+# before languages were detected have none, and the sheets say so) and the campaign columns (none
+# before campaigns were found: nothing is then a campaign), the model's tags, the themes and the
+# reviewer and final columns.
 REPORT_COLUMNS = (
-    [c for c in schema.PASSAGE_COLUMNS if c != schema.LANGUAGE]
+    [c for c in schema.PASSAGE_COLUMNS if c not in (schema.LANGUAGE, *schema.CAMPAIGN_COLUMNS)]
     + [schema.PRIORITIES, schema.CONFIDENCE, schema.TAG_STATUS]
     + schema.THEME_COLUMNS
     + schema.REVIEW_COLUMNS
@@ -65,7 +86,8 @@ def build_workbook(data: ReportData, *, max_rows: int = safe.MAX_SHEET_ROWS):
     agreement = data.agreement  # computed here when missing; `data` is left as it is
     if agreement is None:
         agreement = reviews.agreement(passages, data.codebook)
-    table = priority_table(passages, data.codebook)  # shared by Overview and Priorities
+    # shared by Overview and Priorities
+    table = priority_table(passages, data.codebook, cfg.count_campaigns)
     wb = Workbook()
     overview = wb.active
     overview.title = SHEETS[0]
@@ -78,13 +100,17 @@ def build_workbook(data: ReportData, *, max_rows: int = safe.MAX_SHEET_ROWS):
         quotes=cfg.quotes_per_priority,
         quote_chars=cfg.quote_max_chars,
         table=table,
+        campaigns=cfg.count_campaigns,
     )
+    if data.comparison is not None:
+        write_comparison(wb.create_sheet(COMPARISON_SHEET), data.comparison)
     write_themes(
         wb.create_sheet(SHEETS[2]),
         passages,
         data.themes,
         quotes=cfg.quotes_per_theme,
         quote_chars=cfg.quote_max_chars,
+        since=data.round,
     )
     write_passages(
         wb,
@@ -93,25 +119,44 @@ def build_workbook(data: ReportData, *, max_rows: int = safe.MAX_SHEET_ROWS):
         max_rows=max_rows,
         example_ids=[p.id for p in data.codebook.priorities][:2],
     )
+    examples = [p.id for p in data.codebook.priorities][:2]
+    write_review_queue(
+        wb.create_sheet("Review queue"),
+        passages,
+        data.review_queue,
+        examples,
+        data.review.queue_size,
+    )
+    if data.validation is not None:
+        write_validation(wb.create_sheet("Validation"), passages, data.validation, examples)
     write_matrix(
-        wb.create_sheet(SHEETS[4]),
+        wb.create_sheet("Country x Priority"),
         passages,
         data.codebook,
         by=schema.COUNTRY,
         title="Country x Priority",
         group_header="Country",
         languages=True,
+        campaigns=cfg.count_campaigns,
     )
     write_matrix(
-        wb.create_sheet(SHEETS[5]),
+        wb.create_sheet("Stakeholder x Priority"),
         passages,
         data.codebook,
         by=schema.STAKEHOLDER_GROUP,
         title="Stakeholder x Priority",
         group_header="Stakeholder group",
+        campaigns=cfg.count_campaigns,
+    )
+    write_campaigns(
+        wb.create_sheet(CAMPAIGNS_SHEET),
+        passages,
+        data.codebook,
+        count=cfg.count_campaigns,
+        quote_chars=cfg.quote_max_chars,
     )
     write_data_quality(
-        wb.create_sheet(SHEETS[6]),
+        wb.create_sheet("Data quality"),
         passages,
         data.files,
         data.rejected,
@@ -120,7 +165,7 @@ def build_workbook(data: ReportData, *, max_rows: int = safe.MAX_SHEET_ROWS):
         data.run_info,
     )
     write_run_info(
-        wb.create_sheet(SHEETS[7]),
+        wb.create_sheet("Run info"),
         data.run_info,
         round_name=data.round,
         run_at=str(data.run_at),

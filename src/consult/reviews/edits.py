@@ -41,6 +41,7 @@ EDIT_COLUMNS = [
 OTHER_SHEETS = {
     "overview",
     "priorities",
+    "round comparison",
     "themes",
     "country x priority",
     "stakeholder x priority",
@@ -48,6 +49,10 @@ OTHER_SHEETS = {
     "run info",
 }
 HEADER_SCAN_ROWS = 5  # a sheet of another name is a passage table when its header is this high
+# sheets consult writes that list passages with the reviewer columns besides Passages: read like
+# Passages (a renamed header there is an error, never a silent skip)
+QUEUE_SHEET = "Review queue"
+VALIDATION_SHEET = "Validation"
 
 
 class EditsLayoutError(ValueError):
@@ -76,7 +81,10 @@ _REQUIRED = {
 
 
 def _is_passages_sheet(title: str) -> bool:
-    return title == "Passages" or re.fullmatch(r"Passages \(\d+\)", title) is not None
+    return (
+        title in ("Passages", QUEUE_SHEET, VALIDATION_SHEET)
+        or re.fullmatch(r"Passages \(\d+\)", title) is not None
+    )
 
 
 def read_edits(workbook_path: Path) -> pd.DataFrame:
@@ -112,10 +120,12 @@ def read_edits(workbook_path: Path) -> pd.DataFrame:
     finally:
         wb.close()
     edits = pd.DataFrame(out, columns=EDIT_COLUMNS, dtype=object)
-    dup = edits[schema.PASSAGE_ID].duplicated(keep="last") & (edits[schema.PASSAGE_ID] != "")
-    if dup.any():
-        log.warning("%d passage ids appear twice in `%s`; the last row wins.", int(dup.sum()), path)
-        edits = edits[~dup].reset_index(drop=True)
+    # a passage shown on two sheets (Passages and Review queue or Validation) reads twice: the
+    # same entry once; different entries both, so that the one a reviewer changed since the
+    # workbook was written counts (consult.reviews.readback.changed_since_written)
+    key = [schema.PASSAGE_ID, schema.REVIEWER_PRIORITIES, schema.REVIEWER_NOTE]
+    same = edits.duplicated(subset=key, keep="first") & (edits[schema.PASSAGE_ID] != "")
+    edits = edits[~same].reset_index(drop=True)
     log.info("Read %d reviewer edits from %s", len(edits), path)
     return edits
 

@@ -159,4 +159,13 @@ def changed_since_written(edits: pd.DataFrame, base: pd.DataFrame | None) -> pd.
         or bool(stripped_text(r.get(reviews.EDIT_WARNING)))
         for r in edits.to_dict("records")
     ]
-    return edits.loc[pd.Series(keep, index=edits.index, dtype=bool)].reset_index(drop=True)
+    changed = edits.loc[pd.Series(keep, index=edits.index, dtype=bool)].reset_index(drop=True)
+    twice = changed[schema.PASSAGE_ID].duplicated(keep="last") & (changed[schema.PASSAGE_ID] != "")
+    if twice.any():  # changed differently on two sheets of one workbook: the later sheet counts
+        log.warning(
+            "%d passage(s) were changed differently on two sheets of one workbook; the entry "
+            "on the later sheet counts: %s",
+            int(twice.sum()),
+            ", ".join(changed.loc[twice, schema.PASSAGE_ID].astype(str).head(5)),
+        )
+    return changed

@@ -33,6 +33,9 @@ class Prototypes:
     owner: np.ndarray  # (M,), priority index of each item
     labelled: np.ndarray | None = None  # (L, d) unit rows: codebook examples, confirmed passages
     labelled_owner: np.ndarray | None = None  # (L,), priority index of each confirmed tag
+    prior_anchors: np.ndarray | None = None  # (P, d): anchors before confirmed passages pulled
+    confirmed: np.ndarray | None = None  # (U, d): each confirmed text once
+    confirmed_sets: np.ndarray | None = None  # (U, P) bool: the priorities it was confirmed for
     info: dict[str, Any] = field(default_factory=dict)
 
 
@@ -128,6 +131,7 @@ def build_prototypes(
     n_lab = np.bincount(lab_owner, minlength=len(pris))
     d = vecs.shape[1]
     anchors = np.zeros((len(pris), d), np.float32)
+    prior = np.zeros((len(pris), d), np.float32)
     items, owner = [], []
     by: dict[tuple[int, str], list[np.ndarray]] = {}
     for (i, role), v in zip(slots, vecs):
@@ -143,12 +147,14 @@ def build_prototypes(
                 parts.append(_unit_rows(np.mean(by[(i, role)], axis=0)))
                 weights.append(w)
         base = _unit_rows(np.average(np.stack(parts), axis=0, weights=weights))
+        prior[i] = base
         n = int(n_lab[i])
         if n:
-            w = config.labelled_weight * n / (n + 2.0)
+            w = config.labelled_weight * n / (n + 10.0)  # a pull by 2 passages skewed the anchor
             base = _unit_rows(base + w * _unit_rows(lab_vecs[lab_owner == i].mean(axis=0)) * 2.0)
         anchors[i] = base
     items_arr = np.stack(items) if items else np.zeros((0, d), np.float32)
+    confirmed, sets = _confirmed(ex_texts + lab_texts, lab_vecs, lab_owner, len(pris))
     return Prototypes(
         ids=codebook.ids,
         anchors=_unit_rows(anchors),
@@ -156,9 +162,31 @@ def build_prototypes(
         owner=np.asarray(owner, dtype=int),
         labelled=lab_vecs.copy() if lab_owner.size else None,
         labelled_owner=lab_owner if lab_owner.size else None,
+        prior_anchors=_unit_rows(prior),
+        confirmed=confirmed,
+        confirmed_sets=sets,
         info={
             "n_labelled": len(pairs),
             "n_examples": len(ex_texts),
             "labelled_per_priority": n_lab.tolist(),
         },
     )
+
+
+def _confirmed(
+    texts: list[str], vecs: np.ndarray, owner: np.ndarray, n_priorities: int
+) -> tuple[np.ndarray | None, np.ndarray | None]:
+    """Each confirmed text once, with the set of priorities it was confirmed for: a text listed
+    under two priorities (codebook examples, or one decision naming two) carries both."""
+    if not texts:
+        return None, None
+    first: dict[str, int] = {}
+    rows: list[int] = []
+    for j, t in enumerate(texts):
+        if t not in first:
+            first[t] = len(rows)
+            rows.append(j)
+    sets = np.zeros((len(rows), n_priorities), dtype=bool)
+    for j, t in enumerate(texts):
+        sets[first[t], owner[j]] = True
+    return vecs[rows].copy(), sets

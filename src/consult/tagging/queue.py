@@ -60,5 +60,44 @@ def review_order(
     n: int,
     labelled_per_priority: dict[str, int] | None = None,
 ) -> list[int]:
-    """Row positions (into `tags`) of the `n` passages whose review teaches the tagger most."""
-    return review_queue(review_worth(tags, scores, labelled_per_priority), embeddings, n)
+    """Row positions (into `tags`) of the `n` passages whose review teaches the tagger most.
+
+    Turn by turn, the priority with the fewest confirmed passages (earlier decisions plus those
+    queued) gets the next slot, filled with its most doubtful candidate (a passage whose best
+    score is that priority) that is not a near-copy of one queued: a head and nearest neighbours
+    need a few decisions for every priority, and random reviewing gives rare priorities none.
+    """
+    n = min(n, len(tags))
+    if n <= 0:
+        return []
+    cols = [c for c in scores.columns if c.startswith(schema.SCORE_PREFIX)]
+    if not cols:
+        return review_queue(review_worth(tags, scores, labelled_per_priority), embeddings, n)
+    worth = review_worth(tags, scores, labelled_per_priority)
+    best = scores[cols].to_numpy().argmax(axis=1)
+    prefix = len(schema.SCORE_PREFIX)
+    counts = labelled_per_priority or {}
+    have = np.asarray([counts.get(c[prefix:], 0) for c in cols], dtype=float)
+    raw = np.asarray(embeddings, dtype=np.float64)
+    norms = np.linalg.norm(raw, axis=1, keepdims=True)
+    x = raw / np.where(norms == 0, 1.0, norms)
+    closest = np.zeros(len(tags), dtype=np.float64)
+    taken = np.zeros(len(tags), dtype=bool)
+    open_ = np.asarray([(best == k).any() for k in range(len(cols))])
+    picked: list[int] = []
+    while len(picked) < n:
+        if not open_.any():  # every candidate of every priority is queued: fill by worth
+            rest = review_queue(np.where(taken, -np.inf, worth), x, n)
+            picked += [i for i in rest if not taken[i]][: n - len(picked)]
+            break
+        k = int(np.argmin(np.where(open_, have, np.inf)))
+        gain = np.where(~taken & (best == k), worth - 0.5 * closest, -np.inf)
+        i = int(np.argmax(gain))
+        if not np.isfinite(gain[i]):
+            open_[k] = False
+            continue
+        picked.append(i)
+        taken[i] = True
+        have[k] += 1
+        closest = np.maximum(closest, x @ x[i])
+    return picked

@@ -25,6 +25,12 @@ from consult.config import TaggingConfig
 from consult.embedding.embed import Embedder, EmbeddingCache
 from consult.embedding.embed import normalise as _unit_rows
 from consult.tagging.codebook import Codebook
+from consult.tagging.learn import (
+    HEAD_EXTRA_LOGIT,
+    THRESHOLD_MIN_MULTI,
+    fit_head,
+    fit_thresholds,
+)
 from consult.tagging.prototypes import Prototypes, build_prototypes
 
 log = logging.getLogger(__name__)
@@ -163,20 +169,49 @@ def score_matrix(
     return c, anchors
 
 
+def prior_scores(
+    x: np.ndarray,
+    probe: np.ndarray,
+    protos: Prototypes,
+    config: TaggingConfig,
+    bonus: np.ndarray | None = None,
+    groups: list[np.ndarray] | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Centred scores from the codebook alone (no confirmed passages) for the batch `x` and for
+    `probe` rows centred with the batch's bias: the scale extra-priority thresholds live on."""
+    from dataclasses import replace
+
+    anchors = protos.prior_anchors if protos.prior_anchors is not None else protos.anchors
+    bare = replace(protos, anchors=anchors, labelled=None, labelled_owner=None)
+    c0, refined = score_matrix(x, bare, config, bonus, groups)
+    a = config.item_weight
+
+    def raw(v: np.ndarray) -> np.ndarray:
+        return (1 - a) * (v @ refined.T) + a * _item_max(v, bare)
+
+    extra = bonus if bonus is not None else 0.0
+    bias = _bias(raw(_unit_rows(x)) + extra, config)
+    return c0, raw(_unit_rows(probe)) - bias
+
+
 # ---- the stage -------------------------------------------------------------------------------
 
 # `confidence` of a tagged passage is the chance that its first priority is right: Platt scaling
-# of the softmax share of that priority (the "no priority" option included). Fitted on CAP (all
-# 4,437 bills given a priority, zero-shot, default settings): expected calibration error 0.024 and
-# 0.039 on held-out halves, against 0.36 for the share of "some priority fits" it replaced
-# (benchmarks/eval_learning.py reports it per k).
-CONFIDENCE_SLOPE, CONFIDENCE_BIAS = 0.482, -0.189
+# of the softmax share of that priority (the "no priority" option included), fitted on CAP by
+# benchmarks/eval_learning.py's runs (3 seeds), one pair per regime, since confirmed passages
+# sharpen the scores and multi-priority passages have more than one right answer:
+# - zero-shot (no head): CAP k = 0, ECE 0.03 (the share it replaced: 0.36);
+# - confirmed passages with one priority each (a head): CAP k = 5-50, ECE 0.02-0.06;
+# - confirmed passages with several priorities: synthetic multi-label k = 5-50, ECE 0.02-0.04.
+# A zero-shot multi-priority round cannot be told apart: there it is under-confident (ECE 0.10).
+CALIBRATION = {"zero-shot": (0.482, -0.189), "single": (0.399, -0.379), "multi": (0.438, 0.305)}
 
 
-def calibrated(p_first: float) -> float:
+def calibrated(p_first: float, regime: str = "zero-shot") -> float:
     """P(first priority right) from its softmax share."""
+    slope, bias = CALIBRATION[regime]
     q = min(max(p_first, 1e-6), 1 - 1e-6)
-    return float(1.0 / (1.0 + np.exp(-(CONFIDENCE_SLOPE * np.log(q / (1 - q)) + CONFIDENCE_BIAS))))
+    return float(1.0 / (1.0 + np.exp(-(slope * np.log(q / (1 - q)) + bias))))
 
 
 def tag_passages(
@@ -223,9 +258,28 @@ def tag_passages(
     )
     hits = keyword_hits(texts, codebook)
     bonus = config.keyword_bonus * np.minimum(hits, 2.0) / 2.0 if hits.any() else None
-    c, _ = score_matrix(
-        np.asarray(embeddings, np.float32), protos, config, bonus, language_groups(languages)
-    )
+    x = np.asarray(embeddings, np.float32)
+    groups = language_groups(languages)
+    c, _ = score_matrix(x, protos, config, bonus, groups)
+    extra_at, c0, regime, head_logit = None, None, "zero-shot", None
+    if protos.confirmed is not None and protos.confirmed_sets is not None:
+        head = fit_head(protos.confirmed, protos.confirmed_sets)
+        if head is not None:
+            # Centred over the batch as the similarities are: a balanced head leans towards its
+            # priority everywhere, and priorities with a head would win over those without
+            # (unbalanced decisions fell below zero-shot, benchmarks/eval_queue.py).
+            margin = head.margin(_unit_rows(x))
+            n_x = x.shape[0]
+            w = n_x / (n_x + config.centre_min_passages) if config.centre_batch else 0.0
+            c = c + config.temperature * (margin - 0.5 * w * margin.mean(axis=0, keepdims=True))
+            regime = "single"
+        if (protos.confirmed_sets.sum(axis=1) >= 2).any():
+            c0, c0_confirmed = prior_scores(x, protos.confirmed, protos, config, bonus, groups)
+            extra_at = fit_thresholds(c0_confirmed, protos.confirmed_sets)
+            multi = (protos.confirmed_sets.sum(axis=1) >= 2).mean() >= THRESHOLD_MIN_MULTI
+            regime = "multi" if multi and head is not None else regime
+            if extra_at is not None and head is not None:
+                head_logit = head.logit(_unit_rows(x))
     p, p_none = _probabilities(c, config)
     fit = 1.0 - p_none
     top = p.max(axis=1, keepdims=True)
@@ -238,9 +292,15 @@ def tag_passages(
     for i in range(n):
         ranked = order[i, : config.max_priorities]
         if fit[i] >= th:
-            chosen = [k for k in ranked if rel[i, k] >= rt]
+            chosen = [
+                k
+                for j, k in enumerate(ranked)
+                if rel[i, k] >= rt
+                or (j > 0 and extra_at is not None and c0 is not None and c0[i, k] >= extra_at[k])
+                or (j > 0 and head_logit is not None and head_logit[i, k] >= HEAD_EXTRA_LOGIT)
+            ]
             tag_strs.append(";".join(ids[k] for k in chosen))
-            conf[i] = calibrated(float(p[i, ranked[0]]))
+            conf[i] = calibrated(float(p[i, ranked[0]]), regime)
             second = rel[i, ranked[1]] if len(ranked) > 1 else 0.0
             close = fit[i] < th + band or (rt - band <= second < rt)
             status.append("uncertain" if close else "tagged")
@@ -271,6 +331,8 @@ def tag_passages(
         "codebook": codebook.name,
         "codebook_sha256": codebook.sha256,
         **protos.info,
+        "confidence_regime": regime,
+        "extra_priority_thresholds": 0 if extra_at is None else int(np.isfinite(extra_at).sum()),
         "keyword_passages": int((hits > 0).any(axis=1).sum()),
     }
     return TagResult(tags=tags, scores=score_df, info=info)

@@ -34,7 +34,8 @@ def _dup_key(text: str) -> str:
     return _NON_WORD.sub(" ", str(text).lower()).strip()
 
 
-def _n_words(text: str) -> int:
+def n_words(text: str) -> int:
+    """Words in `text`; estimated from its characters in scripts written without spaces."""
     n = len(text.split())
     if _UNSPACED.search(text):
         n = max(n, (len(text) - text.count(" ")) // CHARS_PER_WORD)
@@ -99,7 +100,7 @@ def representative(
         sims = np.round(sims.astype(np.float64), 6)  # float noise must not reorder ties
         short = np.zeros(len(rows_arr), dtype=bool)
         if texts is not None:
-            short = np.array([_n_words(str(texts[r])) < min_words for r in rows_arr])
+            short = np.array([n_words(str(texts[r])) < min_words for r in rows_arr])
         order = np.lexsort((rows_arr, -sims, short))  # long first, then most central, then row
         if languages is not None and prefer:
             long_first = int((~short).sum()) or len(order)  # never lift a short one over long

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
@@ -31,11 +32,19 @@ import pandas as pd
 
 from consult import schema
 from consult.config import TopicsConfig
-from consult.embedding.embed import normalise as _unit_rows
 from consult.text.words import ENGLISH, keyword_docs_and_languages, passage_languages
-from consult.themes.clustering import _relabel_by_size, fast_backend, umap_hdbscan_backend
-from consult.themes.labels import POOL, make_labels, theme_words
+from consult.themes.clustering import _relabel_by_size
+from consult.themes.fitting import backend, fast_backend_for, fit, place_nearest
+from consult.themes.labels import make_labels, theme_words
+from consult.themes.procedural import (
+    PROCEDURAL_LABEL,
+    content_words,
+    example_similarity,
+    place_if_fitting,
+    procedural_mask,
+)
 from consult.themes.quotes import representative
+from consult.themes.vocabulary import scrub
 
 if TYPE_CHECKING:
     from consult.tagging.codebook import CodebookLike
@@ -43,6 +52,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 UNASSIGNED_LABEL = "Unassigned"
+_LABELS = {schema.PROCEDURAL_THEME_ID: PROCEDURAL_LABEL}
 # fmt: off
 THEME_COLUMNS = [
     schema.THEME_ID, schema.THEME_LABEL, schema.THEME_KEYWORDS, schema.THEME_SIZE,
@@ -50,8 +60,6 @@ THEME_COLUMNS = [
     schema.THEME_LANGUAGES,
 ]
 # fmt: on
-# UMAP/HDBSCAN need a few dozen points; smaller rounds use the fast backend.
-MIN_FOR_UMAP = 30
 
 
 @dataclass(frozen=True)
@@ -84,126 +92,11 @@ def _assignments(theme_ids: np.ndarray, labels: dict[int, str]) -> pd.DataFrame:
         {
             schema.THEME_ID: theme_ids.astype(int),
             schema.THEME_LABEL: pd.Series(
-                [labels.get(int(t), UNASSIGNED_LABEL) for t in theme_ids], dtype=object
+                [_LABELS.get(int(t)) or labels.get(int(t), UNASSIGNED_LABEL) for t in theme_ids],
+                dtype=object,
             ),
         }
     )
-
-
-def _fast_backend(config: TopicsConfig) -> tuple[Any, Any]:
-    return fast_backend(
-        config.seed, config.reduce_dims, config.n_themes, config.min_topic_size, config.max_themes
-    )
-
-
-def _backend(
-    config: TopicsConfig, n_fit: int, reducer: Any, clusterer: Any
-) -> tuple[Any, Any, str]:
-    if reducer is not None or clusterer is not None:
-        fr, fc = _fast_backend(config)
-        return reducer or fr, clusterer or fc, "custom"
-    if config.backend == "umap-hdbscan" and n_fit >= MIN_FOR_UMAP:
-        r, c = umap_hdbscan_backend(n_fit, config.seed, config.min_topic_size)
-        return r, c, "umap-hdbscan"
-    if config.backend == "umap-hdbscan":
-        log.info("Round has %d passages (< %d): using the fast theme backend", n_fit, MIN_FOR_UMAP)
-    r, c = _fast_backend(config)
-    return r, c, "fast"
-
-
-def _vectorizer() -> Any:
-    """Counts the words of `keyword_docs`, which has already cut each passage into words and
-    dropped its language's stop words (a global list would cut "an ninh" in Vietnamese)."""
-    from sklearn.feature_extraction.text import CountVectorizer
-
-    return CountVectorizer(ngram_range=(1, 2), token_pattern=r"(?u)\S+", lowercase=False)
-
-
-def _fit_bertopic(
-    docs: list[str], X: np.ndarray, config: TopicsConfig, reducer: Any, clusterer: Any
-) -> tuple[np.ndarray, Any, int]:
-    """Fit BERTopic on the stakeholder passages; returns labels, the model, outliers reduced."""
-    from bertopic import BERTopic  # lazy: heavy import
-    from bertopic.vectorizers import ClassTfidfTransformer
-
-    ctfidf = ClassTfidfTransformer(reduce_frequent_words=True)
-    top_n = max(config.top_n_words, POOL)  # more than shown: the label may need readable ones
-    # language="english" would make BERTopic strip every non-ASCII letter before counting.
-    model = BERTopic(
-        embedding_model=None,
-        umap_model=reducer,
-        hdbscan_model=clusterer,
-        vectorizer_model=_vectorizer(),
-        ctfidf_model=ctfidf,
-        language="multilingual",
-        top_n_words=top_n,
-        calculate_probabilities=False,
-        verbose=False,
-        min_topic_size=max(2, config.min_topic_size or 10),
-    )
-    topics, _ = model.fit_transform(docs, embeddings=X)
-    labels = np.asarray(topics, dtype=int)
-    n_out = int((labels == -1).sum())
-    if n_out and n_out < len(labels) and config.reduce_outliers:
-        new = model.reduce_outliers(
-            docs,
-            labels.tolist(),
-            strategy="embeddings",
-            embeddings=X,
-            threshold=config.outlier_threshold,
-        )
-        model.update_topics(
-            docs, topics=new, vectorizer_model=_vectorizer(), ctfidf_model=ctfidf, top_n_words=top_n
-        )
-        labels = np.asarray(new, dtype=int)
-    return labels, model, n_out
-
-
-def _cluster_only(
-    X: np.ndarray, reducer: Any, clusterer: Any, config: TopicsConfig
-) -> tuple[np.ndarray, int]:
-    """Reducer + clusterer without BERTopic; outliers join the nearest cluster."""
-    Z = reducer.fit(X).transform(X)
-    labels = np.asarray(clusterer.fit(Z).labels_, dtype=int)
-    n_out = int((labels == -1).sum())
-    if n_out and n_out < len(labels) and config.reduce_outliers:
-        out = np.flatnonzero(labels == -1)
-        labels[out] = place_nearest(X, labels, out, threshold=config.outlier_threshold)
-    return labels, n_out
-
-
-def _fit(
-    docs: list[str], X: np.ndarray, config: TopicsConfig, reducer: Any, clusterer: Any
-) -> tuple[np.ndarray, Any, int]:
-    try:
-        return _fit_bertopic(docs, X, config, reducer, clusterer)
-    except (ValueError, TypeError) as exc:
-        # BERTopic's c-TF-IDF fails when the passages leave (almost) no vocabulary after
-        # stop words ("yes", "ok"): cluster without it, keywords from word counts.
-        log.warning("Themes: BERTopic could not build keywords (%s); clustering only", exc)
-        labels, n_out = _cluster_only(X, reducer, clusterer, config)
-        return labels, None, n_out
-
-
-def place_nearest(
-    X: np.ndarray, theme_ids: np.ndarray, rows: np.ndarray, threshold: float = -1.0
-) -> np.ndarray:
-    """Theme of the nearest theme centroid (cosine) for `rows`; -1 below `threshold`."""
-    known = theme_ids[theme_ids >= 0]
-    if rows.size == 0 or known.size == 0:
-        return np.full(rows.size, -1, dtype=int)
-    U = _unit_rows(np.asarray(X, dtype=np.float32))
-    k = int(known.max()) + 1
-    cent = np.zeros((k, U.shape[1]), dtype=np.float32)
-    np.add.at(cent, theme_ids[theme_ids >= 0], U[theme_ids >= 0])
-    cent = _unit_rows(cent)
-    out = np.empty(rows.size, dtype=int)
-    for s in range(0, rows.size, 8192):  # chunks keep memory flat at 100k passages
-        sims = U[rows[s : s + 8192]] @ cent.T
-        best = sims.argmax(axis=1)
-        best[sims.max(axis=1) < threshold] = -1
-        out[s : s + 8192] = best
-    return out
 
 
 def link_priorities(
@@ -238,6 +131,22 @@ def _priority_ids(codebook: CodebookLike | None, scores: pd.DataFrame | None) ->
     ]
 
 
+def _procedural(
+    texts: list[str],
+    docs: list[str],
+    X: np.ndarray,
+    examples: np.ndarray | None,
+    config: TopicsConfig,
+) -> tuple[np.ndarray, np.ndarray | None]:
+    """Which passages have no substance, and their cosine to the procedural examples."""
+    if not config.procedural:
+        return np.zeros(len(docs), bool), None
+    sim, scale = example_similarity(X, examples)
+    n_content = content_words(docs)
+    mask = procedural_mask(texts, n_content, sim, scale, config.procedural_similarity)
+    return mask, (sim if scale > 0 else None)
+
+
 def discover_themes(
     texts: list[str],
     embeddings: np.ndarray,
@@ -249,14 +158,19 @@ def discover_themes(
     clusterer: Any = None,
     coverage: np.ndarray | None = None,
     languages: list[str] | None = None,
+    procedural_examples: np.ndarray | None = None,
+    speaker_roles: Sequence[str] | None = None,
 ) -> ThemeResult:
-    """Themes of a round: fit on stakeholder passages (`fit_mask`), place the rest nearest.
+    """Themes of a round: fit on stakeholder passages (`fit_mask`) with substance, place the
+    rest nearest; procedural passages join a theme only when they fit it well.
 
     `scores` holds the tagger's `score:<id>` columns aligned with `texts`; `codebook.priorities`
     gives the ids to link. `reducer`/`clusterer` override the configured backend. `coverage` is
     the tagger's `codebook_similarity` per passage (optional; see the module docstring).
     `languages` holds an ISO 639-1 code per passage (`und` when unknown); without it every
-    passage is taken as English.
+    passage is taken as English. `procedural_examples` are `procedural.EXAMPLES` embedded in the
+    passages' space (without them only passages without content words count as procedural);
+    `speaker_roles` are `transcripts.facilitator_roles` (see `consult.themes.vocabulary`).
     """
     t0 = time.perf_counter()
     texts = [t if isinstance(t, str) else "" if t is None or pd.isna(t) else str(t) for t in texts]
@@ -266,7 +180,7 @@ def discover_themes(
             _assignments(np.zeros(0, dtype=int), {}),
             _empty_themes(),
             None,
-            {"passages": 0, "fitted_on": 0},
+            {"passages": 0, "fitted_on": 0, "procedural": 0},
         )
     X = np.asarray(embeddings, dtype=np.float32)
     if X.ndim != 2 or X.shape[0] != n:
@@ -282,37 +196,57 @@ def discover_themes(
     mask = np.ones(n, bool) if fit_mask is None else np.asarray(fit_mask, dtype=bool)
     if mask.shape != (n,):
         raise ValueError(f"fit_mask has {mask.size} entries for {n} passages.")
-    fit_idx = np.flatnonzero(mask)
-    info: dict[str, Any] = {"passages": n, "fitted_on": int(fit_idx.size)}
-    if fit_idx.size == 0:
-        log.info("Themes: no stakeholder passages among %d; nothing to fit", n)
-        return ThemeResult(_assignments(np.full(n, -1), {}), _empty_themes(), None, info)
 
     langs = passage_languages(texts, languages)
+    all_docs, all_word_langs = keyword_docs_and_languages(
+        scrub(texts, speaker_roles), config.lemmatize, langs
+    )
+    procedural, proc_sim = _procedural(texts, all_docs, X, procedural_examples, config)
+    fit_idx = np.flatnonzero(mask & ~procedural)
+    info: dict[str, Any] = {
+        "passages": n,
+        "fitted_on": int(fit_idx.size),
+        "procedural": int(procedural.sum()),
+    }
+    theme_ids = np.full(n, -1, dtype=int)
+    theme_ids[procedural] = schema.PROCEDURAL_THEME_ID
+    if fit_idx.size == 0:
+        log.info(
+            "Themes: no stakeholder passages with content among %d (%d procedural); nothing to fit",
+            n,
+            info["procedural"],
+        )
+        info.update(procedural_placed=0, themes=0)
+        return ThemeResult(_assignments(theme_ids, {}), _empty_themes(), None, info)
+
     Xf = X[fit_idx]
     fit_langs = [langs[i] for i in fit_idx]
-    docs, word_langs = keyword_docs_and_languages(
-        [texts[i] for i in fit_idx], config.lemmatize, fit_langs
-    )
+    docs = [all_docs[i] for i in fit_idx]
+    word_langs = [all_word_langs[i] for i in fit_idx]
     model = None
     if fit_idx.size < 3:  # too few to cluster: one theme
         fit_labels, n_out, used = np.zeros(fit_idx.size, dtype=int), 0, "single"
     else:
-        r, c, used = _backend(config, int(fit_idx.size), reducer, clusterer)
-        fit_labels, model, n_out = _fit(docs, Xf, config, r, c)
+        r, c, used = backend(config, int(fit_idx.size), reducer, clusterer)
+        fit_labels, model, n_out = fit(docs, Xf, config, r, c)
         if (fit_labels == -1).all():  # the clusterer found no structure: fall back to k-means
             log.info("Themes: %s found no clusters; refitting with k-means", used)
-            r, c = _fast_backend(config)
-            fit_labels, model, n_out = _fit(docs, Xf, config, r, c)
+            r, c = fast_backend_for(config)
+            fit_labels, model, n_out = fit(docs, Xf, config, r, c)
             used = "fast (fallback)"
     info.update(backend=used, outliers_before=n_out)
 
     fit_ids, order = _relabel_by_size(fit_labels)  # theme ids by size, largest first
     mapping = {c: t for t, c in enumerate(order.tolist())}  # fitted label -> theme id
-    theme_ids = np.full(n, -1, dtype=int)
     theme_ids[fit_idx] = fit_ids
-    rest = np.flatnonzero(~mask)
+    rest = np.flatnonzero(~mask & ~procedural)
     theme_ids[rest] = place_nearest(X, theme_ids, rest, threshold=-1.0)
+    proc_rows = np.flatnonzero(procedural)
+    placed = place_if_fitting(
+        X, theme_ids, fit_idx, proc_rows, config.procedural_fit_quantile, proc_sim
+    )
+    theme_ids[proc_rows] = np.where(placed >= 0, placed, schema.PROCEDURAL_THEME_ID)
+    info["procedural_placed"] = int((placed >= 0).sum())
     k = int(fit_ids.max()) + 1 if (fit_ids >= 0).any() else 0
 
     words = theme_words(model, mapping, docs, fit_langs, fit_ids, k, config.top_n_words, word_langs)
@@ -324,6 +258,7 @@ def discover_themes(
     pids = _priority_ids(codebook, scores)
     cov = None if coverage is None else np.nan_to_num(np.asarray(coverage, dtype=float), nan=1.0)
     floor = None if cov is None else config.emerging_coverage_ratio * float(np.median(cov[fit_idx]))
+    sizes = np.bincount(theme_ids[mask & (theme_ids >= 0)], minlength=k)
     rows = []
     for t in range(k):
         members = np.asarray(groups[t], dtype=int)
@@ -339,7 +274,8 @@ def discover_themes(
                 schema.THEME_ID: t,
                 schema.THEME_LABEL: labels[t],
                 schema.THEME_KEYWORDS: ", ".join(words.keywords[t]),
-                schema.THEME_SIZE: int(members.size),
+                # stakeholder passages in the theme: fitted ones and procedural ones placed
+                schema.THEME_SIZE: int(sizes[t]),
                 schema.THEME_PRIORITIES: "" if uncovered else ";".join(linked),
                 schema.THEME_EMERGING: uncovered or not linked,
                 schema.THEME_QUOTES: quotes[t],
@@ -354,11 +290,13 @@ def discover_themes(
         seconds=round(time.perf_counter() - t0, 3),
     )
     log.info(
-        "Themes: %d themes over %d passages (%d fitted, backend %s, %d outliers placed, "
-        "%d emerging) in %.2fs",
+        "Themes: %d themes over %d passages (%d fitted, %d procedural of which %d placed, "
+        "backend %s, %d outliers placed, %d emerging) in %.2fs",
         k,
         n,
         fit_idx.size,
+        info["procedural"],
+        info["procedural_placed"],
         used,
         n_out,
         int(themes[schema.THEME_EMERGING].sum()) if k else 0,
