@@ -319,3 +319,13 @@ class _AB:
 
 
 CB_AB = _AB()
+
+
+@pytest.mark.parametrize("table", ["passages.csv", "passages.parquet"])
+def test_a_deleted_passage_table_is_written_again(reviewed, table):
+    out = reviewed
+    assert _run(out).reused
+    (out / "r1" / table).unlink()
+    result = _run(out)
+    assert not result.reused and (out / "r1" / table).is_file()
+    _expect_all_decisions(_book(out))

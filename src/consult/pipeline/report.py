@@ -259,9 +259,11 @@ def _outcome(b: Bundle, workbook: Path, passages: pd.DataFrame, **extra) -> Outc
 
 
 def _previous_run(paths: RoundPaths) -> dict | None:
-    """The last run's info when the workbook is exactly the file it wrote (nobody edited it)."""
+    """The last run's info when the workbook is exactly the file it wrote (nobody edited it) and
+    its passage tables are still there (a deleted table is written again, not reused)."""
     info = paths.out_dir / "run-info.json"
-    if not (paths.workbook.is_file() and info.is_file()):
+    tables = [paths.out_dir / f"passages.{ext}" for ext in ("parquet", "csv")]
+    if not (paths.workbook.is_file() and info.is_file() and all(t.is_file() for t in tables)):
         return None
     try:
         prev = json.loads(info.read_text(encoding="utf-8"))

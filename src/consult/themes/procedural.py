@@ -14,8 +14,8 @@ A passage is procedural when either holds (both measured on QMSum, see benchmark
   whose embedding is close to the centroid of `EXAMPLES`, a handful of English procedural
   sentences embedded by the run's model. The embedding space is shared across languages, so
   "Terima kasih, Ketua" and "ขอบคุณครับท่านประธาน" are caught without a word list per language.
-  "Close" is relative to how close the examples themselves are to their centroid, so the rule
-  does not depend on one model's scale of similarities.
+  "Close" is at least `topics.procedural_similarity` times the examples' own mean similarity
+  to their centroid, so the rule does not depend on one model's scale of similarities.
 
 A procedural passage joins its nearest theme when it is at least as close to the theme's
 centroid as the theme's own members at `topics.procedural_fit_quantile`, and nearer to it than
