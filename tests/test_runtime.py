@@ -26,6 +26,8 @@ def test_offline_environment_and_project_local_prefect_home(tmp_path, monkeypatc
 def test_no_early_server_once_prefect_is_imported_or_a_server_is_named(monkeypatch):
     import prefect  # noqa: F401  (Prefect has read its settings: too late to point it elsewhere)
 
+    monkeypatch.setattr(runtime, "_server", None)  # one an earlier test of this process started
+
     assert runtime.start_temporary_server() is False
     monkeypatch.delitem(sys.modules, "prefect")
     monkeypatch.setenv("PREFECT_API_URL", "http://prefect.example/api")
@@ -43,6 +45,7 @@ def test_no_early_server_when_a_prefect_profile_names_one(tmp_path, monkeypatch)
     monkeypatch.delenv("PREFECT_PROFILES_PATH", raising=False)
     monkeypatch.chdir(tmp_path)
     monkeypatch.delitem(sys.modules, "prefect")
+    monkeypatch.setattr(runtime, "_server", None)
     try:
         assert runtime.start_temporary_server() is False  # `prefect config set` is respected
     finally:
