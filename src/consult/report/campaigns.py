@@ -6,12 +6,13 @@ variants, and where its members come from; and how the workbook counted it.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections import Counter
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from consult import schema
-from consult.report import safe
+from consult.report import rowstream, safe
 from consult.report.counts import (
     EACH,
     NOT_GIVEN,
@@ -21,7 +22,6 @@ from consult.report.counts import (
     counted_mask,
     excerpt,
     group_values,
-    ordered_groups,
     source_ref,
     text_of,
 )
@@ -71,18 +71,29 @@ def campaign_rows(passages: pd.DataFrame, codebook: CodebookLike, quote_chars: i
     templates = campaign_templates(rows)
     tags = campaign_priorities(rows[counted_mask(rows)]) if counted_mask(rows).any() else {}
     labels = {p.id: p.label for p in codebook.priorities}
-    ids = rows[schema.CAMPAIGN_ID].map(text_of)
-    out = []
-    for cid, g in rows.groupby(ids, sort=False):
-        tpl = g.loc[templates[cid]]
-        tpl_text = text_of(tpl[schema.TEXT])
-        forms = g[schema.TEXT].map(lambda t: wording(text_of(t)))
-        copies = forms.value_counts(sort=False)
-        others = [f for f in dict.fromkeys(forms) if f != wording(tpl_text)]
-        others.sort(key=lambda f: -copies[f])  # stable: most sent first, then table order
+    # plain lists, one pass per campaign: a large round has thousands of campaigns, and pandas
+    # per campaign took most of the workbook's time
+    ids = rows[schema.CAMPAIGN_ID].map(text_of).tolist()
+    texts = [text_of(t) for t in rows[schema.TEXT].tolist()]
+    forms = [wording(t) for t in texts]
+    columns = (schema.QUESTION, schema.SOURCE_KIND, schema.SOURCE_FILE, schema.LOCATION)
+    fields = {c: rows[c].tolist() for c in columns}
+    countries = group_values(rows, schema.COUNTRY).tolist()
+    groups = group_values(rows, schema.STAKEHOLDER_GROUP).tolist()
+    members: dict[str, list[int]] = {}
+    for i, cid in enumerate(ids):
+        members.setdefault(cid, []).append(i)
+    where = dict(zip(rows.index, range(len(rows))))
+    out: list[list[Any]] = []
+    for cid, positions in members.items():
+        t = where[templates[cid]]
+        tpl = {c: values[t] for c, values in fields.items()}
+        copies = Counter(forms[i] for i in positions)
         first_text: dict[str, str] = {}
-        for f, t in zip(forms, g[schema.TEXT]):
-            first_text.setdefault(f, text_of(t))
+        for i in positions:
+            first_text.setdefault(forms[i], texts[i])
+        others = [f for f in first_text if f != forms[t]]
+        others.sort(key=lambda f: -copies[f])  # stable: most sent first, then table order
         variants = [excerpt(first_text[f], quote_chars)[0] for f in others[:VARIANTS]]
         question = text_of(tpl[schema.QUESTION]).strip() or (
             "(notes and written submissions)"
@@ -92,11 +103,11 @@ def campaign_rows(passages: pd.DataFrame, codebook: CodebookLike, quote_chars: i
         out.append(
             [
                 cid,
-                len(g),
+                len(positions),
                 question,
-                excerpt(tpl_text, quote_chars)[0],
+                excerpt(texts[t], quote_chars)[0],
                 source_ref(tpl),
-                int(copies[wording(tpl_text)]),
+                copies[forms[t]],
                 len(others),
                 *variants,
                 *[None] * (VARIANTS - len(variants)),
@@ -104,18 +115,19 @@ def campaign_rows(passages: pd.DataFrame, codebook: CodebookLike, quote_chars: i
                     f"{p} {labels.get(p, '')}".strip() for p in tags.get(cid, "").split(";") if p
                 )
                 or "none",
-                _spread(g, schema.COUNTRY),
-                _spread(g, schema.STAKEHOLDER_GROUP),
+                _spread([countries[i] for i in positions]),
+                _spread([groups[i] for i in positions]),
             ]
         )
     out.sort(key=lambda r: -r[1])
     return out
 
 
-def _spread(rows: pd.DataFrame, by: str) -> str:
-    """ "IDN 12; THA 3": members per group, largest first."""
-    groups = group_values(rows, by)
-    return "; ".join(f"{g} {int((groups == g).sum())}" for g in ordered_groups(groups))
+def _spread(values: list[str]) -> str:
+    """ "IDN 12; THA 3": members per group, largest first ("(not given)" last)."""
+    counts = Counter(values)
+    order = sorted(counts, key=lambda g: (g == NOT_GIVEN, -counts[g], g))
+    return "; ".join(f"{g} {counts[g]}" for g in order)
 
 
 CAMPAIGNS_HEADER = "Campaigns (answers)"
@@ -184,7 +196,7 @@ def write_campaigns(
             "question.",
             font=safe.NOTE_FONT,
         )
-    safe.table(ws, header_row, HEADERS, rows)
+    rowstream.table(ws, header_row, HEADERS, rows)  # thousands of rows in a large round
     safe.set_widths(ws, [12, 9, 30, 60, 26, 10, 10] + [45] * VARIANTS + [26, 22, 26])
-    ws.freeze_panes = ws.cell(row=header_row + 1, column=2)
+    ws.freeze_panes = f"B{header_row + 1}"  # a coordinate: ws.cell would add a row
     safe.print_setup(ws, pages_wide=2)

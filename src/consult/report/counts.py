@@ -16,6 +16,7 @@ counts every member, as a passage of its own.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -37,6 +38,17 @@ def text_of(value: Any) -> str:
     return "" if is_missing(value) else str(value)
 
 
+def per_value(values: pd.Series, fn: Callable[[Any], Any]) -> np.ndarray:
+    """`fn` of each value, computed once per distinct value (a missing one as `fn(None)`): a
+    large round repeats a few countries, languages, campaign ids or tag lists many times."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    out = np.empty(len(uniques) + 1, dtype=object)
+    for i, u in enumerate(uniques):  # one by one: numpy would spread a list result over axes
+        out[i] = fn(u)
+    out[-1] = fn(None)
+    return out[codes]
+
+
 def counted_mask(passages: pd.DataFrame) -> pd.Series:
     """True for rows that count: stakeholder input (validation reads a missing flag as true)."""
     return passages[schema.IS_STAKEHOLDER_INPUT].astype(bool)
@@ -49,7 +61,8 @@ def campaign_mask(passages: pd.DataFrame) -> pd.Series:
     """True for members of a campaign (tables from before campaigns were found have none)."""
     if schema.CAMPAIGN_ID not in passages.columns:
         return pd.Series(False, index=passages.index)
-    return passages[schema.CAMPAIGN_ID].map(lambda v: bool(text_of(v).strip())).astype(bool)
+    flags = per_value(passages[schema.CAMPAIGN_ID], lambda v: bool(text_of(v).strip()))
+    return pd.Series(flags.astype(bool), index=passages.index)
 
 
 def campaign_priorities(members: pd.DataFrame) -> dict[str, str]:
@@ -61,16 +74,17 @@ def campaign_priorities(members: pd.DataFrame) -> dict[str, str]:
         if schema.FINAL_SOURCE in members.columns
         else np.zeros(len(members), dtype=bool)
     )
-    ids = members[schema.CAMPAIGN_ID].map(text_of).tolist()
+    ids = per_value(members[schema.CAMPAIGN_ID], text_of).tolist()
+    tags = per_value(members[schema.FINAL_PRIORITIES], lambda v: list(dict.fromkeys(id_list(v))))
     any_review = {c for c, r in zip(ids, reviewed) if r}
     votes: dict[str, dict[str, int]] = {}
     voters: dict[str, int] = {}
-    for cid, final, rev in zip(ids, members[schema.FINAL_PRIORITIES], reviewed):
+    for cid, pids, rev in zip(ids, tags, reviewed):
         if cid in any_review and not rev:
             continue
         voters[cid] = voters.get(cid, 0) + 1
         tally = votes.setdefault(cid, {})
-        for pid in dict.fromkeys(id_list(final)):
+        for pid in pids:
             tally[pid] = tally.get(pid, 0) + 1
     out = {}
     for cid in dict.fromkeys(ids):
@@ -91,18 +105,34 @@ def counted(passages: pd.DataFrame, by: str | None = None, campaigns: str = ONCE
     if campaigns == EACH or not member.any():
         return rows
     camp = rows[member]
-    key = camp[schema.CAMPAIGN_ID].map(text_of)
+    key = pd.Series(per_value(camp[schema.CAMPAIGN_ID], text_of), index=camp.index)
     if by is not None:
         key = key + "\x1f" + group_values(camp, by)
     units = camp[~key.duplicated()].copy()
     tags = campaign_priorities(camp)
-    units[schema.FINAL_PRIORITIES] = units[schema.CAMPAIGN_ID].map(lambda c: tags[text_of(c)])
+    units[schema.FINAL_PRIORITIES] = [
+        tags[c] for c in per_value(units[schema.CAMPAIGN_ID], text_of)
+    ]
     return pd.concat([rows[~member], units]).sort_index(kind="stable")
+
+
+def _slim(passages: pd.DataFrame, *extra: str) -> pd.DataFrame:
+    """Only the columns counting reads, and `extra`: `counted` on a whole large table would copy
+    every column (the texts too) each time."""
+    names = (
+        schema.IS_STAKEHOLDER_INPUT,
+        schema.CAMPAIGN_ID,
+        schema.FINAL_SOURCE,
+        schema.FINAL_PRIORITIES,
+        *extra,
+    )
+    return passages[[c for c in dict.fromkeys(names) if c in passages.columns]]
 
 
 def group_values(passages: pd.DataFrame, column: str) -> pd.Series:
     """The grouping value of each row, "(not given)" where missing or blank."""
-    return passages[column].map(lambda v: text_of(v).strip() or NOT_GIVEN).astype(object)
+    names = per_value(passages[column], lambda v: text_of(v).strip() or NOT_GIVEN)
+    return pd.Series(names, index=passages.index, dtype=object)
 
 
 def has_priority(passages: pd.DataFrame, pid: str) -> pd.Series:
@@ -123,14 +153,16 @@ def matrix(
     passages: pd.DataFrame, codebook: CodebookLike, by: str, campaigns: str = ONCE
 ) -> pd.DataFrame:
     """Counted passages per (group, priority), plus the number of counted passages per group."""
-    rows = counted(passages, by, campaigns)
+    rows = counted(_slim(passages, by), by, campaigns)
     groups = group_values(rows, by)
     order = ordered_groups(groups)
-    data = {}
-    for p in codebook.priorities:
-        flags = has_priority(rows, p.id)
-        data[p.id] = [int((flags & (groups == g)).sum()) for g in order]
-    data[PASSAGES] = [int((groups == g).sum()) for g in order]
+    codes = pd.Categorical(groups, categories=order).codes  # group of each row, as a number
+
+    def per_group(flags: np.ndarray) -> list[int]:
+        return [int(n) for n in np.bincount(codes[flags], minlength=len(order))]
+
+    data = {p.id: per_group(has_priority(rows, p.id).to_numpy()) for p in codebook.priorities}
+    data[PASSAGES] = per_group(np.ones(len(rows), dtype=bool))
     return pd.DataFrame(data, index=pd.Index(order, dtype=object, name=by))
 
 
@@ -139,7 +171,7 @@ def priority_table(
 ) -> pd.DataFrame:
     """One row per priority: counted passages, share, and counts by source kind (a campaign
     answers one question, so it is of one kind)."""
-    rows = counted(passages, campaigns=campaigns)
+    rows = counted(_slim(passages, schema.SOURCE_KIND), campaigns=campaigns)
     n = len(rows)
     kinds = group_values(rows, schema.SOURCE_KIND)
     kind_order = [k for k in schema.SOURCE_KINDS] + [
@@ -162,17 +194,29 @@ def priority_table(
 
 def breakdown(passages: pd.DataFrame, pid: str, by: str, campaigns: str = ONCE) -> str:
     """ "IDN 12; THA 8" for one priority: counted passages per group, largest first."""
-    rows = counted(passages, by, campaigns)
-    flags = has_priority(rows, pid)
-    groups = group_values(rows[flags], by)
-    if groups.empty:
-        return ""
-    return "; ".join(f"{g} {int((groups == g).sum())}" for g in ordered_groups(groups))
+    return breakdowns(passages, [pid], by, campaigns)[pid]
+
+
+def breakdowns(
+    passages: pd.DataFrame, pids: list[str], by: str, campaigns: str = ONCE
+) -> dict[str, str]:
+    """`breakdown` of each of `pids`, the counted rows and their groups found once."""
+    rows = counted(_slim(passages, by), by, campaigns)
+    all_groups = group_values(rows, by)
+    out = {}
+    for pid in pids:
+        groups = all_groups[has_priority(rows, pid)]
+        out[pid] = (
+            "; ".join(f"{g} {int((groups == g).sum())}" for g in ordered_groups(groups))
+            if len(groups)
+            else ""
+        )
+    return out
 
 
 def no_priority_count(passages: pd.DataFrame, campaigns: str = ONCE) -> int:
-    rows = counted(passages, campaigns=campaigns)
-    return int(rows[schema.FINAL_PRIORITIES].map(lambda v: not id_list(v)).sum())
+    rows = counted(_slim(passages), campaigns=campaigns)
+    return int(per_value(rows[schema.FINAL_PRIORITIES], lambda v: not id_list(v)).sum())
 
 
 def source_ref(row: pd.Series | dict) -> str:
@@ -252,7 +296,7 @@ def priority_rows(
     """Row positions of the counted passages of each priority (final tags), for its quotes; with
     campaigns "once", a campaign's template stands for it, with the campaign's priorities."""
     groups: dict[str, list[int]] = {pid: [] for pid in priority_ids}
-    table = passages.reset_index(drop=True)
+    table = _slim(passages, schema.TEXT).reset_index(drop=True)
     rows = counted(table, campaigns=campaigns)
     stand_in = campaign_templates(table[counted_mask(table)]) if campaigns == ONCE else {}
     ids = rows[schema.CAMPAIGN_ID].map(text_of) if stand_in else pd.Series("", index=rows.index)

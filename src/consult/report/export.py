@@ -5,9 +5,10 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
-from consult.report.safe import csv_safe
+from consult.report.safe import FORMULA_STARTS, csv_safe
 from consult.values import is_missing
 from consult.workspace import atomic_write
 
@@ -39,9 +40,25 @@ def _parquet_ready(table: pd.DataFrame) -> pd.DataFrame:
     out = table.copy()
     for col in out.columns:
         if out[col].dtype == object:
-            kinds = {type(v) for v in out[col] if not _absent(v)}
+            kinds = set(map(type, out[col].dropna().tolist()))  # dropna: what _absent drops
             if len(kinds) > 1 or (kinds and not kinds <= {str, bool, int, float}):
                 out[col] = out[col].map(lambda v: None if _absent(v) else str(v))
+    return out
+
+
+def _csv_ready(table: pd.DataFrame) -> pd.DataFrame:
+    """`table.map(csv_safe)`, column by column: text columns only where some text looks like a
+    formula, and the types `map` would give (a 100k table mapped cell by cell took seconds)."""
+    out = table.copy()
+    for col in out.columns:
+        values = out[col]
+        if values.dtype == object:  # mixed values: as map infers their type (1 -> 1.0 ...)
+            out[col] = values.map(csv_safe)
+        elif pd.api.types.is_string_dtype(values.dtype):
+            if values.str.startswith(FORMULA_STARTS).fillna(False).astype(bool).any():
+                out[col] = values.map(csv_safe)
+        elif isinstance(values.dtype, np.dtype) and values.dtype.kind == "f":
+            out[col] = values.astype(np.float64)  # float32 as map gives it (0.4359000027...)
     return out
 
 
@@ -65,7 +82,7 @@ def write_tables(
         directory / f"{stem}.parquet",
         lambda tmp: _parquet_ready(table).to_parquet(tmp, index=False),
     )
-    csv_table = table.map(csv_safe) if neutralize_csv else table
+    csv_table = _csv_ready(table) if neutralize_csv else table
     csv = atomic_write(
         directory / f"{stem}.csv",
         lambda tmp: csv_table.to_csv(tmp, index=False, encoding="utf-8-sig", lineterminator="\r\n"),

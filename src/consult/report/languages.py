@@ -15,7 +15,7 @@ import pandas as pd
 
 from consult import schema
 from consult.report import safe
-from consult.report.counts import counted_mask, excerpt, group_values, text_of
+from consult.report.counts import counted_mask, excerpt, group_values, per_value, text_of
 from consult.text import languages
 
 UND = languages.UNDETERMINED
@@ -39,7 +39,8 @@ def language_codes(passages: pd.DataFrame) -> pd.Series:
     """Each row's language code; `und` where missing or blank."""
     if schema.LANGUAGE not in passages.columns:
         return pd.Series(UND, index=passages.index, dtype=object)
-    return passages[schema.LANGUAGE].map(lambda v: text_of(v).strip() or UND).astype(object)
+    codes = per_value(passages[schema.LANGUAGE], lambda v: text_of(v).strip() or UND)
+    return pd.Series(codes, index=passages.index, dtype=object)
 
 
 def _flag(value: Any) -> bool | None:
@@ -54,7 +55,8 @@ def unsupported_mask(passages: pd.DataFrame) -> pd.Series:
     """True where `language_supported` is explicitly false (absent or missing: not flagged)."""
     if schema.LANGUAGE_SUPPORTED not in passages.columns:
         return pd.Series(False, index=passages.index, dtype=bool)
-    return passages[schema.LANGUAGE_SUPPORTED].map(lambda v: _flag(v) is False).astype(bool)
+    flags = per_value(passages[schema.LANGUAGE_SUPPORTED], lambda v: _flag(v) is False)
+    return pd.Series(flags.astype(bool), index=passages.index)
 
 
 def unsupported_count(passages: pd.DataFrame) -> int:

@@ -14,6 +14,7 @@ from consult.report.counts import (
     group_values,
     no_priority_count,
     ordered_groups,
+    per_value,
     priority_table,
     text_of,
 )
@@ -36,13 +37,7 @@ def _respondents(passages: pd.DataFrame) -> tuple[int, int]:
     """(survey respondents, workshop/transcript speakers) among counted passages (every
     campaign member too: each is a respondent)."""
     rows = passages[counted_mask(passages)]
-    resp = (
-        rows[schema.RESPONDENT_ID]
-        .map(lambda v: text_of(v).strip())
-        .replace("", pd.NA)
-        .dropna()
-        .nunique()
-    )
+    resp = len(set(per_value(rows[schema.RESPONDENT_ID], lambda v: text_of(v).strip())) - {""})
     pairs = {
         (f, text_of(s))
         for f, s in zip(rows[schema.SOURCE_FILE], rows[schema.SPEAKER])

@@ -7,17 +7,18 @@ read back (consult.reviews.rules), so a reviewer may reorder, hide, sort or filt
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from openpyxl.comments import Comment
 from openpyxl.styles import Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from consult import schema
-from consult.report import safe
+from consult.report import rowstream, safe
 from consult.report.counts import counted_mask, text_of
 from consult.reviews import edits
 
@@ -111,50 +112,64 @@ def write_passages(
 ) -> list[str]:
     """Add the Passages sheet (and continuation sheets when it exceeds `max_rows`).
 
-    Returns the titles of the sheets written, in order.
+    The data rows are streamed (consult.report.rowstream): save the workbook with
+    `rowstream.save`. Returns the titles of the sheets written, in order.
     """
-    records = passages.to_dict("records")
-    mask = counted_mask(passages).tolist()
-    for rec, flag in zip(records, mask):
-        rec["_counted"] = flag
-    first_capacity = max_rows - 1  # header row
-    next_capacity = max_rows - 2  # note + header row
-    chunks = [records[:first_capacity]]
-    rest = records[first_capacity:]
-    while rest:
-        chunks.append(rest[:next_capacity])
-        rest = rest[next_capacity:]
+    n = len(passages)
+    counted = counted_mask(passages).to_numpy()
+    bounds = [(0, min(n, max_rows - 1))]  # header row
+    while bounds[-1][1] < n:
+        start = bounds[-1][1]
+        bounds.append((start, min(n, start + max_rows - 2)))  # note + header row
     titles = []
-    start = 1
-    for n, chunk in enumerate(chunks, start=1):
-        title = "Passages" if n == 1 else f"Passages ({n})"
+    for k, (start, stop) in enumerate(bounds, start=1):
+        title = "Passages" if k == 1 else f"Passages ({k})"
         ws = wb.create_sheet(title)
         note = None
-        if n > 1:
+        if k > 1:
             note = (
-                f"Continuation of sheet 'Passages': passages {start:,} to "
-                f"{start + len(chunk) - 1:,} of {len(records):,} (an Excel sheet holds at "
+                f"Continuation of sheet 'Passages': passages {start + 1:,} to "
+                f"{stop:,} of {n:,} (an Excel sheet holds at "
                 f"most {safe.MAX_SHEET_ROWS:,} rows)."
             )
         _write_chunk(
             ws,
-            chunk,
+            records(passages, start, stop, counted),
+            stop - start,
             low_confidence=low_confidence,
             note=note,
             help_text=INPUT_HELP.format(example="; ".join(example_ids or ["P1", "P3"])),
         )
-        if n == 1 and len(chunks) > 1:
+        if k == 1 and len(bounds) > 1:
             ws.cell(row=1, column=TEXT_COL).comment = Comment(
-                f"This table continues on sheets 'Passages (2)' to 'Passages ({len(chunks)})'.",
+                f"This table continues on sheets 'Passages (2)' to 'Passages ({len(bounds)})'.",
                 "consult",
             )
         titles.append(title)
-        start += len(chunk)
     return titles
 
 
+def records(passages: pd.DataFrame, start: int, stop: int, counted: np.ndarray) -> Iterator[dict]:
+    """Rows `start:stop` as dicts (with "_counted"), a few thousand at a time: the whole table
+    as dicts would hold every value of a large round twice."""
+    names = [*passages.columns, "_counted"]
+    for a in range(start, stop, rowstream.CHUNK_ROWS):
+        b = min(stop, a + rowstream.CHUNK_ROWS)
+        chunk = passages.iloc[a:b]
+        columns = [chunk.iloc[:, k].tolist() for k in range(chunk.shape[1])]
+        columns.append(counted[a:b].tolist())
+        for values in zip(*columns):
+            yield dict(zip(names, values))
+
+
 def _write_chunk(
-    ws, records: list[dict], *, low_confidence: float, note: str | None, help_text: str
+    ws,
+    rows: Iterable[dict],
+    count: int,
+    *,
+    low_confidence: float,
+    note: str | None,
+    help_text: str,
 ) -> None:
     row = 1
     if note:
@@ -177,40 +192,48 @@ def _write_chunk(
         ws.column_dimensions[get_column_letter(col)].width = spec.width
     styles = safe.StyleCache(ws)
 
-    def style(spec: Column, low: bool, filled: bool):
+    def style(spec: Column, low: bool, filled: bool) -> safe.XfIds:
         if spec.reviewer_input:
-            return styles.get(
+            return styles.ids(
                 fill=INPUT_FILL,
                 border=INPUT_BORDER,
                 alignment=safe.WRAP_TOP,
                 font=REVIEWED_FONT if filled else None,
             )
-        return styles.get(
+        return styles.ids(
             fill=LOW_FILL if low else None,
             number_format=spec.number_format,
             alignment=safe.WRAP_TOP if spec.wrap else safe.TOP,
         )
 
-    # each column's style per (low, filled), built once on first use (so the workbook's style
-    # tables get the same entries in the same order as styling cell by cell would)
-    col_styles: list[dict[tuple[bool, bool], Any]] = [{} for _ in COLUMNS]
-    for r, rec in enumerate(records, start=header_row + 1):
-        low = _is_low(rec, low_confidence)
-        lines = 1
-        for col, spec in enumerate(COLUMNS, start=1):
-            value = spec.value(rec)
-            if spec.wrap and isinstance(value, str) and value:
-                lines = max(lines, safe.wrapped_lines(value, spec.width))
-            filled = spec.reviewer_input and value != ""
-            cached = col_styles[col - 1]
-            cell_style = cached.get((low, filled))
-            if cell_style is None:
-                cell_style = cached[(low, filled)] = style(spec, low, filled)
-            safe.put(ws, r, col, value, style=cell_style)
-        if lines > 1:
-            ws.row_dimensions[r].height = safe.row_height(lines)
-    last = header_row + max(len(records), 1)
+    # each column's style per (low, filled), registered before the save writes the style table
+    flags = [(low, filled) for low in (False, True) for filled in (False, True)]
+    col_styles = [{f: style(spec, *f) for f in flags} for spec in COLUMNS]
+    plain = {low: [by[(low, False)] for by in col_styles] for low in (False, True)}
+    inputs = [(i, col_styles[i]) for i, spec in enumerate(COLUMNS) if spec.reviewer_input]
+    getters = [spec.value for spec in COLUMNS]
+    wraps = [
+        (i, spec.width, safe.per_line(spec.width)) for i, spec in enumerate(COLUMNS) if spec.wrap
+    ]
+
+    def data_rows() -> Iterator[rowstream.Row]:
+        for rec in rows:
+            low = _is_low(rec, low_confidence)
+            values = [get(rec) for get in getters]
+            xfs = list(plain[low])
+            for i, by_flags in inputs:
+                xfs[i] = by_flags[(low, values[i] != "")]
+            lines = 1
+            for i, width, per_line in wraps:
+                value = values[i]
+                # wrapped_lines, called only where a cell may take more than a line
+                if isinstance(value, str) and (len(value) > per_line or "\n" in value):
+                    lines = max(lines, safe.wrapped_lines(value, width))
+            yield values, xfs, safe.row_height(lines) if lines > 1 else None
+
+    rowstream.stream(ws, header_row + 1, count, len(COLUMNS), data_rows())
+    last = header_row + max(count, 1)
     ws.auto_filter.ref = f"A{header_row}:{get_column_letter(len(COLUMNS))}{last}"
-    ws.freeze_panes = ws.cell(row=header_row + 1, column=2)
+    ws.freeze_panes = f"B{header_row + 1}"  # a coordinate: ws.cell would add a row
     ws.row_dimensions[header_row].height = 32
     safe.print_setup(ws, title_rows=f"{header_row}:{header_row}", pages_wide=3)

@@ -125,14 +125,16 @@ def write_review_queue(
     """The sheet; `queue` (QUEUE_COLUMNS) is None when the run computed none."""
     records: list[dict] = []
     if queue is not None and len(queue):
-        by_id = {
-            str(r[schema.PASSAGE_ID]): r
-            for r in passages.drop_duplicates(schema.PASSAGE_ID).to_dict("records")
-        }
-        for q in queue.to_dict("records"):
-            rec = by_id.get(str(q[schema.PASSAGE_ID]))
-            if rec is not None:
-                records.append({**rec, RANK: q[RANK], WHY: q[WHY]})
+        position: dict[str, int] = {}  # the first row of each id; only the queue's become dicts
+        for i, pid in enumerate(passages[schema.PASSAGE_ID].astype(str)):
+            position.setdefault(pid, i)
+        queued = [
+            (q, position[str(q[schema.PASSAGE_ID])])
+            for q in queue.to_dict("records")
+            if str(q[schema.PASSAGE_ID]) in position
+        ]
+        rows = passages.iloc[[i for _, i in queued]].to_dict("records")
+        records = [{**rec, RANK: q[RANK], WHY: q[WHY]} for (q, _), rec in zip(queued, rows)]
     empty = (
         "The review queue is off ([review] queue_size = 0)."
         if size == 0

@@ -7,10 +7,12 @@ back, whichever sheet they were typed on; a note above the header says what the 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from openpyxl.comments import Comment
 from openpyxl.utils import get_column_letter
 
-from consult.report import safe
+from consult.report import rowstream, safe
 from consult.report.passages import (
     INPUT_BORDER,
     INPUT_FILL,
@@ -51,14 +53,14 @@ def write_table(
         ws.column_dimensions[get_column_letter(col)].width = spec.width
     styles = safe.StyleCache(ws)
     plain = {
-        spec.header: styles.get(
+        spec.header: styles.ids(
             number_format=spec.number_format,
             alignment=safe.WRAP_TOP if spec.wrap else safe.TOP,
         )
         for spec in columns
     }
     typed = {
-        filled: styles.get(
+        filled: styles.ids(
             fill=INPUT_FILL,
             border=INPUT_BORDER,
             alignment=safe.WRAP_TOP,
@@ -66,20 +68,25 @@ def write_table(
         )
         for filled in (False, True)
     }
-    for r, rec in enumerate(records, start=HEADER_ROW + 1):
-        lines = 1
-        for col, spec in enumerate(columns, start=1):
-            value = spec.value(rec)
-            if spec.wrap and isinstance(value, str) and value:
-                lines = max(lines, safe.wrapped_lines(value, spec.width))
-            style = typed[bool(value)] if spec.reviewer_input else plain[spec.header]
-            safe.put(ws, r, col, value, style=style)
-        if lines > 1:
-            ws.row_dimensions[r].height = safe.row_height(lines)
-    if not records:
+
+    def data_rows() -> Iterator[rowstream.Row]:
+        for rec in records:
+            lines = 1
+            values, xfs = [], []
+            for spec in columns:
+                value = spec.value(rec)
+                if spec.wrap and isinstance(value, str) and value:
+                    lines = max(lines, safe.wrapped_lines(value, spec.width))
+                values.append(value)
+                xfs.append(typed[bool(value)] if spec.reviewer_input else plain[spec.header])
+            yield values, xfs, safe.row_height(lines) if lines > 1 else None
+
+    if records:  # rows written as XML when the workbook is saved (consult.report.rowstream)
+        rowstream.stream(ws, HEADER_ROW + 1, len(records), len(columns), data_rows())
+    else:
         safe.put(ws, HEADER_ROW + 1, 1, empty, font=safe.NOTE_FONT)
     last = HEADER_ROW + max(len(records), 1)
     ws.auto_filter.ref = f"A{HEADER_ROW}:{get_column_letter(len(columns))}{last}"
-    ws.freeze_panes = ws.cell(row=HEADER_ROW + 1, column=3)
+    ws.freeze_panes = f"C{HEADER_ROW + 1}"  # a coordinate: ws.cell would add a row
     ws.row_dimensions[HEADER_ROW].height = 32
     safe.print_setup(ws, title_rows=f"{HEADER_ROW}:{HEADER_ROW}", pages_wide=2)

@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import math
 import numbers
+import re
 from collections.abc import Sequence
 from copy import copy
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, SupportsFloat, cast
 
@@ -44,14 +46,19 @@ def _utf16_len(text: str) -> int:
     return len(text.encode("utf-16-le")) // 2
 
 
+# openpyxl's ILLEGAL_CHARACTERS_RE (control characters) plus what no XML file can hold either:
+# lone surrogates, U+FFFE and U+FFFF (lxml refuses them, so one such answer would fail the write)
+XML_ILLEGAL_RE = re.compile(ILLEGAL_CHARACTERS_RE.pattern + r"|[\ud800-\udfff\ufffe\uffff]")
+
+
 def clean_text(value: Any) -> str:
-    """Text a worksheet can hold: control characters XML forbids become U+FFFD."""
-    return ILLEGAL_CHARACTERS_RE.sub(REPLACEMENT, str(value))
+    """Text a worksheet can hold: characters XML forbids become U+FFFD."""
+    return XML_ILLEGAL_RE.sub(REPLACEMENT, str(value))
 
 
 def fit_cell(text: str, limit: int = MAX_CELL_CHARS) -> str:
     """`text` unchanged when it fits a cell, else its start plus a marker saying how long it was."""
-    if _utf16_len(text) <= limit:
+    if 2 * len(text) <= limit or _utf16_len(text) <= limit:  # a character is 1 or 2 code units
         return text
     marker = " " + TRUNCATION_MARKER.format(n=f"{len(text):,}")
     room = limit - _utf16_len(marker)
@@ -96,6 +103,28 @@ class StyleCache:
             self._cache[key] = style
         return style
 
+    def ids(self, **style) -> XfIds:
+        """The workbook's style ids of `style` (StyleCache.get's arguments), as is and with
+        Excel's quote prefix: what rows written as XML (consult.report.rowstream) refer to."""
+        base = self.get(**style)
+        probe = self.ws.cell(row=MAX_SHEET_ROWS, column=16_384)
+        probe._style = copy(base)  # the style table keeps the object: never change it after
+        plain = probe.style_id if probe.has_style else None
+        probe._style = copy(base)
+        probe.quotePrefix = True
+        quoted = probe.style_id
+        del self.ws._cells[(probe.row, probe.column)]
+        return XfIds(plain, quoted)
+
+
+@dataclass(frozen=True)
+class XfIds:
+    """A cell style's index in the workbook's style table (None: the default style, no index
+    written) and that of the same style with the quote prefix `put` adds to formula-like text."""
+
+    plain: int | None
+    quoted: int
+
 
 def put(
     ws,
@@ -116,24 +145,10 @@ def put(
     cell = ws.cell(row=row, column=col)
     if style is not None:
         cell._style = copy(style)
-    if is_missing(value):
-        cell.value = None
-    elif isinstance(value, (bool, np.bool_)):
-        cell.value = bool(value)
-    elif isinstance(value, numbers.Number) and not isinstance(value, complex):
-        number = (
-            float(cast(SupportsFloat, value))
-            if not isinstance(value, numbers.Integral)
-            else int(value)
-        )
-        if isinstance(number, float) and not math.isfinite(number):
-            _put_text(cell, str(number))
-        else:
-            cell.value = number
-    elif isinstance(value, (datetime, date)):
-        _put_text(cell, value.isoformat())
-    else:
-        _put_text(cell, value)
+    value = cell_value(value)
+    cell.value = value
+    if isinstance(value, str):
+        cell.data_type = "s"  # openpyxl made "=..." a formula on assignment; undo it
     if text_needs_prefix(cell):
         cell.quotePrefix = True
     if style is not None:
@@ -149,10 +164,27 @@ def put(
     return cell
 
 
-def _put_text(cell, value: Any) -> None:
-    text = fit_cell(clean_text(value))
-    cell.value = text
-    cell.data_type = "s"  # openpyxl made "=..." a formula on assignment; undo it
+def cell_value(value: Any) -> None | bool | int | float | str:
+    """What `put` stores for `value`: None, a bool, a finite number, or text (always text,
+    whatever it looks like), cleaned and fitted to a cell."""
+    if type(value) is str:  # the common case first
+        return fit_cell(clean_text(value))
+    if is_missing(value):
+        return None
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    if isinstance(value, numbers.Number) and not isinstance(value, complex):
+        number = (
+            float(cast(SupportsFloat, value))
+            if not isinstance(value, numbers.Integral)
+            else int(value)
+        )
+        if isinstance(number, float) and not math.isfinite(number):
+            return str(number)
+        return number
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    return fit_cell(clean_text(value))
 
 
 def text_needs_prefix(cell) -> bool:
@@ -182,6 +214,18 @@ def section(ws, row: int, title: str, col: int = 1) -> int:
     return row + 1
 
 
+def table_header(ws, row: int, headers, rows: list[list], *, start_col: int = 1) -> None:
+    """The header row of a table of `rows`: a column holding only numbers has its header right
+    aligned, as the numbers sit."""
+    header(ws, row, headers, start_col=start_col)
+    for offset in range(len(headers)):
+        column = [v[offset] for v in rows if offset < len(v) and not is_missing(v[offset])]
+        if column and all(
+            isinstance(v, numbers.Number) and not isinstance(v, bool) for v in column
+        ):
+            ws.cell(row=row, column=start_col + offset).alignment = HEADER_RIGHT
+
+
 def table(
     ws,
     row: int,
@@ -197,19 +241,15 @@ def table(
     Returns the next free row.
     """
     rows = [list(v) for v in rows]
-    header(ws, row, headers, start_col=start_col)
-    for offset in range(len(headers)):  # numbers sit right: so do their headers
-        column = [v[offset] for v in rows if offset < len(v) and not is_missing(v[offset])]
-        if column and all(
-            isinstance(v, numbers.Number) and not isinstance(v, bool) for v in column
-        ):
-            ws.cell(row=row, column=start_col + offset).alignment = HEADER_RIGHT
+    table_header(ws, row, headers, rows, start_col=start_col)
     r = row + 1
     align = WRAP_TOP if wrap else TOP
+    styles = StyleCache(ws)  # one style per number format, not one per cell
     for values in rows:
         for offset, value in enumerate(values):
             fmt = (formats or {}).get(offset)
-            put(ws, r, start_col + offset, value, alignment=align, number_format=fmt)
+            style = styles.get(alignment=align, number_format=fmt)
+            put(ws, r, start_col + offset, value, style=style)
         r += 1
     return r
 
@@ -241,10 +281,18 @@ def print_setup(
         ws.print_title_rows = title_rows
 
 
+def per_line(width: float | None) -> float:
+    """Characters a line of a column `width` wide holds (word breaks waste part of each line)."""
+    return max(4.0, (width or 8.43) * 0.92)
+
+
 def wrapped_lines(text: str, width: float | None) -> int:
     """How many lines `text` takes when wrapped in a column `width` characters wide."""
-    per_line = max(4.0, (width or 8.43) * 0.92)  # word breaks waste part of each line
-    return sum(max(1, math.ceil(len(part) / per_line)) for part in str(text).split("\n"))
+    per_line = max(4.0, (width or 8.43) * 0.92)  # as per_line(width), inlined: called per cell
+    text = str(text)
+    if "\n" not in text:  # most cells: one paragraph
+        return max(1, math.ceil(len(text) / per_line))
+    return sum(max(1, math.ceil(len(part) / per_line)) for part in text.split("\n"))
 
 
 def row_height(lines: int, line_points: float = 13.0) -> float:
@@ -264,8 +312,6 @@ def autofit_rows(ws, first_row: int = 1) -> None:
         for cell in row:
             if cell.value is None or not isinstance(cell.value, str):
                 continue
-            if not (cell.alignment is not None and cell.alignment.wrap_text):
-                continue
             if (cell.row, cell.column) in merged:
                 rng = merged[(cell.row, cell.column)]
                 width = sum(
@@ -276,6 +322,9 @@ def autofit_rows(ws, first_row: int = 1) -> None:
                 if cell.column not in widths:
                     widths[cell.column] = ws.column_dimensions[get_column_letter(cell.column)].width
                 width = widths[cell.column]
-            lines = max(lines, wrapped_lines(cell.value, width))
+            needed = wrapped_lines(cell.value, width)
+            # the alignment last: reading it is the slow part, and most cells fit one line
+            if needed > lines and cell.alignment is not None and cell.alignment.wrap_text:
+                lines = needed
         if lines > 1 and ws.row_dimensions[row[0].row].height is None:
             ws.row_dimensions[row[0].row].height = row_height(lines)

@@ -15,7 +15,7 @@ from consult.report.charts import bar_chart
 from consult.report.counts import (
     ONCE,
     PASSAGES,
-    breakdown,
+    breakdowns,
     counted_mask,
     matrix,
     priority_table,
@@ -86,6 +86,9 @@ def write_priorities(
         + ["By Member State", "By stakeholder group", CAMPAIGNS_HEADER]
         + _quote_headers(quotes)
     )
+    pids = table["id"].tolist()
+    by_country = breakdowns(passages, pids, schema.COUNTRY, campaigns)
+    by_group = breakdowns(passages, pids, schema.STAKEHOLDER_GROUP, campaigns)
     rows = []
     for rec in table.to_dict("records"):
         cells = quote_cells(
@@ -95,11 +98,7 @@ def write_priorities(
         rows.append(
             [rec["id"], rec["label"], rec[PASSAGES], rec["share"]]
             + [rec[k] for k in kinds]
-            + [
-                breakdown(passages, rec["id"], schema.COUNTRY, campaigns),
-                breakdown(passages, rec["id"], schema.STAKEHOLDER_GROUP, campaigns),
-                in_campaigns.get(rec["id"], ""),
-            ]
+            + [by_country[rec["id"]], by_group[rec["id"]], in_campaigns.get(rec["id"], "")]
             + flat
         )
     header_row = 4

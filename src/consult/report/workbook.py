@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 
 from consult import schema
-from consult.report import safe
+from consult.report import rowstream, safe
 from consult.report.campaigns import TITLE as CAMPAIGNS_SHEET
 from consult.report.campaigns import write_campaigns
 from consult.report.comparison import TITLE as COMPARISON_SHEET
@@ -78,7 +78,8 @@ def prepared_passages(passages: pd.DataFrame) -> pd.DataFrame:
 
 
 def build_workbook(data: ReportData, *, max_rows: int = safe.MAX_SHEET_ROWS):
-    """The openpyxl Workbook for `data` (not saved)."""
+    """The openpyxl Workbook for `data` (not saved). Its large sheets' data rows are streamed:
+    save it with consult.report.rowstream.save, not `wb.save`."""
     from openpyxl import Workbook
 
     cfg = data.config
@@ -181,7 +182,7 @@ def write_workbook(path: Path, data: ReportData, *, max_rows: int = safe.MAX_SHE
     """Write the reviewer's workbook to `path` atomically; returns `path`."""
     wb = build_workbook(data, max_rows=max_rows)
     try:
-        atomic_write(Path(path), lambda tmp: wb.save(tmp))
+        atomic_write(Path(path), lambda tmp: rowstream.save(wb, tmp))
     except PermissionError as exc:
         raise PermissionError(
             f"Cannot replace `{path}`: {exc.strerror}. Close the workbook in Excel (or any other "
