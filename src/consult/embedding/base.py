@@ -16,6 +16,17 @@ class Embedder(Protocol):
     def encode(self, texts: list[str]) -> np.ndarray: ...
 
 
+# appended to a model's name when its weights run as int8 (embedding.precision = "int8"): its
+# vectors differ from the fp32 ones (cosine ~0.99), so they are cached apart; maps fitted on the
+# fp32 model serve it too
+QUANTISED = "+int8"
+
+
+def base_model(name: str) -> str:
+    """The model behind `name`, whatever precision runs it."""
+    return name.removesuffix(QUANTISED)
+
+
 def normalise(x: np.ndarray) -> np.ndarray:
     """Rows scaled to unit length (zero rows stay zero), as float32."""
     x = np.asarray(x, dtype=np.float32)

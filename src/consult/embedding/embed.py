@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from consult.config import EmbeddingConfig
-from consult.embedding.base import Embedder, normalise
+from consult.embedding.base import QUANTISED, Embedder, normalise
 from consult.embedding.e5 import E5_MODEL, E5_NAME
 from consult.workspace import atomic_write
 
@@ -164,6 +164,12 @@ def load_embedder(cfg: EmbeddingConfig) -> Embedder:
     path = require_model_folder(bundled_model_path() if cfg.model == BUNDLED_MODEL else cfg.model)
     name = embedder_name(cfg)
     precision = resolve_precision(cfg)
+    if precision == "int8":
+        from consult.embedding.onnx import OnnxEmbedder, onnx_available
+
+        if not onnx_available():
+            raise ImportError("embedding.precision = 'int8' needs the onnxruntime package")
+        return OnnxEmbedder(path, name, batch_size=min(cfg.batch_size, 16), quantised=True)
     if precision == "fp32" and _use_onnx(cfg):
         from consult.embedding.onnx import OnnxEmbedder
 
@@ -197,12 +203,13 @@ def embedder_name(cfg: EmbeddingConfig) -> str:
     """The cache name of the configured model, known without loading it."""
     if cfg.model.startswith("hashing"):
         return cfg.model if "-" in cfg.model else "hashing-256"
-    if cfg.model == BUNDLED_MODEL:
-        return BUNDLED_MODEL
     if cfg.model == E5_MODEL:
         return E5_NAME
+    suffix = QUANTISED if cfg.precision == "int8" else ""
+    if cfg.model == BUNDLED_MODEL:
+        return BUNDLED_MODEL + suffix
     p = Path(cfg.model)
-    return p.name if p.name != "model" else p.parent.name
+    return (p.name if p.name != "model" else p.parent.name) + suffix
 
 
 _LOADED: dict[str, Embedder] = {}

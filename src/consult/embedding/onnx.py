@@ -4,6 +4,8 @@ The model is exported once from the local folder (torch's ONNX exporter, no netw
 user cache; mean pooling and normalisation follow the model's own pooling config, so the vectors
 match the torch ones (cosine > 0.9999) while encoding ~1.1-1.2x faster than torch fp32 on a
 2-core CPU. On CPUs with native bfloat16, torch with bf16 autocast is faster still (embed.py).
+With `embedding.precision = "int8"` the exported model's linear layers are also quantised once
+(~2.2x faster again on a CPU with AVX512-VNNI, vectors within cosine ~0.99 of fp32).
 """
 
 from __future__ import annotations
@@ -92,16 +94,40 @@ def _export(path: Path, dest: Path) -> None:
     atomic_write(dest, export)
 
 
+def _quantise(source: Path, dest: Path) -> None:
+    """int8 weights for the linear layers, one scale per output channel (per-tensor scales
+    lost more: cosine to fp32 0.96 against 0.99); activations are quantised on the fly."""
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    atomic_write(
+        dest,
+        lambda tmp: quantize_dynamic(
+            str(source),
+            str(tmp),
+            op_types_to_quantize=["MatMul"],
+            per_channel=True,
+            weight_type=QuantType.QInt8,
+        ),
+    )
+
+
 class OnnxEmbedder:
     """Embedder protocol over ONNX Runtime; `name` is the model's, so caches are shared."""
 
-    def __init__(self, path: str | Path, name: str, batch_size: int = 64, max_length: int = 256):
+    def __init__(
+        self,
+        path: str | Path,
+        name: str,
+        batch_size: int = 64,
+        max_length: int = 256,
+        quantised: bool = False,
+    ):
         import onnxruntime as ort
         from transformers import AutoTokenizer
 
         path = Path(path)
         self.name = name
-        self.runtime = "onnxruntime cpu fp32"
+        self.runtime = f"onnxruntime cpu {'int8' if quantised else 'fp32'}"
         self.batch_size = batch_size
         self.max_length = max_length
         stem = path.parent.name if path.name == "model" else path.name
@@ -109,6 +135,11 @@ class OnnxEmbedder:
         if not dest.is_file():
             log.info("Exporting %s to ONNX once (%s)", name, dest)
             _export(path, dest)
+        if quantised:
+            fp32, dest = dest, dest.with_name(f"{dest.stem}-int8.onnx")
+            if not dest.is_file():
+                log.info("Quantising %s to int8 once (%s)", name, dest)
+                _quantise(fp32, dest)
         opts = ort.SessionOptions()
         opts.intra_op_num_threads = os.cpu_count() or 1
         opts.log_severity_level = 3

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from consult.embedding.base import normalise
+from consult.embedding.base import base_model, normalise
 
 log = logging.getLogger(__name__)
 
@@ -26,7 +26,7 @@ MAPS = Path(__file__).resolve().parents[1] / "data" / "maps"
 
 
 def map_path(source: str, target: str) -> Path:
-    safe = lambda s: re.sub(r"[^A-Za-z0-9_.-]+", "_", s)  # noqa: E731
+    safe = lambda s: re.sub(r"[^A-Za-z0-9_.-]+", "_", base_model(s))  # noqa: E731
     return MAPS / f"{safe(source)}__to__{safe(target)}.npz"
 
 

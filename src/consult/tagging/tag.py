@@ -198,20 +198,30 @@ def prior_scores(
 
 # `confidence` of a tagged passage is the chance that its first priority is right: Platt scaling
 # of the softmax share of that priority (the "no priority" option included), fitted on CAP by
-# benchmarks/eval_learning.py's runs (3 seeds), one pair per regime, since confirmed passages
-# sharpen the scores and multi-priority passages have more than one right answer:
+# benchmarks/eval_learning.py's runs (3 seeds), one set per regime, since confirmed passages
+# sharpen the scores and multi-priority passages have more than one right answer. Within a
+# regime the scaling moves with how much the first priority was taught, g = n / (n + 10) for its
+# n confirmed passages (a head's weight grows with n, so its shares sharpen faster than they
+# grow right: one pair for every n left k = 5 under- and k = 50 over-confident, ECE 0.06):
 # - zero-shot (no head): CAP k = 0, ECE 0.03 (the share it replaced: 0.36);
-# - confirmed passages with one priority each (a head): CAP k = 5-50, ECE 0.02-0.06;
-# - confirmed passages with several priorities: synthetic multi-label k = 5-50, ECE 0.02-0.04.
+# - confirmed passages with one priority each (a head): CAP k = 5-50, ECE 0.01-0.03;
+# - confirmed passages with several priorities: synthetic multi-label k = 5-50, ECE 0.01-0.03.
 # A zero-shot multi-priority round cannot be told apart: there it is under-confident (ECE 0.10).
-CALIBRATION = {"zero-shot": (0.482, -0.189), "single": (0.399, -0.379), "multi": (0.438, 0.305)}
+# (slope, slope per g, bias, bias per g) of the log-odds
+CALIBRATION = {
+    "zero-shot": (0.482, 0.0, -0.189, 0.0),
+    "single": (0.517, -0.163, 0.003, -0.734),
+    "multi": (0.581, -0.183, 0.542, -0.431),
+}
+TAUGHT_HALF = 10.0  # confirmed passages at which g = 1/2
 
 
-def calibrated(p_first: float, regime: str = "zero-shot") -> float:
-    """P(first priority right) from its softmax share."""
-    slope, bias = CALIBRATION[regime]
+def calibrated(p_first: float, regime: str = "zero-shot", taught: float = 0.0) -> float:
+    """P(first priority right) from its softmax share and the first priority's g."""
+    slope, slope_g, bias, bias_g = CALIBRATION[regime]
     q = min(max(p_first, 1e-6), 1 - 1e-6)
-    return float(1.0 / (1.0 + np.exp(-(slope * np.log(q / (1 - q)) + bias))))
+    z = (slope + slope_g * taught) * np.log(q / (1 - q)) + bias + bias_g * taught
+    return float(1.0 / (1.0 + np.exp(-z)))
 
 
 def tag_passages(
@@ -280,6 +290,10 @@ def tag_passages(
             regime = "multi" if multi and head is not None else regime
             if extra_at is not None and head is not None:
                 head_logit = head.logit(_unit_rows(x))
+    taught = np.zeros(len(ids))  # g per priority, for the calibration
+    if regime != "zero-shot" and protos.confirmed_sets is not None:
+        n_confirmed = protos.confirmed_sets.sum(axis=0).astype(float)
+        taught = n_confirmed / (n_confirmed + TAUGHT_HALF)
     p, p_none = _probabilities(c, config)
     fit = 1.0 - p_none
     top = p.max(axis=1, keepdims=True)
@@ -300,7 +314,7 @@ def tag_passages(
                 or (j > 0 and head_logit is not None and head_logit[i, k] >= HEAD_EXTRA_LOGIT)
             ]
             tag_strs.append(";".join(ids[k] for k in chosen))
-            conf[i] = calibrated(float(p[i, ranked[0]]), regime)
+            conf[i] = calibrated(float(p[i, ranked[0]]), regime, float(taught[ranked[0]]))
             second = rel[i, ranked[1]] if len(ranked) > 1 else 0.0
             close = fit[i] < th + band or (rt - band <= second < rt)
             status.append("uncertain" if close else "tagged")
