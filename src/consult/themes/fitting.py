@@ -9,6 +9,7 @@ without it, and when the clusterer finds no structure `topics` refits with k-mea
 from __future__ import annotations
 
 import logging
+import threading
 from typing import Any
 
 import numpy as np
@@ -50,6 +51,27 @@ def _vectorizer() -> Any:
     from sklearn.feature_extraction.text import CountVectorizer
 
     return CountVectorizer(ngram_range=(1, 2), token_pattern=r"(?u)\S+", lowercase=False)
+
+
+_IMPORT: list[threading.Thread] = []  # the one background import of this process
+
+
+def import_in_background() -> threading.Thread:
+    """Import BERTopic in a thread. The import alone takes 5-9 s here (it pulls in transformers'
+    pipelines, plotly and umap), which a run fitting themes would otherwise wait for after
+    embedding; while texts are embedded the interpreter is mostly idle (the model's maths lets go
+    of it), so the import costs little there."""
+
+    def work() -> None:
+        try:
+            import bertopic  # noqa: F401
+        except Exception as exc:  # the fit imports it again and reports properly
+            log.debug("Background import of BERTopic failed: %s", exc)
+
+    if not _IMPORT:
+        _IMPORT.append(threading.Thread(target=work, name="consult-bertopic-import", daemon=True))
+        _IMPORT[0].start()
+    return _IMPORT[0]
 
 
 def _fit_bertopic(
