@@ -127,6 +127,22 @@ def test_stop_words_still_read_without_importing_spacy():
     assert stop_words("xx-not-a-language") == frozenset()
 
 
+def test_stop_words_do_not_import_their_language_package():
+    import importlib
+    import sys
+
+    import spacy  # noqa: F401  (the flow has it imported by the time themes run)
+
+    lang = "pt"
+    if f"spacy.lang.{lang}" in sys.modules:
+        pytest.skip("another test imported it already")
+    stop_words.cache_clear()
+    words = stop_words(lang)
+    assert f"spacy.lang.{lang}" not in sys.modules  # its tokenizer exceptions took seconds
+    imported = importlib.import_module(f"spacy.lang.{lang}.stop_words").STOP_WORDS
+    assert words == frozenset(w.lower() for w in imported)
+
+
 @pytest.mark.slow  # loads lingua's Indonesian and Malay models
 def test_fixture_sentences_in_nine_languages():
     rows = _fixture("sentence")

@@ -31,8 +31,9 @@ def keyword_matches(texts: list[str], codebook: Codebook) -> list[dict[int, list
     index = keyword_index(codebook)
     if not index or not texts:
         return [{} for _ in texts]
-    out: list[dict[int, list[str]]] = []
-    for toks in lemmas(texts):
+    distinct = list(dict.fromkeys(texts))  # repeated answers are matched once
+    found_in: dict[str, dict[int, list[str]]] = {}
+    for text, toks in zip(distinct, lemmas(distinct)):
         found: dict[int, list[str]] = {}
         n = len(toks)
         for j, t in enumerate(toks):
@@ -45,8 +46,8 @@ def keyword_matches(texts: list[str], codebook: Codebook) -> list[dict[int, list
                     lst = found.setdefault(i, [])
                     if kw not in lst:
                         lst.append(kw)
-        out.append(found)
-    return out
+        found_in[text] = found
+    return [{i: list(kws) for i, kws in found_in[t].items()} for t in texts]
 
 
 def keyword_hits(texts: list[str], codebook: Codebook) -> np.ndarray:

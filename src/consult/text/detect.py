@@ -83,8 +83,10 @@ def stop_words(lang: str) -> frozenset[str]:
     """spaCy's stop words for `lang` (lower case), or an empty set when unavailable."""
     name = f"spacy.lang.{lang}.stop_words"
     try:
-        if "spacy" in sys.modules:  # already paid for: the ordinary import is cheap now
+        if f"spacy.lang.{lang}" in sys.modules:  # already paid for: the import is cheap now
             return frozenset(w.lower() for w in importlib.import_module(name).STOP_WORDS)
+        # else the list's own file only: importing it would import its language package first,
+        # tokenizer exceptions and all (French alone took 5 s), to read one set of words
         spec = importlib.util.find_spec("spacy")
         if spec is None or not spec.submodule_search_locations:
             return frozenset()

@@ -21,6 +21,7 @@ from typing import Any
 log = logging.getLogger(__name__)
 
 _WORDLIKE = re.compile(r"\w", re.UNICODE)
+_UNSEEN = "\0unseen"  # no lemma is this
 
 
 @lru_cache(maxsize=1)
@@ -78,15 +79,24 @@ def lemmas(
             )
         pieces += parts
         owner += [i] * len(parts)
+    from spacy.attrs import ORTH
+
     out: list[list[str]] = [[] for _ in texts]
-    for i, doc in zip(owner, nlp.pipe(pieces, batch_size=batch_size)):
+    # Per distinct word, not per token: spaCy's Token objects cost more than the lookup itself
+    # (space and punctuation are properties of the word, as Token.is_space/is_punct read them).
+    words: dict[int, str | None] = {}
+    vocab = nlp.vocab
+    for i, doc in zip(owner, nlp.tokenizer.pipe(pieces, batch_size=batch_size)):
         toks = out[i]
-        for tok in doc:
-            if tok.is_space:
-                continue
-            if drop_punct and (tok.is_punct or not _WORDLIKE.search(tok.text)):
-                continue
-            toks.append(lemma_of(tok.text.lower(), table))
+        for orth in doc.to_array(ORTH).tolist():
+            word = words.get(orth, _UNSEEN)
+            if word is _UNSEEN:
+                lex = vocab[orth]
+                text = lex.text
+                skip = lex.is_space or (drop_punct and (lex.is_punct or not _WORDLIKE.search(text)))
+                word = words[orth] = None if skip else lemma_of(text.lower(), table)
+            if word is not None:
+                toks.append(word)
     return out
 
 
