@@ -170,16 +170,25 @@ def _embed_runner(config: ConsultConfig):
 
     ctx = FlowRunContext.get()
     runner = type(ctx.task_runner).__name__ if ctx and ctx.task_runner else ""
-    if "Dask" in runner:
-        return lambda chunks: [
-            f.result() for f in embed_chunk_task.map(chunks, config=unmapped(config))
-        ]
+    from consult.themes.fitting import import_in_background
+
+    # New texts mean themes are fitted next; BERTopic's import (5-9 s) runs beside the embedding.
+    # Only once no model is loading in this process: two threads importing torch's world at once
+    # could meet in the import locks.
+    if "Dask" in runner:  # the workers load the model, not this process
+
+        def on_dask(chunks):
+            import_in_background()
+            return [f.result() for f in embed_chunk_task.map(chunks, config=unmapped(config))]
+
+        return on_dask
 
     def sequential(chunks):
         out = []
         for i, chunk in enumerate(chunks, 1):
             out.append(embed_chunk_task(quote(chunk), config))
             _logger().info("embed: chunk %d/%d done (%d texts)", i, len(chunks), len(chunk))
+            import_in_background()  # the model is loaded by now
         return out
 
     return sequential

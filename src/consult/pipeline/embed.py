@@ -49,9 +49,6 @@ def embed_all(
     todo = cache.missing(texts, lazy.name)
     t = time.perf_counter()
     if todo:
-        from consult.themes.fitting import import_in_background
-
-        import_in_background()  # new texts: themes will be fitted after this
         chunks = [todo[i : i + EMBED_CHUNK] for i in range(0, len(todo), EMBED_CHUNK)]
         logger.info(
             "embed: %d new texts in %d chunk(s) with %s (%d cached)",
