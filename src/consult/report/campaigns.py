@@ -23,6 +23,7 @@ from consult.report.counts import (
     excerpt,
     group_values,
     source_ref,
+    spread,
     text_of,
 )
 from consult.text.campaigns import wording
@@ -115,19 +116,12 @@ def campaign_rows(passages: pd.DataFrame, codebook: CodebookLike, quote_chars: i
                     f"{p} {labels.get(p, '')}".strip() for p in tags.get(cid, "").split(";") if p
                 )
                 or "none",
-                _spread([countries[i] for i in positions]),
-                _spread([groups[i] for i in positions]),
+                spread(countries[i] for i in positions),
+                spread(groups[i] for i in positions),
             ]
         )
     out.sort(key=lambda r: -r[1])
     return out
-
-
-def _spread(values: list[str]) -> str:
-    """ "IDN 12; THA 3": members per group, largest first ("(not given)" last)."""
-    counts = Counter(values)
-    order = sorted(counts, key=lambda g: (g == NOT_GIVEN, -counts[g], g))
-    return "; ".join(f"{g} {counts[g]}" for g in order)
 
 
 CAMPAIGNS_HEADER = "Campaigns (answers)"

@@ -16,7 +16,8 @@ counts every member, as a passage of its own.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -142,11 +143,20 @@ def has_priority(passages: pd.DataFrame, pid: str) -> pd.Series:
     return pd.Series(flags[codes], index=passages.index)
 
 
+def _by_size(counts: Mapping[Any, int]) -> list[str]:
+    """Most frequent first, "(not given)" last."""
+    return [str(g) for g in sorted(counts, key=lambda g: (g == NOT_GIVEN, -counts[g], str(g)))]
+
+
 def ordered_groups(values: pd.Series) -> list[str]:
     """Most frequent first, "(not given)" last."""
-    counts = values.value_counts()
-    order = sorted(counts.index, key=lambda g: (g == NOT_GIVEN, -counts[g], str(g)))
-    return [str(g) for g in order]
+    return _by_size(values.value_counts().to_dict())
+
+
+def spread(values: Iterable[str]) -> str:
+    """ "IDN 12; THA 3": how many of `values` fall in each group, largest first."""
+    counts = Counter(values)
+    return "; ".join(f"{g} {counts[g]}" for g in _by_size(counts))
 
 
 def matrix(
@@ -203,15 +213,7 @@ def breakdowns(
     """`breakdown` of each of `pids`, the counted rows and their groups found once."""
     rows = counted(_slim(passages, by), by, campaigns)
     all_groups = group_values(rows, by)
-    out = {}
-    for pid in pids:
-        groups = all_groups[has_priority(rows, pid)]
-        out[pid] = (
-            "; ".join(f"{g} {int((groups == g).sum())}" for g in ordered_groups(groups))
-            if len(groups)
-            else ""
-        )
-    return out
+    return {pid: spread(all_groups[has_priority(rows, pid)].tolist()) for pid in pids}
 
 
 def no_priority_count(passages: pd.DataFrame, campaigns: str = ONCE) -> int:

@@ -102,6 +102,29 @@ def _is_low(r: dict, low_confidence: float) -> bool:
     return r[schema.TAG_STATUS].strip() == "uncertain" or r[schema.CONFIDENCE] < low_confidence
 
 
+def column_headers(ws, row: int, columns: list[Column], help_text: str) -> None:
+    """The header row of a passage table, with the column widths; reviewer columns stand out
+    and carry `help_text` as a comment."""
+    for col, spec in enumerate(columns, start=1):
+        fill = INPUT_HEADER_FILL if spec.reviewer_input else safe.HEADER_FILL
+        cell = safe.put(
+            ws, row, col, spec.header, font=safe.HEADER_FONT, fill=fill, alignment=safe.WRAP_TOP
+        )
+        if spec.reviewer_input:
+            cell.comment = Comment(help_text, "consult", width=320, height=140)
+        ws.column_dimensions[get_column_letter(col)].width = spec.width
+
+
+def input_style(styles: safe.StyleCache, filled: bool) -> safe.XfIds:
+    """The style ids of a reviewer input cell, bold once something is typed in it."""
+    return styles.ids(
+        fill=INPUT_FILL,
+        border=INPUT_BORDER,
+        alignment=safe.WRAP_TOP,
+        font=REVIEWED_FONT if filled else None,
+    )
+
+
 def write_passages(
     wb,
     passages: pd.DataFrame,
@@ -176,30 +199,12 @@ def _write_chunk(
         safe.put(ws, row, 1, note, font=safe.NOTE_FONT)
         row += 1
     header_row = row
-    for col, spec in enumerate(COLUMNS, start=1):
-        fill = INPUT_HEADER_FILL if spec.reviewer_input else safe.HEADER_FILL
-        cell = safe.put(
-            ws,
-            header_row,
-            col,
-            spec.header,
-            font=safe.HEADER_FONT,
-            fill=fill,
-            alignment=safe.WRAP_TOP,
-        )
-        if spec.reviewer_input:
-            cell.comment = Comment(help_text, "consult", width=320, height=140)
-        ws.column_dimensions[get_column_letter(col)].width = spec.width
+    column_headers(ws, header_row, COLUMNS, help_text)
     styles = safe.StyleCache(ws)
 
     def style(spec: Column, low: bool, filled: bool) -> safe.XfIds:
         if spec.reviewer_input:
-            return styles.ids(
-                fill=INPUT_FILL,
-                border=INPUT_BORDER,
-                alignment=safe.WRAP_TOP,
-                font=REVIEWED_FONT if filled else None,
-            )
+            return input_style(styles, filled)
         return styles.ids(
             fill=LOW_FILL if low else None,
             number_format=spec.number_format,

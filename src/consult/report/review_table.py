@@ -9,17 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from openpyxl.comments import Comment
 from openpyxl.utils import get_column_letter
 
 from consult.report import rowstream, safe
-from consult.report.passages import (
-    INPUT_BORDER,
-    INPUT_FILL,
-    INPUT_HEADER_FILL,
-    REVIEWED_FONT,
-    Column,
-)
+from consult.report.passages import Column, column_headers, input_style
 
 NOTE_ROW, HEADER_ROW = 1, 2  # the reader finds a header within the first rows of a sheet
 
@@ -37,20 +30,7 @@ def write_table(
     safe.put(ws, NOTE_ROW, 1, note, font=safe.NOTE_FONT, alignment=safe.WRAP_TOP)
     ws.merge_cells(start_row=NOTE_ROW, start_column=1, end_row=NOTE_ROW, end_column=8)
     ws.row_dimensions[NOTE_ROW].height = safe.row_height(safe.wrapped_lines(note, 150))
-    for col, spec in enumerate(columns, start=1):
-        fill = INPUT_HEADER_FILL if spec.reviewer_input else safe.HEADER_FILL
-        cell = safe.put(
-            ws,
-            HEADER_ROW,
-            col,
-            spec.header,
-            font=safe.HEADER_FONT,
-            fill=fill,
-            alignment=safe.WRAP_TOP,
-        )
-        if spec.reviewer_input:
-            cell.comment = Comment(help_text, "consult", width=320, height=140)
-        ws.column_dimensions[get_column_letter(col)].width = spec.width
+    column_headers(ws, HEADER_ROW, columns, help_text)
     styles = safe.StyleCache(ws)
     plain = {
         spec.header: styles.ids(
@@ -59,15 +39,7 @@ def write_table(
         )
         for spec in columns
     }
-    typed = {
-        filled: styles.ids(
-            fill=INPUT_FILL,
-            border=INPUT_BORDER,
-            alignment=safe.WRAP_TOP,
-            font=REVIEWED_FONT if filled else None,
-        )
-        for filled in (False, True)
-    }
+    typed = {filled: input_style(styles, filled) for filled in (False, True)}
 
     def data_rows() -> Iterator[rowstream.Row]:
         for rec in records:

@@ -288,11 +288,11 @@ def per_line(width: float | None) -> float:
 
 def wrapped_lines(text: str, width: float | None) -> int:
     """How many lines `text` takes when wrapped in a column `width` characters wide."""
-    per_line = max(4.0, (width or 8.43) * 0.92)  # as per_line(width), inlined: called per cell
+    chars = per_line(width)
     text = str(text)
     if "\n" not in text:  # most cells: one paragraph
-        return max(1, math.ceil(len(text) / per_line))
-    return sum(max(1, math.ceil(len(part) / per_line)) for part in text.split("\n"))
+        return max(1, math.ceil(len(text) / chars))
+    return sum(max(1, math.ceil(len(part) / chars)) for part in text.split("\n"))
 
 
 def row_height(lines: int, line_points: float = 13.0) -> float:
