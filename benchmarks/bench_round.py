@@ -32,8 +32,10 @@ RESULTS = HERE / "results"
 
 def _child_run(raw: str, outputs: str, round_name: str, *extra: str) -> None:
     """Inside a fresh process: `consult run` itself (the parent times the whole process)."""
+    from consult import runtime
     from consult.cli import main
 
+    runtime.exit_without_teardown()  # as the `consult` command leaves
     if main(["run", round_name, "--raw", raw, "--outputs", outputs, *extra]) != 0:
         raise SystemExit("consult run failed")
     info = json.loads((Path(outputs) / round_name / "run-info.json").read_text())
@@ -48,6 +50,7 @@ def _child_run(raw: str, outputs: str, round_name: str, *extra: str) -> None:
         ),
         flush=True,
     )
+    runtime.set_exit_code(0)
 
 
 def _child_bertopic(outputs: str, round_name: str) -> None:

@@ -119,3 +119,34 @@ def test_the_server_stops_itself_when_consult_is_killed_outright(tmp_path):
         time.sleep(0.2)
     with socket.socket() as s:
         assert s.connect_ex(("127.0.0.1", port)) != 0
+
+
+def _python(code: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+
+
+def test_exit_without_teardown_keeps_exit_code_handlers_and_output():
+    """The quick exit still runs every later atexit handler, flushes what was printed and
+    logged, and returns the command's exit code."""
+    proc = _python(
+        "import atexit, logging, sys\n"
+        "from consult import runtime\n"
+        "runtime.exit_without_teardown()\n"
+        "logging.basicConfig(stream=sys.stderr)\n"
+        "atexit.register(lambda: print('handler ran', end=''))\n"
+        "print('printed, ', end='')\n"
+        "logging.getLogger('t').warning('logged')\n"
+        "sys.exit(runtime.set_exit_code(3))\n"
+    )
+    assert proc.returncode == 3
+    assert proc.stdout == "printed, handler ran"
+    assert "logged" in proc.stderr
+
+
+def test_exit_without_teardown_leaves_errors_to_python():
+    """An exception that escapes the command still ends the usual way: traceback, code 1."""
+    proc = _python(
+        "from consult import runtime\nruntime.exit_without_teardown()\nraise RuntimeError('boom')\n"
+    )
+    assert proc.returncode == 1
+    assert "RuntimeError: boom" in proc.stderr

@@ -200,6 +200,15 @@ def main(argv: list[str] | None = None) -> int:
         runtime.restore_signal_handlers(handlers)
 
 
+def entry() -> None:
+    """The `consult` command: `main`, then an exit without the interpreter's teardown (see
+    `runtime.exit_without_teardown`)."""
+    from consult import runtime
+
+    runtime.exit_without_teardown()
+    sys.exit(runtime.set_exit_code(main()))
+
+
 def _main(args) -> int:
     from consult.runtime import configure_environment, hide_tracebacks, start_temporary_server
     from consult.workspace import storage_problem
@@ -344,4 +353,4 @@ def _sample_raw() -> str:
 
 
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    entry()
