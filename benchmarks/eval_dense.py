@@ -88,14 +88,21 @@ def main() -> None:
         t_texts, gold = [x[0] for x in test], [x[1] for x in test]
         x = cache.embed(t_texts, embedder)[0]
         x_lab = cache.embed([t for t, _ in labelled], embedder)[0]
+        zero = ev.tag_batch(t_texts, cb, cfg, cache)
+        taught = ev.tag_batch(t_texts, ev.with_examples(cb, labelled), cfg, cache)
         runs.append(
             {
-                "zero-shot tagger": scores(ev.run_tagger(t_texts, cb, cfg, cache), gold, ids),
-                f"tagger, {K} examples per topic": scores(
-                    ev.run_tagger(t_texts, ev.with_examples(cb, labelled), cfg, cache), gold, ids
+                "zero-shot tagger": (
+                    *scores(ev.predicted(zero), gold, ids),
+                    ev.calibration(zero, gold)["ece"],
                 ),
-                f"logistic regression, same {K}": scores(
-                    ev.run_logreg(x_lab, [p for _, p in labelled], ids, x), gold, ids
+                f"tagger, {K} examples per topic": (
+                    *scores(ev.predicted(taught), gold, ids),
+                    ev.calibration(taught, gold)["ece"],
+                ),
+                f"logistic regression, same {K}": (
+                    *scores(ev.run_logreg(x_lab, [p for _, p in labelled], ids, x), gold, ids),
+                    float("nan"),
                 ),
             }
         )
@@ -105,12 +112,13 @@ def main() -> None:
         "Command: `python benchmarks/eval_dense.py`; means over seeds 0-2, 800 passages each; "
         "truth: 2.0 topics per passage.",
         "",
-        "| path | mean per-priority accuracy | macro F1 | labels per passage |",
-        "|---|---:|---:|---:|",
+        "| path | mean per-priority accuracy | macro F1 | labels per passage | ECE of confidence |",
+        "|---|---:|---:|---:|---:|",
     ]
     for name in runs[0]:
-        a, f, n = (float(np.mean([r[name][j] for r in runs])) for j in range(3))
-        lines.append(f"| {name} | {a:.2f} | {f:.2f} | {n:.2f} |")
+        a, f, n, e = (float(np.mean([r[name][j] for r in runs])) for j in range(4))
+        cal = "-" if np.isnan(e) else f"{e:.3f}"
+        lines.append(f"| {name} | {a:.2f} | {f:.2f} | {n:.2f} | {cal} |")
     md = "\n".join(lines) + "\n"
     (HERE / "results" / "eval_dense.md").write_text(md)
     print(md)
