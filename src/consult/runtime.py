@@ -259,11 +259,12 @@ def exit_without_teardown() -> None:
     that matters; call it first thing, then `sys.exit(code)` through `set_exit_code`.
 
     A run imports torch, transformers, Prefect and pandas; unloading them object by object took
-    2.4 s of every run's wall time (benchmarks/README.md). The handler registered here is the
-    first atexit handler, so it runs last: after other threads have finished and every later
-    handler has run (Prefect's last log flush, the temporary server's stop, temporary folders
-    removed). It then shuts logging down, flushes the standard streams and leaves. Without an
-    exit code (an exception escaped) Python's own way out runs, traceback and all.
+    2.4 s of every run that loads the model (benchmarks/README.md). The handler registered here
+    comes before any of Prefect's, torch's or consult's, so it runs after them: other threads
+    have finished and those handlers have run (Prefect's last log flush, the temporary server's
+    stop, temporary folders removed). Only logging's own handler is older; this one shuts
+    logging down itself, flushes the standard streams and leaves. Without an exit code (an
+    exception escaped) Python's own way out runs, traceback and all.
     """
     import atexit
 
