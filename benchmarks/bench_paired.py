@@ -4,7 +4,8 @@ Why: this machine's embedding speed drifts by a quarter or more between hours (o
 so a cold time measured today cannot be held against a figure an issue measured last week. The
 earlier commit is checked out into a temporary git worktree and run by the same interpreter and
 packages; the two alternate, each run a fresh `bench_round.py` process, and the ratio of the
-medians is what a target "X s, against Y s today" means now.
+medians is what a target "X s, against Y s today" means now. The earlier commit's
+`bench_round.py` must take `--workdir` and `--tag` (0e882ba onwards).
 
     python benchmarks/bench_paired.py 0e882ba --size 10000 --pairs 2
     python benchmarks/bench_paired.py 0e882ba --size 100000 --pairs 1

@@ -32,18 +32,9 @@ TOPICS, TEST, K = 8, 800, 20
 
 
 def scores(pred: list[set[str]], gold: list[set[str]], ids: list[str]) -> tuple[float, ...]:
-    accs, f1s = [], []
-    for t in ids:
-        y = np.array([t in g for g in gold])
-        p = np.array([t in q for q in pred])
-        accs.append((y == p).mean())
-        tp = (y & p).sum()
-        f1s.append(0.0 if tp == 0 else 2 * tp / (y.sum() + p.sum()))
-    return (
-        100 * float(np.mean(accs)),
-        100 * float(np.mean(f1s)),
-        float(np.mean([len(q) for q in pred])),
-    )
+    """Mean per-priority accuracy and macro F1 (%), labels per passage: eval_cap's metrics."""
+    m = ev.evaluate(ids, gold, pred)
+    return 100 * m["mean_topic_accuracy"], 100 * m["macro_f1"], m["labels_per_text"]
 
 
 def main() -> None:
